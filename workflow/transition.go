@@ -1,0 +1,226 @@
+package workflow
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Input is one mail's worth of action on an incident.
+type Input struct {
+	Actor     string  // lower-case address of the sender
+	Command   Command // zero Verb when the reply holds no keyword
+	Text      string  // the new text of the mail
+	MessageID string
+	At        time.Time
+}
+
+// Result is what a transition produces: the incident as it now stands, the
+// event to append to its history, and the notifications to send.
+type Result struct {
+	Incident Incident
+	Event    Event
+	Notices  []Notice
+}
+
+// RefusalReason says why a command changed nothing.
+type RefusalReason string
+
+// The reasons a command is refused.
+const (
+	NotNow         RefusalReason = "not_now"         // the keyword does not fit the incident's state
+	NoRole         RefusalReason = "no_role"         // the sender does not play the role
+	ReasonRequired RefusalReason = "reason_required" // the keyword needs a text after it
+	Conflict       RefusalReason = "conflict"        // two different keywords in one reply
+)
+
+// Refusal is the error of a command that changed nothing. It says why and
+// what would work now, for the reply to the sender.
+type Refusal struct {
+	Reason  RefusalReason
+	Verb    Verb
+	Other   Verb     `json:",omitempty"` // the second keyword of a conflict
+	State   State    `json:",omitempty"`
+	Role    Role     `json:",omitempty"` // the role the command needs
+	WhoMay  []string `json:",omitempty"` // who plays that role
+	Allowed []Verb   `json:",omitempty"` // the commands that fit the state now
+}
+
+func (r *Refusal) Error() string {
+	switch r.Reason {
+	case NotNow:
+		return fmt.Sprintf("%s does not fit an incident that is %s", r.Verb, r.State)
+	case NoRole:
+		return fmt.Sprintf("%s needs the %s role", r.Verb, r.Role)
+	case ReasonRequired:
+		return fmt.Sprintf("%s needs a reason after the keyword", r.Verb)
+	case Conflict:
+		return fmt.Sprintf("the reply holds both %s and %s", r.Verb, r.Other)
+	}
+	return string(r.Reason)
+}
+
+// step is one row of the SPEC §2 table.
+type step struct {
+	role      Role
+	to        State
+	event     EventKind
+	needsText bool
+}
+
+var table = map[State]map[Verb]step{
+	Reported: {
+		Accept: {Evaluator, InResolution, EventAccepted, false},
+		Reject: {Evaluator, Rejected, EventRejected, true},
+	},
+	InResolution: {
+		Resolve:     {Resolver, Resolved, EventResolved, false},
+		RequestInfo: {Resolver, InfoRequested, EventInfoRequested, true},
+		Reject:      {Resolver, Rejected, EventRejected, true},
+	},
+	Resolved: {
+		Confirm: {Validator, Closed, EventConfirmed, false},
+		Reopen:  {Validator, InResolution, EventReopened, true},
+	},
+}
+
+// Allowed lists the commands that fit state, in a stable order.
+func Allowed(state State) []Verb {
+	var out []Verb
+	for _, v := range []Verb{Accept, Resolve, RequestInfo, Confirm, Reopen, Reject} {
+		if _, ok := table[state][v]; ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Report starts an incident's life: inc is the new incident (its ID set),
+// in the mail that reported it. The reporter is told what was understood
+// and assumed; evaluators are asked to evaluate it.
+func Report(inc Incident, in Input, assumed []Assumption, roles Roles) Result {
+	inc.State = Reported
+	inc.Created, inc.Updated = in.At, in.At
+	res := Result{Incident: inc, Event: event(inc, in, EventReported, "", Reported)}
+	res.Event.Text = inc.Description
+	res.notify(Notice{Kind: NoticeAck, To: []string{inc.Reporter}, Assumed: assumed}, "")
+	res.notify(Notice{Kind: NoticeNew, To: roles.Members(Evaluator, inc), Attach: true}, in.Actor)
+	return res
+}
+
+// Transition applies one mail to an incident. A reply without a keyword is
+// a comment, or the answer to an information request when it comes from the
+// evaluator who was asked. A command that does not fit returns a *Refusal
+// and no result.
+func Transition(inc Incident, in Input, roles Roles) (Result, error) {
+	if in.Command.Verb == "" {
+		return reply(inc, in, roles), nil
+	}
+	st, ok := table[inc.State][in.Command.Verb]
+	if !ok {
+		return Result{}, &Refusal{Reason: NotNow, Verb: in.Command.Verb, State: inc.State, Allowed: Allowed(inc.State)}
+	}
+	if !roles.Has(st.role, in.Actor, inc) {
+		return Result{}, &Refusal{Reason: NoRole, Verb: in.Command.Verb, State: inc.State,
+			Role: st.role, WhoMay: roles.Describe(st.role, inc)}
+	}
+	text := strings.TrimSpace(in.Command.Argument)
+	if st.needsText && text == "" {
+		return Result{}, &Refusal{Reason: ReasonRequired, Verb: in.Command.Verb, State: inc.State}
+	}
+	from := inc.State
+	inc.State, inc.Updated = st.to, in.At
+	if in.Command.Verb == Accept {
+		inc.AcceptedBy = in.Actor
+	}
+	res := Result{Incident: inc, Event: event(inc, in, st.event, from, st.to)}
+	res.Event.Text = text
+	n := Notice{Text: text}
+	switch in.Command.Verb {
+	case Accept:
+		res.notify(with(n, NoticeAccepted, inc.Reporter), in.Actor)
+		assigned := with(n, NoticeAssigned, roles.Members(Resolver, inc)...)
+		assigned.Attach = true
+		res.notify(assigned, in.Actor)
+	case Reject:
+		res.notify(with(n, NoticeRejected, inc.Reporter, inc.AcceptedBy), in.Actor)
+	case RequestInfo:
+		res.notify(with(n, NoticeInfoRequest, questioned(inc, roles)...), in.Actor)
+	case Resolve:
+		res.notify(with(n, NoticeResolved, roles.Members(Validator, inc)...), in.Actor)
+	case Reopen:
+		res.notify(with(n, NoticeReopened, roles.Members(Resolver, inc)...), in.Actor)
+	case Confirm:
+		to := append([]string{inc.Reporter, inc.AcceptedBy}, roles.Members(Resolver, inc)...)
+		res.notify(with(n, NoticeClosed, to...), in.Actor)
+	}
+	return res, nil
+}
+
+// reply handles a mail without a keyword.
+func reply(inc Incident, in Input, roles Roles) Result {
+	text := strings.TrimSpace(in.Text)
+	if inc.State == InfoRequested && strings.EqualFold(in.Actor, inc.AcceptedBy) {
+		inc.State, inc.Updated = InResolution, in.At
+		res := Result{Incident: inc, Event: event(inc, in, EventInfoAnswered, InfoRequested, InResolution)}
+		res.Event.Text = text
+		res.notify(Notice{Kind: NoticeInfoAnswer, To: roles.Members(Resolver, inc), Text: text}, in.Actor)
+		return res
+	}
+	res := Result{Incident: inc, Event: event(inc, in, EventComment, inc.State, inc.State)}
+	res.Event.Text = text
+	to := append([]string{inc.Reporter}, NextActors(inc, roles)...)
+	res.notify(Notice{Kind: NoticeComment, To: to, Text: text}, in.Actor)
+	return res
+}
+
+// NextActors lists who must act on inc now: nobody once it is final.
+func NextActors(inc Incident, roles Roles) []string {
+	switch inc.State {
+	case Reported:
+		return roles.Members(Evaluator, inc)
+	case InResolution:
+		return roles.Members(Resolver, inc)
+	case InfoRequested:
+		return questioned(inc, roles)
+	case Resolved:
+		return roles.Members(Validator, inc)
+	}
+	return nil
+}
+
+// questioned is who answers a resolver's question: the evaluator who
+// accepted the incident, or the evaluators when that is not known.
+func questioned(inc Incident, roles Roles) []string {
+	if inc.AcceptedBy != "" {
+		return []string{inc.AcceptedBy}
+	}
+	return roles.Members(Evaluator, inc)
+}
+
+func event(inc Incident, in Input, kind EventKind, from, to State) Event {
+	return Event{IncidentID: inc.ID, At: in.At, Actor: in.Actor, MessageID: in.MessageID, Kind: kind, From: from, To: to}
+}
+
+func with(n Notice, kind NoticeKind, to ...string) Notice {
+	n.Kind, n.To = kind, to
+	return n
+}
+
+// notify adds n for its recipients, without duplicates, empty addresses or
+// the actor, who knows what they did; a notice left with no one is dropped.
+func (r *Result) notify(n Notice, actor string) {
+	var to []string
+	for _, a := range n.To {
+		a = strings.ToLower(strings.TrimSpace(a))
+		if a != "" && !strings.EqualFold(a, actor) && !slices.Contains(to, a) {
+			to = append(to, a)
+		}
+	}
+	if len(to) == 0 {
+		return
+	}
+	n.To, n.Incident, n.Actor = to, r.Incident, actor
+	r.Notices = append(r.Notices, n)
+}

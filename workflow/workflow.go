@@ -1,0 +1,153 @@
+// Package workflow owns the incident domain: the states an incident goes
+// through, the commands people send by mail, the roles that may send them,
+// and the pure Transition function that turns a command into a new state,
+// a history event and the notifications it causes.
+//
+// It imports the standard library only; persistence lives in workflow/store
+// and mail in the mailin and mailout packages.
+package workflow
+
+import "time"
+
+// State is where an incident stands in the workflow (SPEC §2).
+type State string
+
+// The states of SPEC §2.
+const (
+	Reported      State = "reported"
+	InResolution  State = "in_resolution"
+	InfoRequested State = "info_requested"
+	Resolved      State = "resolved"
+	Rejected      State = "rejected"
+	Closed        State = "closed"
+)
+
+// States lists every state in workflow order.
+var States = []State{Reported, InResolution, InfoRequested, Resolved, Rejected, Closed}
+
+// Final reports whether no command can move the incident any more.
+func (s State) Final() bool { return s == Rejected || s == Closed }
+
+// Type is the kind of incident reported.
+type Type string
+
+// The incident types of SPEC §3.
+const (
+	TypeError       Type = "error"
+	TypeImprovement Type = "improvement"
+	TypeFeature     Type = "feature"
+	TypeTask        Type = "task"
+)
+
+// Priority is how urgent an incident is.
+type Priority string
+
+// The priorities of SPEC §3.
+const (
+	PriorityCritical Priority = "critical"
+	PriorityHigh     Priority = "high"
+	PriorityMedium   Priority = "medium"
+	PriorityLow      Priority = "low"
+)
+
+// Fields are what a report says about the problem.
+type Fields struct {
+	Type        Type
+	Priority    Priority
+	System      string
+	Description string
+	Steps       string
+}
+
+// Incident is one reported problem and where it stands.
+type Incident struct {
+	ID           int64
+	Title        string
+	Reporter     string // lower-case address of whoever reported it
+	ReporterName string
+	Fields
+	State State
+	// AcceptedBy is the evaluator who accepted the incident; resolvers'
+	// questions go to them.
+	AcceptedBy string
+	Created    time.Time
+	Updated    time.Time
+}
+
+// EventKind names what happened to an incident in one history event.
+type EventKind string
+
+// The events of an incident's history.
+const (
+	EventReported      EventKind = "reported"
+	EventAccepted      EventKind = "accepted"
+	EventRejected      EventKind = "rejected"
+	EventResolved      EventKind = "resolved"
+	EventInfoRequested EventKind = "info_requested"
+	EventInfoAnswered  EventKind = "info_answered"
+	EventConfirmed     EventKind = "confirmed"
+	EventReopened      EventKind = "reopened"
+	EventComment       EventKind = "comment"
+)
+
+// Event is one entry of an incident's append-only history: who did what,
+// when, from which message, and what they said.
+type Event struct {
+	IncidentID int64
+	At         time.Time
+	Actor      string
+	MessageID  string
+	Kind       EventKind
+	From       State
+	To         State
+	Text       string
+}
+
+// NoticeKind names a notification; it is also the name of its template.
+type NoticeKind string
+
+// The notifications the workflow sends.
+const (
+	NoticeAck          NoticeKind = "ack"          // to the reporter: received, what was understood
+	NoticeNew          NoticeKind = "new"          // to evaluators: evaluate this
+	NoticeAccepted     NoticeKind = "accepted"     // to the reporter
+	NoticeAssigned     NoticeKind = "assigned"     // to resolvers: resolve this
+	NoticeRejected     NoticeKind = "rejected"     // to the reporter (and the accepting evaluator)
+	NoticeInfoRequest  NoticeKind = "info_request" // to the evaluator who accepted
+	NoticeInfoAnswer   NoticeKind = "info_answer"  // to resolvers
+	NoticeResolved     NoticeKind = "resolved"     // to validators: confirm or reopen
+	NoticeReopened     NoticeKind = "reopened"     // to resolvers
+	NoticeClosed       NoticeKind = "closed"       // to everyone involved
+	NoticeComment      NoticeKind = "comment"      // to whoever acts next
+	NoticeRefused      NoticeKind = "refused"      // to a sender whose command changed nothing
+	NoticeUnknown      NoticeKind = "unknown"      // to a sender naming an incident that does not exist
+	NoticeQuarantined  NoticeKind = "quarantined"  // to a sender whose mail could not be read
+)
+
+// Notice is one notification caused by a transition or a refusal. It
+// carries everything its template needs, so it can be stored in the outbox
+// and rendered later.
+type Notice struct {
+	Kind     NoticeKind
+	To       []string
+	Incident Incident // snapshot after the transition; zero ID when there is none
+	Actor    string   // who caused it
+	Text     string   // what they said: reason, question, answer, comment
+	// Assumed lists the report fields that took a default value, for the
+	// acknowledgement.
+	Assumed []Assumption `json:",omitempty"`
+	Refusal *Refusal     `json:",omitempty"`
+	// Attach asks for the incident's attachments to be sent along.
+	Attach bool `json:",omitempty"`
+	// Subject is the subject of the mail being answered, for notices
+	// about mail that names no incident.
+	Subject string `json:",omitempty"`
+}
+
+// Assumption says that a report field was missing or not understood and
+// which value was used instead.
+type Assumption struct {
+	Field string // "type", "priority", "system", "description"
+	Given string // what the report said; empty when it said nothing
+	Used  string // the value used instead
+}
