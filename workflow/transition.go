@@ -33,6 +33,7 @@ const (
 	NoRole         RefusalReason = "no_role"         // the sender does not play the role
 	ReasonRequired RefusalReason = "reason_required" // the keyword needs a text after it
 	Conflict       RefusalReason = "conflict"        // two different keywords in one reply
+	Outsider       RefusalReason = "outsider"        // a report from outside the organization's domains
 )
 
 // Refusal is the error of a command that changed nothing. It says why and
@@ -57,6 +58,8 @@ func (r *Refusal) Error() string {
 		return fmt.Sprintf("%s needs a reason after the keyword", r.Verb)
 	case Conflict:
 		return fmt.Sprintf("the reply holds both %s and %s", r.Verb, r.Other)
+	case Outsider:
+		return "only the organization's addresses may report incidents"
 	}
 	return string(r.Reason)
 }
