@@ -108,20 +108,20 @@ type NoticeKind string
 
 // The notifications the workflow sends.
 const (
-	NoticeAck          NoticeKind = "ack"          // to the reporter: received, what was understood
-	NoticeNew          NoticeKind = "new"          // to evaluators: evaluate this
-	NoticeAccepted     NoticeKind = "accepted"     // to the reporter
-	NoticeAssigned     NoticeKind = "assigned"     // to resolvers: resolve this
-	NoticeRejected     NoticeKind = "rejected"     // to the reporter (and the accepting evaluator)
-	NoticeInfoRequest  NoticeKind = "info_request" // to the evaluator who accepted
-	NoticeInfoAnswer   NoticeKind = "info_answer"  // to resolvers
-	NoticeResolved     NoticeKind = "resolved"     // to validators: confirm or reopen
-	NoticeReopened     NoticeKind = "reopened"     // to resolvers
-	NoticeClosed       NoticeKind = "closed"       // to everyone involved
-	NoticeComment      NoticeKind = "comment"      // to whoever acts next
-	NoticeRefused      NoticeKind = "refused"      // to a sender whose command changed nothing
-	NoticeUnknown      NoticeKind = "unknown"      // to a sender naming an incident that does not exist
-	NoticeQuarantined  NoticeKind = "quarantined"  // to a sender whose mail could not be read
+	NoticeAck         NoticeKind = "ack"          // to the reporter: received, what was understood
+	NoticeNew         NoticeKind = "new"          // to evaluators: evaluate this
+	NoticeAccepted    NoticeKind = "accepted"     // to the reporter
+	NoticeAssigned    NoticeKind = "assigned"     // to resolvers: resolve this
+	NoticeRejected    NoticeKind = "rejected"     // to the reporter (and the accepting evaluator)
+	NoticeInfoRequest NoticeKind = "info_request" // to the evaluator who accepted
+	NoticeInfoAnswer  NoticeKind = "info_answer"  // to resolvers
+	NoticeResolved    NoticeKind = "resolved"     // to validators: confirm or reopen
+	NoticeReopened    NoticeKind = "reopened"     // to resolvers
+	NoticeClosed      NoticeKind = "closed"       // to everyone involved
+	NoticeComment     NoticeKind = "comment"      // to whoever acts next
+	NoticeRefused     NoticeKind = "refused"      // to a sender whose command changed nothing
+	NoticeUnknown     NoticeKind = "unknown"      // to a sender naming an incident that does not exist
+	NoticeQuarantined NoticeKind = "quarantined"  // to a sender whose mail could not be read
 )
 
 // Notice is one notification caused by a transition or a refusal. It
