@@ -1,0 +1,85 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"incidentd/workflow"
+)
+
+// Filter selects incidents. A zero field selects all.
+type Filter struct {
+	State workflow.State
+}
+
+const incidentColumns = `id, title, reporter, reporter_name, type, priority, system,
+	description, steps, state, accepted_by, created, updated`
+
+// CreateIncident stores a new incident and sets inc.ID to its number
+// (1, 2, 3 …, never reused). Any ID already in inc is ignored.
+func (tx *Tx) CreateIncident(inc *workflow.Incident) error {
+	res, err := tx.exec(`INSERT INTO incidents (title, reporter, reporter_name, type, priority,
+		system, description, steps, state, accepted_by, created, updated)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		inc.Title, inc.Reporter, inc.ReporterName, inc.Type, inc.Priority, inc.System,
+		inc.Description, inc.Steps, inc.State, inc.AcceptedBy,
+		formatTime(inc.Created), formatTime(inc.Updated))
+	if err != nil {
+		return fmt.Errorf("create incident: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("create incident: %w", err)
+	}
+	inc.ID = id
+	return nil
+}
+
+// Incident reads one incident; the error matches ErrNotFound when there is
+// no incident id.
+func (tx *Tx) Incident(id int64) (workflow.Incident, error) {
+	row := tx.tx.QueryRowContext(tx.ctx, `SELECT `+incidentColumns+` FROM incidents WHERE id = ?`, id)
+	inc, err := scanIncident(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return workflow.Incident{}, fmt.Errorf("incident %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return workflow.Incident{}, fmt.Errorf("read incident %d: %w", id, err)
+	}
+	return inc, nil
+}
+
+// SaveIncident writes what can change about an incident: title, fields,
+// state, accepted_by and updated. Reporter and creation time stay as created.
+func (tx *Tx) SaveIncident(inc workflow.Incident) error {
+	res, err := tx.exec(`UPDATE incidents SET title = ?, type = ?, priority = ?, system = ?,
+		description = ?, steps = ?, state = ?, accepted_by = ?, updated = ? WHERE id = ?`,
+		inc.Title, inc.Type, inc.Priority, inc.System, inc.Description, inc.Steps,
+		inc.State, inc.AcceptedBy, formatTime(inc.Updated), inc.ID)
+	if err == nil {
+		err = mustAffect(res)
+	}
+	if err != nil {
+		return fmt.Errorf("save incident %d: %w", inc.ID, err)
+	}
+	return nil
+}
+
+// Incidents lists the incidents f selects, ordered by ID.
+func (tx *Tx) Incidents(f Filter) ([]workflow.Incident, error) {
+	out, err := queryAll(tx, scanIncident, `SELECT `+incidentColumns+` FROM incidents
+		WHERE ? = '' OR state = ? ORDER BY id`, f.State, f.State)
+	if err != nil {
+		return nil, fmt.Errorf("list incidents: %w", err)
+	}
+	return out, nil
+}
+
+func scanIncident(r scanner) (workflow.Incident, error) {
+	var inc workflow.Incident
+	err := r.Scan(&inc.ID, &inc.Title, &inc.Reporter, &inc.ReporterName, &inc.Type,
+		&inc.Priority, &inc.System, &inc.Description, &inc.Steps, &inc.State,
+		&inc.AcceptedBy, timeCol{&inc.Created}, timeCol{&inc.Updated})
+	return inc, err
+}

@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"incidentd/workflow"
+)
+
+// The states of an outgoing mail.
+const (
+	OutboxPending = "pending" // waiting for its next attempt
+	OutboxSent    = "sent"    // accepted by the SMTP server
+	OutboxFailed  = "failed"  // given up on
+)
+
+// Outgoing is one notification mail in the outbox.
+type Outgoing struct {
+	ID          int64
+	IncidentID  int64  // 0 when the notice concerns no incident
+	MessageID   string // without <>, unique
+	Recipient   string
+	Notice      workflow.Notice // stored as JSON
+	References  []string        // thread Message-IDs, oldest first
+	Date        time.Time       // when it was queued; the mail's Date header
+	State       string          // OutboxPending, OutboxSent or OutboxFailed
+	Attempts    int             // failed attempts so far
+	NextAttempt time.Time
+	LastError   string
+	SentAt      time.Time // zero until sent
+}
+
+// Enqueue adds a pending mail, due at o.Date. ID, State, Attempts,
+// NextAttempt, LastError and SentAt of o are ignored. A mail whose
+// MessageID is already in the outbox is not added again.
+func (tx *Tx) Enqueue(o Outgoing) error {
+	notice, err := json.Marshal(o.Notice)
+	if err != nil {
+		return fmt.Errorf("enqueue %s: encode notice: %w", o.MessageID, err)
+	}
+	refs, err := json.Marshal(o.References)
+	if err != nil {
+		return fmt.Errorf("enqueue %s: encode references: %w", o.MessageID, err)
+	}
+	date := formatTime(o.Date)
+	_, err = tx.exec(`INSERT INTO outbox (incident_id, message_id, recipient, notice, refs,
+		date, state, next_attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (message_id) DO NOTHING`,
+		nullID(o.IncidentID), o.MessageID, o.Recipient, string(notice), string(refs), date, OutboxPending, date)
+	if err != nil {
+		return fmt.Errorf("enqueue %s: %w", o.MessageID, err)
+	}
+	return nil
+}
+
+const outgoingColumns = `id, incident_id, message_id, recipient, notice, refs, date, state,
+	attempts, next_attempt, last_error, sent_at`
+
+func scanOutgoing(r scanner) (Outgoing, error) {
+	var (
+		o           Outgoing
+		incidentID  sql.NullInt64
+		notice, ref []byte
+	)
+	err := r.Scan(&o.ID, &incidentID, &o.MessageID, &o.Recipient, &notice, &ref,
+		timeCol{&o.Date}, &o.State, &o.Attempts, timeCol{&o.NextAttempt}, &o.LastError,
+		timeCol{&o.SentAt})
+	if err != nil {
+		return o, err
+	}
+	o.IncidentID = incidentID.Int64
+	if err := json.Unmarshal(notice, &o.Notice); err != nil {
+		return o, fmt.Errorf("outgoing %d: decode notice: %w", o.ID, err)
+	}
+	if err := json.Unmarshal(ref, &o.References); err != nil {
+		return o, fmt.Errorf("outgoing %d: decode references: %w", o.ID, err)
+	}
+	return o, nil
+}
+
+// Outbox lists the mails in the given state ("" for all), newest first.
+func (tx *Tx) Outbox(state string) ([]Outgoing, error) {
+	out, err := queryAll(tx, scanOutgoing, `SELECT `+outgoingColumns+` FROM outbox
+		WHERE ? = '' OR state = ? ORDER BY id DESC`, state, state)
+	if err != nil {
+		return nil, fmt.Errorf("list outbox: %w", err)
+	}
+	return out, nil
+}
+
+// Due lists up to limit pending mails whose next attempt is at or before
+// now, oldest (by Date, then queueing order) first.
+func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]Outgoing, error) {
+	var out []Outgoing
+	err := s.View(ctx, func(tx *Tx) error {
+		var err error
+		out, err = queryAll(tx, scanOutgoing, `SELECT `+outgoingColumns+` FROM outbox
+			WHERE state = ? AND next_attempt <= ? ORDER BY date, id LIMIT ?`,
+			OutboxPending, formatTime(now), limit)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("due outgoing mail: %w", err)
+	}
+	return out, nil
+}
+
+// NextDue returns the earliest next attempt of a pending mail; false when
+// nothing is pending.
+func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
+	var next time.Time
+	err := s.db.QueryRowContext(ctx, `SELECT MIN(next_attempt) FROM outbox WHERE state = ?`,
+		OutboxPending).Scan(timeCol{&next})
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("next due outgoing mail: %w", err)
+	}
+	return next, !next.IsZero(), nil
+}
+
+// MarkSent records that mail id was accepted for delivery at at.
+func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time) error {
+	return s.markOutgoing(ctx, id, "mark sent", `UPDATE outbox SET state = ?, sent_at = ?
+		WHERE id = ?`, OutboxSent, formatTime(at), id)
+}
+
+// MarkRetry records a failed attempt of mail id and when to try again.
+func (s *Store) MarkRetry(ctx context.Context, id int64, next time.Time, errText string) error {
+	return s.markOutgoing(ctx, id, "mark retry", `UPDATE outbox SET attempts = attempts + 1,
+		next_attempt = ?, last_error = ? WHERE id = ?`, formatTime(next), errText, id)
+}
+
+// MarkFailed records a last failed attempt of mail id: it is not sent again.
+func (s *Store) MarkFailed(ctx context.Context, id int64, errText string) error {
+	return s.markOutgoing(ctx, id, "mark failed", `UPDATE outbox SET attempts = attempts + 1,
+		state = ?, last_error = ? WHERE id = ?`, OutboxFailed, errText, id)
+}
+
+// markOutgoing runs one update of an outbox row in its own transaction.
+func (s *Store) markOutgoing(ctx context.Context, id int64, what, query string, args ...any) error {
+	err := s.Update(ctx, func(tx *Tx) error {
+		res, err := tx.exec(query, args...)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res)
+	})
+	if err != nil {
+		return fmt.Errorf("outgoing %d: %s: %w", id, what, err)
+	}
+	return nil
+}
