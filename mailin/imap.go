@@ -1,0 +1,150 @@
+// Package mailin owns getting mail into incidentd: the IMAP intake loop
+// (Watch), which hands every message of the inbox to a Handler and moves it
+// to the processed or quarantine mailbox only after the Handler is done with
+// it, and the processing of one raw mail into its effects (Processor).
+package mailin
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+)
+
+// Disposition says where a handled mail goes.
+type Disposition int
+
+const (
+	Processed   Disposition = iota // move to the processed mailbox
+	Quarantined                    // move to the quarantine mailbox
+)
+
+func (d Disposition) String() string {
+	if d == Quarantined {
+		return "quarantined"
+	}
+	return "processed"
+}
+
+// Handler handles one raw message. An error means "not handled now": the
+// mail stays in the inbox, untouched, and is tried again in the next round;
+// the error is logged.
+type Handler interface {
+	Handle(ctx context.Context, raw []byte) (Disposition, error)
+}
+
+// IMAPOptions configures Watch.
+type IMAPOptions struct {
+	Address string // host:port; required
+	// TLS is "implicit" (default), "starttls" or "none".
+	TLS string
+	// TLSConfig is optional; by default certificates are verified against
+	// the host name of Address.
+	TLSConfig          *tls.Config
+	Username, Password string
+	Mailbox            string // default "INBOX"
+	Processed          string // default "Processed"; created if missing
+	Quarantine         string // default "Quarantine"; created if missing
+	// PollInterval is how often the mailbox is looked at when the server
+	// offers no IDLE; default 60s.
+	PollInterval time.Duration
+	Logger       *slog.Logger // default: discarded
+}
+
+const (
+	backoffMin = time.Second
+	backoffMax = time.Minute
+	// cmdTimeout bounds every command but a message fetch; fetchTimeout
+	// bounds the fetch of one message.
+	cmdTimeout   = time.Minute
+	fetchTimeout = 10 * time.Minute
+	// idleRestart is how long one IDLE lasts before a new round: servers
+	// drop IDLE after about 30 minutes, NATs forget quiet connections
+	// sooner, and the round retries mail whose Handle failed.
+	idleRestart = 5 * time.Minute
+)
+
+func (o IMAPOptions) withDefaults() (IMAPOptions, error) {
+	if o.TLS == "" {
+		o.TLS = "implicit"
+	}
+	if o.Mailbox == "" {
+		o.Mailbox = "INBOX"
+	}
+	if o.Processed == "" {
+		o.Processed = "Processed"
+	}
+	if o.Quarantine == "" {
+		o.Quarantine = "Quarantine"
+	}
+	if o.PollInterval == 0 {
+		o.PollInterval = 60 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	var errs []error
+	if o.Address == "" {
+		errs = append(errs, errors.New("imap address is empty"))
+	}
+	if o.TLS != "implicit" && o.TLS != "starttls" && o.TLS != "none" {
+		errs = append(errs, fmt.Errorf("imap tls %q is not implicit, starttls or none", o.TLS))
+	}
+	if o.Processed == o.Mailbox || o.Quarantine == o.Mailbox {
+		errs = append(errs, fmt.Errorf("imap processed and quarantine mailboxes must differ from %q", o.Mailbox))
+	}
+	if o.PollInterval < 0 {
+		errs = append(errs, fmt.Errorf("imap poll interval %v is negative", o.PollInterval))
+	}
+	return o, errors.Join(errs...)
+}
+
+// Watch connects, and until ctx is done: handles every message in the
+// mailbox in UID order, moves each one only after Handle returned nil, then
+// waits for new mail with IDLE when the server offers it (polling every
+// PollInterval otherwise), and repeats. A mail whose Handle fails stays in
+// the mailbox and is tried again in the next round; the others flow on.
+// When the connection fails it reconnects with jittered exponential backoff
+// (1s doubling to 1min). Watch returns nil when ctx is done, and an error
+// only for invalid options.
+func Watch(ctx context.Context, o IMAPOptions, h Handler) error {
+	o, err := o.withDefaults()
+	if err != nil {
+		return err
+	}
+	w := &watcher{o: o, h: h}
+	var delay time.Duration
+	for {
+		began := time.Now()
+		err := w.session(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		// A connection that lived long was healthy: start the backoff over.
+		if delay == 0 || time.Since(began) >= backoffMax {
+			delay = backoffMin
+		} else {
+			delay = min(2*delay, backoffMax)
+		}
+		wait := delay/2 + rand.N(delay/2+1)
+		o.Logger.Warn("imap connection failed; reconnecting", "address", o.Address, "err", err, "retry_in", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// watcher is the state of one Watch call that outlives its connections.
+type watcher struct {
+	o IMAPOptions
+	h Handler
+	// warnedNoExpunge is set once the lack of MOVE and UIDPLUS was logged.
+	warnedNoExpunge bool
+}

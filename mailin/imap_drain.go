@@ -1,0 +1,122 @@
+package mailin
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/emersion/go-imap/v2"
+)
+
+// round hands every mail of the mailbox to the Handler once, in UID order,
+// one message in memory at a time. Mail flagged \Deleted is someone else's
+// business (or ours, copied already where MOVE is missing) and is skipped.
+func (s *session) round(ctx context.Context) error {
+	// Mail arriving from now on signals a new round.
+	select {
+	case <-s.updates:
+	default:
+	}
+	var uids []imap.UID
+	err := within(s.c, cmdTimeout, func() error {
+		data, err := s.c.UIDSearch(&imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagDeleted}}, nil).Wait()
+		if err != nil {
+			return err
+		}
+		set, _ := data.All.(imap.UIDSet)
+		var ok bool
+		if uids, ok = set.Nums(); !ok {
+			return fmt.Errorf("server answered the dynamic set %v", set)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("search %s: %w", s.o.Mailbox, err)
+	}
+	slices.Sort(uids)
+	s.o.Logger.Debug("imap round", "mailbox", s.o.Mailbox, "mails", len(uids))
+	for _, uid := range uids {
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err := s.handle(ctx, uid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// handle fetches one mail, hands it to the Handler and moves it where the
+// Handler said. An error is a connection error; a Handler error leaves the
+// mail where it is, untouched.
+func (s *session) handle(ctx context.Context, uid imap.UID) error {
+	body := &imap.FetchItemBodySection{Peek: true} // the whole mail, not setting \Seen
+	var raw []byte
+	var size int64
+	err := within(s.c, fetchTimeout, func() error {
+		msgs, err := s.c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{
+			UID: true, Flags: true, RFC822Size: true, BodySection: []*imap.FetchItemBodySection{body},
+		}).Collect()
+		for _, m := range msgs {
+			if m.UID == uid && !slices.Contains(m.Flags, imap.FlagDeleted) {
+				raw, size = m.FindBodySection(body), m.RFC822Size
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("fetch uid %d: %w", uid, err)
+	}
+	log := s.o.Logger.With("mailbox", s.o.Mailbox, "uid", uid, "size", size)
+	if raw == nil {
+		log.Debug("imap mail gone before it was handled")
+		return nil
+	}
+	if !s.stop.hold() {
+		return nil // shutting down: leave it for next time
+	}
+	defer s.stop.release()
+	d, err := s.h.Handle(ctx, raw)
+	if err != nil {
+		log.Warn("mail not handled; it stays in the mailbox for the next round", "err", err)
+		return nil
+	}
+	dest := s.o.Processed
+	if d == Quarantined {
+		dest = s.o.Quarantine
+	}
+	if err := s.move(uid, dest); err != nil {
+		return fmt.Errorf("move uid %d to %s: %w", uid, dest, err)
+	}
+	log.Info("mail handled", "disposition", d, "moved_to", dest)
+	return nil
+}
+
+// move moves one mail by UID. Without MOVE, go-imap falls back to COPY,
+// STORE \Deleted and EXPUNGE; without UIDPLUS too, that EXPUNGE would also
+// remove every other \Deleted mail of the mailbox, so the mail is copied
+// and flagged \Deleted only, and the expunge is left to the mailbox's owner.
+func (s *session) move(uid imap.UID, dest string) error {
+	set := imap.UIDSetNum(uid)
+	if s.caps.Has(imap.CapMove) || s.caps.Has(imap.CapUIDPlus) {
+		return within(s.c, cmdTimeout, func() error {
+			_, err := s.c.Move(set, dest).Wait()
+			return err
+		})
+	}
+	if !s.warnedNoExpunge {
+		s.warnedNoExpunge = true
+		s.o.Logger.Warn("imap server offers neither MOVE nor UIDPLUS: handled mail is copied and flagged \\Deleted in the mailbox, never expunged",
+			"mailbox", s.o.Mailbox)
+	}
+	return within(s.c, cmdTimeout, func() error {
+		if _, err := s.c.Copy(set, dest).Wait(); err != nil {
+			return fmt.Errorf("copy: %w", err)
+		}
+		deleted := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}
+		if err := s.c.Store(set, deleted, nil).Close(); err != nil {
+			return fmt.Errorf("flag \\Deleted: %w", err)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,59 @@
+package mailin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+var errConnClosed = errors.New("connection closed by the server")
+
+// wait returns when a new round is due: new mail was reported during IDLE,
+// IDLE has run for idleRestart, or PollInterval has passed on a server
+// without IDLE. The round that follows runs its commands under timeouts,
+// which also checks that the connection is still alive.
+func (s *session) wait(ctx context.Context) error {
+	if !s.caps.Has(imap.CapIdle) {
+		t := time.NewTimer(s.o.PollInterval)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-s.c.Closed():
+			return errConnClosed
+		}
+	}
+
+	var idle *imapclient.IdleCommand
+	if err := within(s.c, cmdTimeout, func() (err error) {
+		idle, err = s.c.Idle()
+		return err
+	}); err != nil {
+		return fmt.Errorf("start IDLE: %w", err)
+	}
+	t := time.NewTimer(idleRestart)
+	defer t.Stop()
+	select {
+	case <-s.updates:
+	case <-t.C:
+	case <-ctx.Done():
+		return ctx.Err() // the client is being closed
+	case <-s.c.Closed():
+		return errConnClosed
+	}
+	if err := within(s.c, cmdTimeout, func() error {
+		if err := idle.Close(); err != nil {
+			return err
+		}
+		return idle.Wait()
+	}); err != nil {
+		return fmt.Errorf("stop IDLE: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,480 @@
+package mailin
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"log/slog"
+	"math/big"
+	"net"
+	"net/mail"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+	"github.com/emersion/go-imap/v2/imapserver"
+	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	"incidentd/mailin/demomail"
+)
+
+const (
+	user     = "incidents"
+	password = "secret"
+	// patience bounds every wait; reaching it is a failure, not a timing goal.
+	patience = 20 * time.Second
+)
+
+// recorder is a Handler that remembers the subjects it saw, in order, and
+// answers what decide says (Processed when decide is nil).
+type recorder struct {
+	decide func(subject string, attempt int) (Disposition, error)
+
+	mu  sync.Mutex
+	got []string
+}
+
+func (r *recorder) Handle(_ context.Context, raw []byte) (Disposition, error) {
+	subject := subjectOf(raw)
+	r.mu.Lock()
+	r.got = append(r.got, subject)
+	attempt := 0
+	for _, s := range r.got {
+		if s == subject {
+			attempt++
+		}
+	}
+	r.mu.Unlock()
+	if r.decide == nil {
+		return Processed, nil
+	}
+	return r.decide(subject, attempt)
+}
+
+func (r *recorder) seen() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.got)
+}
+
+func subjectOf(raw []byte) string {
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return "unparsable: " + err.Error()
+	}
+	return m.Header.Get("Subject")
+}
+
+func message(subject string) []byte {
+	return []byte("From: Rita <rita@example.com>\r\nTo: incidents@example.com\r\n" +
+		"Subject: " + subject + "\r\nMessage-ID: <" + subject + "@example.com>\r\n\r\nIt broke.\r\n")
+}
+
+func startDemo(t *testing.T, imapAddr string) *demomail.System {
+	t.Helper()
+	sys, err := demomail.Start(demomail.Options{
+		Domain:   "example.com",
+		Users:    map[string]string{user: password, "rita": "rita"},
+		IMAPAddr: imapAddr,
+		Logger:   testLogger(t),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sys.Close() })
+	return sys
+}
+
+func send(t *testing.T, sys *demomail.System, subjects ...string) {
+	t.Helper()
+	for _, s := range subjects {
+		if err := sys.Send("rita@example.com", []string{"incidents@example.com"}, message(s)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// watch runs Watch until the returned stop is called (or the test ends),
+// and checks that it then returns nil. TLS defaults to "none" and the
+// credentials to the test user's.
+func watch(t *testing.T, o IMAPOptions, h Handler) (stop func()) {
+	t.Helper()
+	o.Username, o.Password, o.Logger = user, password, testLogger(t)
+	if o.TLS == "" {
+		o.TLS = "none"
+	}
+	// The memory server has IDLE: no test may depend on polling.
+	o.PollInterval = time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Watch(ctx, o, h) }()
+	stop = sync.OnceFunc(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Watch returned %v after cancel, want nil", err)
+			}
+		case <-time.After(patience):
+			t.Error("Watch did not return after cancel")
+		}
+	})
+	t.Cleanup(stop)
+	return stop
+}
+
+func waitMessages(t *testing.T, sys *demomail.System, mailbox string, n int) []string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
+	defer cancel()
+	raws, err := sys.WaitMessages(ctx, user, mailbox, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return subjects(raws)
+}
+
+func messages(t *testing.T, sys *demomail.System, mailbox string) []string {
+	t.Helper()
+	raws, err := sys.Messages(user, mailbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return subjects(raws)
+}
+
+func subjects(raws [][]byte) []string {
+	var s []string
+	for _, raw := range raws {
+		s = append(s, subjectOf(raw))
+	}
+	return s
+}
+
+func TestBacklogHandledOnceInUIDOrderAndMoved(t *testing.T) {
+	sys := startDemo(t, "")
+	send(t, sys, "one", "two", "three")
+	waitMessages(t, sys, "INBOX", 3)
+
+	h := &recorder{}
+	stop := watch(t, IMAPOptions{Address: sys.IMAPAddr}, h)
+	got := waitMessages(t, sys, "Processed", 3)
+	stop()
+
+	want := []string{"one", "two", "three"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Processed holds %q, want %q", got, want)
+	}
+	if seen := h.seen(); !slices.Equal(seen, want) {
+		t.Errorf("handled %q, want each once in UID order %q", seen, want)
+	}
+	if inbox := messages(t, sys, "INBOX"); len(inbox) != 0 {
+		t.Errorf("INBOX still holds %q", inbox)
+	}
+	// Both destination mailboxes did not exist: Watch created them.
+	if q := messages(t, sys, "Quarantine"); len(q) != 0 {
+		t.Errorf("Quarantine holds %q", q)
+	}
+}
+
+func TestNewMailDuringIdleIsHandled(t *testing.T) {
+	sys := startDemo(t, "")
+	watch(t, IMAPOptions{Address: sys.IMAPAddr}, &recorder{})
+	send(t, sys, "first")
+	waitMessages(t, sys, "Processed", 1)
+	// The loop is idle now; with PollInterval an hour and IDLE restarted
+	// every few minutes, only the server's IDLE notice brings this one in.
+	send(t, sys, "second")
+	if got := waitMessages(t, sys, "Processed", 2); !slices.Equal(got, []string{"first", "second"}) {
+		t.Errorf("Processed holds %q", got)
+	}
+}
+
+func TestQuarantined(t *testing.T) {
+	sys := startDemo(t, "")
+	send(t, sys, "garbage", "fine")
+	watch(t, IMAPOptions{Address: sys.IMAPAddr}, &recorder{decide: func(subject string, _ int) (Disposition, error) {
+		if subject == "garbage" {
+			return Quarantined, nil
+		}
+		return Processed, nil
+	}})
+	if got := waitMessages(t, sys, "Quarantine", 1); !slices.Equal(got, []string{"garbage"}) {
+		t.Errorf("Quarantine holds %q", got)
+	}
+	if got := waitMessages(t, sys, "Processed", 1); !slices.Equal(got, []string{"fine"}) {
+		t.Errorf("Processed holds %q", got)
+	}
+}
+
+func TestHandlerErrorLeavesMailUntouchedUntilNextRound(t *testing.T) {
+	sys := startDemo(t, "")
+	send(t, sys, "flaky", "fine")
+	h := &recorder{decide: func(subject string, attempt int) (Disposition, error) {
+		if subject == "flaky" && attempt == 1 {
+			return 0, errors.New("database is locked")
+		}
+		return Processed, nil
+	}}
+	watch(t, IMAPOptions{Address: sys.IMAPAddr}, h)
+
+	// "fine" comes after "flaky" in UID order: once it is processed, the
+	// first attempt at "flaky" has failed.
+	if got := waitMessages(t, sys, "Processed", 1); !slices.Equal(got, []string{"fine"}) {
+		t.Fatalf("Processed holds %q", got)
+	}
+	inbox := mailbox(t, sys.IMAPAddr, "INBOX")
+	if len(inbox) != 1 || inbox[0].subject != "flaky" {
+		t.Fatalf("INBOX holds %+v, want only flaky", inbox)
+	}
+	if len(inbox[0].flags) != 0 {
+		t.Errorf("flaky has flags %v, want none (not \\Seen)", inbox[0].flags)
+	}
+
+	// New mail starts a new round, which tries "flaky" again.
+	send(t, sys, "later")
+	if got := waitMessages(t, sys, "Processed", 3); !slices.Equal(got, []string{"fine", "flaky", "later"}) {
+		t.Errorf("Processed holds %q", got)
+	}
+}
+
+func TestReconnectsAfterServerRestart(t *testing.T) {
+	sys := startDemo(t, "")
+	watch(t, IMAPOptions{Address: sys.IMAPAddr}, &recorder{})
+	send(t, sys, "before")
+	waitMessages(t, sys, "Processed", 1)
+
+	if err := sys.Close(); err != nil {
+		t.Fatal(err)
+	}
+	sys = startDemo(t, sys.IMAPAddr) // a new, empty server on the same address
+	send(t, sys, "after")
+	if got := waitMessages(t, sys, "Processed", 1); !slices.Equal(got, []string{"after"}) {
+		t.Errorf("Processed holds %q", got)
+	}
+}
+
+// An IMAP4rev1 server without MOVE and UIDPLUS: handled mail is copied and
+// flagged \Deleted, and nothing is expunged, so mail someone else flagged
+// \Deleted is still there.
+func TestWithoutMoveNorUIDPlusNothingIsExpunged(t *testing.T) {
+	srv, u := memServer(t, imap.CapSet{imap.CapIMAP4rev1: {}}, nil)
+	addr := serve(t, srv, nil)
+	if err := u.Create("Processed", nil); err != nil {
+		t.Fatal(err)
+	}
+	appendMail(t, u, "one")
+	appendMail(t, u, "someone else's trash", imap.FlagDeleted)
+	appendMail(t, u, "two")
+
+	h := &recorder{}
+	stop := watch(t, IMAPOptions{Address: addr}, h)
+	waitFor(t, "mail in Processed", func() bool { return len(mailbox(t, addr, "Processed")) == 2 })
+	stop()
+
+	if seen := h.seen(); !slices.Equal(seen, []string{"one", "two"}) {
+		t.Errorf("handled %q, want one and two, once each", seen)
+	}
+	inbox := mailbox(t, addr, "INBOX")
+	if len(inbox) != 3 {
+		t.Fatalf("INBOX holds %+v, want all three mails, unexpunged", inbox)
+	}
+	for _, m := range inbox {
+		if !slices.Contains(m.flags, imap.FlagDeleted) {
+			t.Errorf("%q is not flagged \\Deleted: %v", m.subject, m.flags)
+		}
+	}
+}
+
+func TestShutdownLetsTheMailInFlightMove(t *testing.T) {
+	sys := startDemo(t, "")
+	send(t, sys, "in flight")
+	started := make(chan struct{})
+	stop := watch(t, IMAPOptions{Address: sys.IMAPAddr}, handlerFunc(func(ctx context.Context, _ []byte) (Disposition, error) {
+		close(started)
+		<-ctx.Done() // a transaction that commits as the daemon is told to stop
+		return Processed, nil
+	}))
+	<-started
+	stop()
+	if got := messages(t, sys, "Processed"); !slices.Equal(got, []string{"in flight"}) {
+		t.Errorf("Processed holds %q, want the mail handled during shutdown", got)
+	}
+}
+
+func TestTLS(t *testing.T) {
+	cert, roots := selfSigned(t)
+	serverTLS := &tls.Config{Certificates: []tls.Certificate{cert}}
+	srv, u := memServer(t, imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}}, serverTLS)
+	for _, mode := range []string{"implicit", "starttls"} {
+		t.Run(mode, func(t *testing.T) {
+			var implicit *tls.Config
+			if mode == "implicit" {
+				implicit = serverTLS
+			}
+			addr := serve(t, srv, implicit)
+			appendMail(t, u, mode)
+			h := &recorder{}
+			// The certificate is for 127.0.0.1: the host of the address is verified.
+			watch(t, IMAPOptions{Address: addr, TLS: mode, TLSConfig: &tls.Config{RootCAs: roots}}, h)
+			waitFor(t, "the mail handled", func() bool { return slices.Contains(h.seen(), mode) })
+		})
+	}
+}
+
+func TestInvalidOptions(t *testing.T) {
+	for _, o := range []IMAPOptions{
+		{},
+		{Address: "imap.example.com:993", TLS: "ssl"},
+		{Address: "imap.example.com:993", Processed: "INBOX"},
+		{Address: "imap.example.com:993", PollInterval: -time.Second},
+	} {
+		if err := Watch(t.Context(), o, &recorder{}); err == nil {
+			t.Errorf("Watch(%+v) = nil, want an error", o)
+		}
+	}
+}
+
+type handlerFunc func(ctx context.Context, raw []byte) (Disposition, error)
+
+func (f handlerFunc) Handle(ctx context.Context, raw []byte) (Disposition, error) { return f(ctx, raw) }
+
+// memServer is a memory IMAP server with chosen capabilities, whose test
+// user has an INBOX; with tlsConfig it offers STARTTLS and can serve
+// implicit TLS.
+func memServer(t *testing.T, caps imap.CapSet, tlsConfig *tls.Config) (*imapserver.Server, *imapmemserver.User) {
+	t.Helper()
+	mem := imapmemserver.New()
+	u := imapmemserver.NewUser(user, password)
+	if err := u.Create("INBOX", nil); err != nil {
+		t.Fatal(err)
+	}
+	mem.AddUser(u)
+	srv := imapserver.New(&imapserver.Options{
+		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
+			return mem.NewSession(), nil, nil
+		},
+		Caps:         caps,
+		Logger:       slog.NewLogLogger(testLogger(t).Handler(), slog.LevelDebug),
+		TLSConfig:    tlsConfig,
+		InsecureAuth: tlsConfig == nil,
+	})
+	t.Cleanup(func() { srv.Close() })
+	return srv, u
+}
+
+// serve serves srv on a new loopback port, with implicit TLS when
+// implicitTLS is not nil.
+func serve(t *testing.T, srv *imapserver.Server, implicitTLS *tls.Config) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if implicitTLS != nil {
+		ln = tls.NewListener(ln, implicitTLS)
+	}
+	go srv.Serve(ln)
+	return ln.Addr().String()
+}
+
+func appendMail(t *testing.T, u *imapmemserver.User, subject string, flags ...imap.Flag) {
+	t.Helper()
+	if _, err := u.Append("INBOX", bytes.NewReader(message(subject)), &imap.AppendOptions{Flags: flags}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitFor polls cond until it holds; not holding within patience fails.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(patience)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "imap test"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roots := x509.NewCertPool()
+	roots.AddCert(parsed)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, roots
+}
+
+type stored struct {
+	subject string
+	flags   []imap.Flag
+}
+
+// mailbox reads a mailbox of the test user with its flags, in UID order.
+func mailbox(t *testing.T, addr, name string) []stored {
+	t.Helper()
+	c, err := imapclient.DialInsecure(addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(user, password).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	sel, err := c.Select(name, &imap.SelectOptions{ReadOnly: true}).Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sel.NumMessages == 0 {
+		return nil
+	}
+	header := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true}
+	var all imap.SeqSet
+	all.AddRange(1, sel.NumMessages)
+	msgs, err := c.Fetch(all, &imap.FetchOptions{
+		UID: true, Flags: true, BodySection: []*imap.FetchItemBodySection{header},
+	}).Collect()
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(msgs, func(a, b *imapclient.FetchMessageBuffer) int { return cmp.Compare(a.UID, b.UID) })
+	var out []stored
+	for _, m := range msgs {
+		out = append(out, stored{subjectOf(append(m.FindBodySection(header), "\r\n"...)), m.Flags})
+	}
+	return out
+}

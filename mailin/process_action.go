@@ -1,0 +1,200 @@
+package mailin
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"incidentd/mailin/parse"
+	"incidentd/workflow"
+	"incidentd/workflow/store"
+)
+
+// matchResult is the incident a mail belongs to and how that was found.
+type matchResult struct {
+	id      int64  // the incident matched; 0 when none
+	by      string // "references" or "subject"
+	unknown int64  // an incident named in the subject that does not exist
+}
+
+// match finds the incident a mail replies to: a Message-ID of its thread in
+// In-Reply-To or References first, then the [INC-n] tag of the subject.
+func match(tx *store.Tx, msg *parse.Message) (matchResult, error) {
+	ids := append(slices.Clone(msg.References), msg.InReplyTo...)
+	if id, ok, err := tx.IncidentForMessages(ids); err != nil || ok {
+		return matchResult{id: id, by: "references"}, err
+	}
+	if msg.Tag == 0 {
+		return matchResult{}, nil
+	}
+	_, err := tx.Incident(msg.Tag)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return matchResult{unknown: msg.Tag}, nil
+	case err != nil:
+		return matchResult{}, err
+	}
+	return matchResult{id: msg.Tag, by: "subject"}, nil
+}
+
+// action is the handling of one mail inside its transaction.
+type action struct {
+	p        *Processor
+	tx       *store.Tx
+	msg      *parse.Message
+	key      string
+	blobs    []store.Attachment
+	incident int64 // the incident the mail ended up concerning
+}
+
+func (a *action) input() workflow.Input {
+	return workflow.Input{Actor: a.msg.From.Address, Text: a.msg.NewText, MessageID: a.msg.MessageID, At: a.p.now()}
+}
+
+// report creates an incident from a mail that replies to none.
+func (a *action) report() (string, error) {
+	if !a.p.Roles.InDomains(a.msg.From.Address) {
+		n := workflow.Notice{Kind: workflow.NoticeRefused, To: []string{a.msg.From.Address}, Subject: a.msg.Subject,
+			Refusal: &workflow.Refusal{Reason: workflow.Outsider, WhoMay: a.p.Roles.Describe(workflow.Evaluator, workflow.Incident{})}}
+		return "report refused: sender outside the organization", a.notify([]workflow.Notice{n}, 0)
+	}
+	fields, assumed := parse.Report(a.msg.NewText, a.p.Defaults)
+	inc := workflow.Incident{Title: parse.Title(a.msg.Subject), Reporter: a.msg.From.Address,
+		ReporterName: a.msg.From.Name, Fields: fields}
+	if inc.Title == "" {
+		inc.Title = "(no subject)"
+	}
+	if err := a.tx.CreateIncident(&inc); err != nil {
+		return "", err
+	}
+	res := workflow.Report(inc, a.input(), assumed, a.p.Roles)
+	if err := a.tx.SaveIncident(res.Incident); err != nil {
+		return "", err
+	}
+	if err := a.apply(res); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("reported INC-%d", inc.ID), nil
+}
+
+// reply applies a mail to the incident it answers.
+func (a *action) reply(m matchResult) (string, error) {
+	inc, err := a.tx.Incident(m.id)
+	if err != nil {
+		return "", err
+	}
+	a.incident = inc.ID
+	in := a.input()
+	cmd, _, err := workflow.ParseCommand(a.msg.NewText)
+	in.Command = cmd
+	var res workflow.Result
+	if err == nil {
+		res, err = workflow.Transition(inc, in, a.p.Roles)
+	}
+	var refusal *workflow.Refusal
+	if errors.As(err, &refusal) {
+		if refusal.State == "" {
+			refusal.State = inc.State
+		}
+		if refusal.Allowed == nil {
+			refusal.Allowed = workflow.Allowed(inc.State)
+		}
+		n := workflow.Notice{Kind: workflow.NoticeRefused, To: []string{in.Actor}, Incident: inc,
+			Actor: in.Actor, Refusal: refusal, Subject: a.msg.Subject}
+		a.p.log().Info("command refused", "incident", inc.ID, "from", in.Actor, "reason", refusal.Error())
+		return "refused: " + refusal.Error(), a.notify([]workflow.Notice{n}, inc.ID)
+	}
+	if err != nil {
+		return "", err
+	}
+	if err := a.tx.SaveIncident(res.Incident); err != nil {
+		return "", err
+	}
+	if err := a.apply(res); err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("INC-%d %s by %s (matched by %s)", inc.ID, res.Event.Kind, in.Actor, m.by), nil
+}
+
+// unknown answers a mail that names an incident that does not exist.
+func (a *action) unknown(id int64) (string, error) {
+	n := workflow.Notice{Kind: workflow.NoticeUnknown, To: []string{a.msg.From.Address},
+		Text: fmt.Sprintf("INC-%d", id), Subject: a.msg.Subject}
+	return fmt.Sprintf("names unknown INC-%d", id), a.notify([]workflow.Notice{n}, 0)
+}
+
+// apply records a transition's event, the mail's attachments and thread
+// link, and queues its notices.
+func (a *action) apply(res workflow.Result) error {
+	id := res.Incident.ID
+	a.incident = id
+	res.Event.IncidentID = id
+	if err := a.tx.AppendEvent(res.Event); err != nil {
+		return err
+	}
+	for _, b := range a.blobs {
+		if err := a.tx.AddAttachment(id, b); err != nil {
+			return err
+		}
+	}
+	if a.msg.MessageID != "" {
+		if err := a.tx.LinkMessage(a.msg.MessageID, id); err != nil {
+			return err
+		}
+	}
+	return a.notify(res.Notices, id)
+}
+
+// notify queues notices about incident id (0 for none), threaded after the
+// incident's first message and the mail being answered.
+func (a *action) notify(notices []workflow.Notice, id int64) error {
+	var refs []string
+	if id != 0 {
+		root, err := a.tx.ThreadRoot(id)
+		if err != nil {
+			return err
+		}
+		refs = append(refs, root)
+	}
+	if m := a.msg.MessageID; m != "" && !slices.Contains(refs, m) {
+		refs = append(refs, m)
+	}
+	refs = slices.DeleteFunc(refs, func(r string) bool { return r == "" })
+	for _, n := range notices {
+		if err := a.p.enqueue(a.tx, n, a.key, refs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// enqueue queues one mail per recipient of n. Its Message-ID is derived
+// from the mail that caused it, so handling that mail twice queues nothing
+// new, and replies to it are linked to the incident's thread.
+func (p *Processor) enqueue(tx *store.Tx, n workflow.Notice, cause string, refs []string) error {
+	for _, rcpt := range n.To {
+		sum := sha256.Sum256([]byte(strings.Join([]string{cause, string(n.Kind), rcpt}, "\x00")))
+		id := fmt.Sprintf("inc%d.%s@%s", n.Incident.ID, hex.EncodeToString(sum[:12]), p.domain())
+		o := store.Outgoing{IncidentID: n.Incident.ID, MessageID: id, Recipient: rcpt, Notice: n, References: refs, Date: p.now()}
+		if err := tx.Enqueue(o); err != nil {
+			return fmt.Errorf("queue %s to %s: %w", n.Kind, rcpt, err)
+		}
+		if n.Incident.ID != 0 {
+			if err := tx.LinkMessage(id, n.Incident.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// domain is the domain of our own address, used in our Message-IDs.
+func (p *Processor) domain() string {
+	if at := strings.LastIndexByte(p.Address, '@'); at >= 0 {
+		return strings.ToLower(p.Address[at+1:])
+	}
+	return "incidentd.invalid"
+}

@@ -1,0 +1,164 @@
+package mailin
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"incidentd/workflow"
+	"incidentd/workflow/store"
+)
+
+func newProcessor(t *testing.T) *Processor {
+	t.Helper()
+	dir := t.TempDir()
+	st, err := store.Open(t.Context(), filepath.Join(dir, "db"), filepath.Join(dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	now := time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)
+	return &Processor{
+		Store: st,
+		Roles: workflow.Roles{Domains: []string{"example.com"}, Evaluators: []string{"alice@example.com"},
+			Resolvers: []string{"bob@example.com"}, Validators: []string{workflow.ReporterMember}},
+		Defaults: workflow.Fields{Type: workflow.TypeError, Priority: workflow.PriorityMedium},
+		Address:  "incidents@example.com",
+		Now:      func() time.Time { now = now.Add(time.Minute); return now },
+	}
+}
+
+func mailText(from, subject, id, inReplyTo, body string, extra ...string) []byte {
+	h := fmt.Sprintf("From: %s\r\nTo: incidents@example.com\r\nSubject: %s\r\nMessage-ID: <%s>\r\nDate: Mon, 4 May 2026 10:00:00 +0000\r\n", from, subject, id)
+	if inReplyTo != "" {
+		h += fmt.Sprintf("In-Reply-To: <%s>\r\nReferences: <%s>\r\n", inReplyTo, inReplyTo)
+	}
+	for _, e := range extra {
+		h += e + "\r\n"
+	}
+	return []byte(h + "Content-Type: text/plain; charset=utf-8\r\n\r\n" + strings.ReplaceAll(body, "\n", "\r\n"))
+}
+
+func (p *Processor) handleAll(t *testing.T, mails ...[]byte) {
+	t.Helper()
+	for _, m := range mails {
+		if d, err := p.Handle(t.Context(), m); err != nil || d != Processed {
+			t.Fatalf("handle: %v %v", d, err)
+		}
+	}
+}
+
+func (p *Processor) snapshot(t *testing.T) (incs []workflow.Incident, events []workflow.Event, out []store.Outgoing) {
+	t.Helper()
+	err := p.Store.View(t.Context(), func(tx *store.Tx) error {
+		var err error
+		if incs, err = tx.Incidents(store.Filter{}); err != nil {
+			return err
+		}
+		for _, inc := range incs {
+			ev, err := tx.Events(inc.ID)
+			if err != nil {
+				return err
+			}
+			events = append(events, ev...)
+		}
+		out, err = tx.Outbox("")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return incs, events, out
+}
+
+// TestSameMailTwice: a mail processed twice (crash before the move, two
+// copies) has one effect.
+func TestSameMailTwice(t *testing.T) {
+	p := newProcessor(t)
+	report := mailText("Carol <carol@example.com>", "Printer jam", "r1@example.com", "", "Prioridad: Alta\nIt jams.")
+	p.handleAll(t, report, report)
+	incs, events, out := p.snapshot(t)
+	if len(incs) != 1 || len(events) != 1 || len(out) != 2 {
+		t.Fatalf("%d incidents, %d events, %d notices after the same report twice", len(incs), len(events), len(out))
+	}
+	notice := out[0].MessageID
+	accept := mailText("alice@example.com", "Re: [INC-1] Printer jam", "a1@example.com", notice, "ACCEPT\n\n> Prioridad: Alta")
+	p.handleAll(t, accept, accept)
+	incs, events, out = p.snapshot(t)
+	if incs[0].State != workflow.InResolution || len(events) != 2 || len(out) != 4 {
+		t.Fatalf("state %s, %d events, %d notices after the same ACCEPT twice", incs[0].State, len(events), len(out))
+	}
+}
+
+// TestMatching: a reply is matched by its threading headers first, by the
+// subject tag otherwise, and a quoted keyword does nothing.
+func TestMatching(t *testing.T) {
+	p := newProcessor(t)
+	p.handleAll(t,
+		mailText("carol@example.com", "One", "one@example.com", "", "first"),
+		mailText("carol@example.com", "Two", "two@example.com", "", "second"),
+		// Threaded to INC-1 although the subject names INC-2.
+		mailText("alice@example.com", "Re: [INC-2] One", "x1@example.com", "one@example.com", "ACEPTAR"),
+		// No threading headers: the tag decides.
+		mailText("alice@example.com", "RE: [INC-2] Two", "x2@example.com", "", "Rechazar: duplicado de INC-1"),
+		// The keyword is only in the quote: a comment.
+		mailText("bob@example.com", "Re: [INC-1] One", "x3@example.com", "", "Looking at it.\n\nOn Mon, Alice wrote:\n> RESOLVED"),
+	)
+	incs, events, _ := p.snapshot(t)
+	if incs[0].State != workflow.InResolution || incs[1].State != workflow.Rejected {
+		t.Fatalf("states %s %s", incs[0].State, incs[1].State)
+	}
+	var got []string
+	for _, e := range events {
+		got = append(got, fmt.Sprintf("%d:%s", e.IncidentID, e.Kind))
+	}
+	want := []string{"1:reported", "1:accepted", "1:comment", "2:reported", "2:rejected"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("history %v, want %v", got, want)
+	}
+}
+
+// TestNoAnswer: automatic mail and our own mail have no effect and get no
+// reply; a report from outside the organization is refused politely.
+func TestNoAnswer(t *testing.T) {
+	p := newProcessor(t)
+	p.handleAll(t,
+		mailText("carol@example.com", "Out of office", "oo@example.com", "", "I am away.", "Auto-Submitted: auto-replied"),
+		mailText("Incidents <incidents@example.com>", "[INC-1] Loop", "self@example.com", "", "ACCEPT"),
+	)
+	incs, _, out := p.snapshot(t)
+	if len(incs) != 0 || len(out) != 0 {
+		t.Fatalf("automatic or own mail had effects: %d incidents, %d mails", len(incs), len(out))
+	}
+	p.handleAll(t, mailText("mallory@elsewhere.org", "Free money", "m@elsewhere.org", "", "click"))
+	incs, _, out = p.snapshot(t)
+	if len(incs) != 0 || len(out) != 1 || out[0].Recipient != "mallory@elsewhere.org" ||
+		out[0].Notice.Refusal == nil || out[0].Notice.Refusal.Reason != workflow.Outsider {
+		t.Fatalf("outsider report: %d incidents, outbox %+v", len(incs), out)
+	}
+}
+
+// TestQuarantine: mail over the size limit is quarantined, kept, and its
+// sender told.
+func TestQuarantine(t *testing.T) {
+	p := newProcessor(t)
+	p.MaxMessageBytes = 1000
+	raw := mailText("carol@example.com", "Big", "big@example.com", "", strings.Repeat("log line\n", 200))
+	d, err := p.Handle(t.Context(), raw)
+	if err != nil || d != Quarantined {
+		t.Fatalf("got %v %v", d, err)
+	}
+	_, _, out := p.snapshot(t)
+	if len(out) != 1 || out[0].Notice.Kind != workflow.NoticeQuarantined || out[0].Recipient != "carol@example.com" {
+		t.Fatalf("outbox %+v", out)
+	}
+	hash := Key(raw, "")[len("sha256:"):]
+	f, err := p.Store.OpenBlob(hash)
+	if err != nil {
+		t.Fatalf("quarantined mail not kept: %v", err)
+	}
+	f.Close()
+}

@@ -1,0 +1,194 @@
+package mailout
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/wneessen/go-mail"
+
+	"incidentd/workflow/store"
+)
+
+// Retry timing: the delay after the n-th failed attempt (n from 0) is
+// retryBase·2ⁿ, at most retryMax, ±20 %.
+const (
+	retryBase = 30 * time.Second
+	retryMax  = time.Hour
+)
+
+// pollInterval bounds how long Run sleeps, so that mail queued by another
+// process (incidentd ingest) goes out without a Kick.
+const pollInterval = time.Minute
+
+// Dispatcher sends the outbox. It is safe for concurrent use; Flush calls
+// run one at a time.
+type Dispatcher struct {
+	opts     Options
+	renderer *Renderer
+	client   *mail.Client
+	kick     chan struct{}
+	mu       sync.Mutex // held by Flush
+}
+
+// NewDispatcher checks o, parses the templates and configures the SMTP
+// client. It does not connect.
+func NewDispatcher(o Options) (*Dispatcher, error) {
+	if err := o.setDefaults(); err != nil {
+		return nil, err
+	}
+	r, err := NewRenderer(o.Language, o.TemplateDir, o.From)
+	if err != nil {
+		return nil, fmt.Errorf("mailout: %w", err)
+	}
+	c, err := newClient(o.SMTP)
+	if err != nil {
+		return nil, fmt.Errorf("mailout: %w", err)
+	}
+	return &Dispatcher{opts: o, renderer: r, client: c, kick: make(chan struct{}, 1)}, nil
+}
+
+// Kick wakes Run up to send mail just committed to the outbox. It never
+// blocks.
+func (d *Dispatcher) Kick() {
+	select {
+	case d.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run sends the outbox until ctx is done, then returns nil: it sends what
+// is due, then sleeps until the next mail is due, Kick is called or a
+// minute has passed, and again.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	for {
+		wait := pollInterval
+		if err := d.Flush(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			d.opts.Logger.Error("send outbox", "error", err)
+		} else {
+			wait = d.untilNextDue(ctx)
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil
+		case <-d.kick:
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}
+
+// untilNextDue is how long Run may sleep: until the next pending mail is
+// due, at most pollInterval.
+func (d *Dispatcher) untilNextDue(ctx context.Context) time.Duration {
+	next, ok, err := d.opts.Store.NextDue(ctx)
+	if err != nil {
+		d.opts.Logger.Error("next due outgoing mail", "error", err)
+		return pollInterval
+	}
+	if !ok {
+		return pollInterval
+	}
+	return min(max(next.Sub(d.opts.Now()), time.Second), pollInterval)
+}
+
+// Flush sends every mail due now over one SMTP connection and records the
+// outcome of each. It returns an error only when the outbox cannot be read
+// or updated; failed deliveries are recorded, not returned.
+func (d *Dispatcher) Flush(ctx context.Context) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.opts.Now()
+	s := &session{client: d.client, opts: d.opts.SMTP, from: d.renderer.Address(), logger: d.opts.Logger}
+	defer s.close()
+	for {
+		due, err := d.opts.Store.Due(ctx, now, d.opts.BatchSize)
+		if err != nil {
+			return err
+		}
+		if len(due) == 0 {
+			return nil
+		}
+		for _, o := range due {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := d.deliver(ctx, s, o); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// deliver renders and sends one mail and records what happened.
+func (d *Dispatcher) deliver(ctx context.Context, s *session, o store.Outgoing) error {
+	log := d.opts.Logger.With("outbox_id", o.ID, "message_id", o.MessageID, "recipient", o.Recipient)
+	data, err := d.render(ctx, o)
+	if err != nil {
+		// A template or attachment problem may be fixed by the operator:
+		// keep the mail and try again later.
+		return d.retry(ctx, o, err)
+	}
+	permanent, err := s.send(ctx, o.Recipient, data)
+	switch {
+	case err == nil:
+		log.Info("mail sent", "kind", o.Notice.Kind)
+		return d.opts.Store.MarkSent(ctx, o.ID, d.opts.Now())
+	case permanent:
+		log.Error("mail refused by the SMTP server; not retrying", "error", err)
+		return d.opts.Store.MarkFailed(ctx, o.ID, err.Error())
+	default:
+		return d.retry(ctx, o, err)
+	}
+}
+
+// retry records a failed attempt and when to try again.
+func (d *Dispatcher) retry(ctx context.Context, o store.Outgoing, cause error) error {
+	next := d.opts.Now().Add(backoff(o.Attempts))
+	d.opts.Logger.Warn("mail not sent; will retry", "outbox_id", o.ID, "message_id", o.MessageID,
+		"recipient", o.Recipient, "attempt", o.Attempts+1, "next_attempt", next, "error", cause)
+	return d.opts.Store.MarkRetry(ctx, o.ID, next, cause.Error())
+}
+
+// backoff is the delay after failed attempt number attempts (from 0).
+func backoff(attempts int) time.Duration {
+	d := retryMax
+	if attempts < 8 {
+		d = min(retryBase<<attempts, retryMax)
+	}
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+// render builds the mail of o, with the incident's files when asked to.
+func (d *Dispatcher) render(ctx context.Context, o store.Outgoing) ([]byte, error) {
+	var atts []Attached
+	if o.Notice.Attach && o.IncidentID != 0 {
+		var files []store.Attachment
+		err := d.opts.Store.View(ctx, func(tx *store.Tx) error {
+			var err error
+			files, err = tx.Attachments(o.IncidentID)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			atts = append(atts, Attached{Attachment: f, Open: func() (io.ReadCloser, error) {
+				return d.opts.Store.OpenBlob(f.Hash)
+			}})
+		}
+	}
+	replyTo := ""
+	if d.opts.ReplyTo != nil {
+		replyTo = d.opts.ReplyTo(o)
+	}
+	return d.renderer.Render(o, replyTo, atts)
+}

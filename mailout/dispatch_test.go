@@ -1,0 +1,309 @@
+package mailout
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"incidentd/workflow"
+	"incidentd/workflow/store"
+)
+
+// fixture is a store, an SMTP sink and a dispatcher between them.
+type fixture struct {
+	store *store.Store
+	sink  *sink
+	clock *clock
+	d     *Dispatcher
+}
+
+func newFixture(t *testing.T, lang string, b *sink) *fixture {
+	t.Helper()
+	f := &fixture{store: openStore(t), sink: b, clock: &clock{now: t0}}
+	f.d = f.dispatcher(t, lang, startSink(t, b))
+	return f
+}
+
+func (f *fixture) dispatcher(t *testing.T, lang, addr string) *Dispatcher {
+	t.Helper()
+	d, err := NewDispatcher(Options{From: testFrom, Language: lang, Store: f.store, Now: f.clock.Now,
+		SMTP:    SMTPOptions{Address: addr, TLS: TLSNone},
+		ReplyTo: func(o store.Outgoing) string { return "incidents+" + o.MessageID[:2] + "@example.com" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// incident stores an incident with files (name → content) and returns it.
+func (f *fixture) incident(t *testing.T, state workflow.State, files map[string]string) workflow.Incident {
+	t.Helper()
+	inc := sampleIncident(0, state)
+	err := f.store.Update(context.Background(), func(tx *store.Tx) error {
+		if err := tx.CreateIncident(&inc); err != nil {
+			return err
+		}
+		for name, content := range files {
+			hash, size, err := f.store.PutBlob(strings.NewReader(content))
+			if err != nil {
+				return err
+			}
+			if err := tx.AddAttachment(inc.ID, store.Attachment{Filename: name, ContentType: "text/plain", Hash: hash, Size: size}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inc
+}
+
+// enqueue queues one mail of notice n per recipient.
+func (f *fixture) enqueue(t *testing.T, n workflow.Notice, to ...string) {
+	t.Helper()
+	err := f.store.Update(context.Background(), func(tx *store.Tx) error {
+		for _, rcpt := range to {
+			o := store.Outgoing{IncidentID: n.Incident.ID, MessageID: fmt.Sprintf("%s.%s.%d@example.com", n.Kind, rcpt, n.Incident.ID),
+				Recipient: rcpt, Notice: n, Date: f.clock.Now(), References: []string{"report@mail.example.com"}}
+			if err := tx.Enqueue(o); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// outbox reads every row of the outbox, newest first.
+func (f *fixture) outbox(t *testing.T) []store.Outgoing {
+	t.Helper()
+	var rows []store.Outgoing
+	err := f.store.View(context.Background(), func(tx *store.Tx) error {
+		var err error
+		rows, err = tx.Outbox("")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func (f *fixture) flush(t *testing.T) {
+	t.Helper()
+	if err := f.d.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestFlushSends(t *testing.T) {
+	for lang, want := range map[string][]string{
+		"es": {"pendiente de evaluación", "ACEPTAR [nota opcional]", "RECHAZAR: motivo"},
+		"en": {"waiting for evaluation", "ACCEPT [optional note]", "REJECT: reason"},
+	} {
+		t.Run(lang, func(t *testing.T) {
+			f := newFixture(t, lang, &sink{})
+			inc := f.incident(t, workflow.Reported, nil)
+			f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "alice@example.com")
+			f.flush(t)
+
+			_, mails := f.sink.snapshot()
+			if len(mails) != 1 {
+				t.Fatalf("got %d mails, want 1", len(mails))
+			}
+			m := mails[0]
+			if m.From != "incidents@example.com" || len(m.To) != 1 || m.To[0] != "alice@example.com" {
+				t.Errorf("envelope %s → %v", m.From, m.To)
+			}
+			mr, p := parse(t, m.Data)
+			if s, _ := mr.Header.Subject(); !strings.HasPrefix(s, fmt.Sprintf("[INC-%d] Login page returns 500 — ", inc.ID)) || !strings.Contains(s, want[0]) {
+				t.Errorf("Subject = %q", s)
+			}
+			if rt, _ := mr.Header.AddressList("Reply-To"); len(rt) != 1 || rt[0].Address != "incidents+ne@example.com" {
+				t.Errorf("Reply-To = %v, want the address Options.ReplyTo gave", rt)
+			}
+			for _, w := range want[1:] {
+				if !strings.Contains(p.text, w) || !strings.Contains(htmlText(p.html), w) {
+					t.Errorf("text or HTML body lacks %q", w)
+				}
+			}
+			if len(p.attachments) != 0 {
+				t.Errorf("attachments %v without Notice.Attach", p.attachments)
+			}
+			rows := f.outbox(t)
+			if rows[0].State != store.OutboxSent || !rows[0].SentAt.Equal(t0) {
+				t.Errorf("outbox row %+v, want sent at %v", rows[0], t0)
+			}
+		})
+	}
+}
+
+func TestFlushSendsAttachments(t *testing.T) {
+	f := newFixture(t, "en", &sink{})
+	files := map[string]string{"error log.txt": "panic: nil map\n", "notes.txt": "see screenshot"}
+	inc := f.incident(t, workflow.Reported, files)
+	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter, Attach: true}, "alice@example.com")
+	f.flush(t)
+
+	_, mails := f.sink.snapshot()
+	if len(mails) != 1 {
+		t.Fatalf("got %d mails, want 1", len(mails))
+	}
+	_, p := parse(t, mails[0].Data)
+	if len(p.attachments) != len(files) {
+		t.Errorf("attachments %v, want %v", p.attachments, files)
+	}
+	for name, content := range files {
+		if p.attachments[name] != content {
+			t.Errorf("attachment %q = %q, want %q", name, p.attachments[name], content)
+		}
+	}
+}
+
+func TestTemporaryFailureIsRetried(t *testing.T) {
+	f := newFixture(t, "es", &sink{refuse: func(attempt int) error {
+		if attempt == 0 {
+			return errTempFailure
+		}
+		return nil
+	}})
+	inc := f.incident(t, workflow.Reported, nil)
+	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeAck, Incident: inc, Actor: inc.Reporter}, inc.Reporter)
+	f.flush(t)
+
+	row := f.outbox(t)[0]
+	if row.State != store.OutboxPending || row.Attempts != 1 || !strings.Contains(row.LastError, "451") {
+		t.Fatalf("after a 451: %+v, want pending with 1 attempt and the error", row)
+	}
+	if d := row.NextAttempt.Sub(t0); d < 24*time.Second || d > 36*time.Second {
+		t.Errorf("next attempt in %v, want 30s ± 20%%", d)
+	}
+	f.flush(t) // not due yet
+	if _, mails := f.sink.snapshot(); len(mails) != 0 || f.sink.dataAttempts() != 1 {
+		t.Fatalf("retried before it was due: %d mails, %d attempts", len(mails), f.sink.dataAttempts())
+	}
+
+	f.clock.Advance(time.Minute)
+	f.flush(t)
+	if _, mails := f.sink.snapshot(); len(mails) != 1 {
+		t.Fatalf("got %d mails after the retry, want 1", len(mails))
+	}
+	if row := f.outbox(t)[0]; row.State != store.OutboxSent {
+		t.Errorf("after the retry: %+v, want sent", row)
+	}
+}
+
+func TestPermanentFailureIsNotRetried(t *testing.T) {
+	f := newFixture(t, "en", &sink{refuse: func(attempt int) error {
+		if attempt == 0 {
+			return errNoSuchUser
+		}
+		return nil
+	}})
+	inc := f.incident(t, workflow.Reported, nil)
+	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "nobody@example.com", "alice@example.com")
+	f.flush(t)
+
+	rows := f.outbox(t) // newest first
+	if rows[1].State != store.OutboxFailed || !strings.Contains(rows[1].LastError, "550") {
+		t.Fatalf("after a 550: %+v, want failed with the error", rows[1])
+	}
+	if rows[0].State != store.OutboxSent {
+		t.Errorf("the next mail of the batch: %+v, want sent", rows[0])
+	}
+	if sessions, _ := f.sink.snapshot(); sessions != 1 {
+		t.Errorf("%d sessions, want the connection reused after a refused mail", sessions)
+	}
+	f.clock.Advance(2 * time.Hour)
+	f.flush(t)
+	if n := f.sink.dataAttempts(); n != 2 {
+		t.Errorf("%d attempts, want no retry after a permanent failure", n)
+	}
+}
+
+func TestConnectionFailureIsRetried(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+
+	f := &fixture{store: openStore(t), sink: &sink{}, clock: &clock{now: t0}}
+	f.d = f.dispatcher(t, "es", addr)
+	inc := f.incident(t, workflow.Reported, nil)
+	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "alice@example.com", "bob@example.com")
+	f.flush(t)
+
+	for _, row := range f.outbox(t) {
+		if row.State != store.OutboxPending || row.Attempts != 1 || !strings.Contains(row.LastError, "connect to "+addr) {
+			t.Errorf("after a refused connection: %+v, want pending with 1 attempt", row)
+		}
+	}
+}
+
+func TestOneConnectionPerBatch(t *testing.T) {
+	f := newFixture(t, "es", &sink{})
+	f.d.opts.BatchSize = 2 // several reads of the outbox, still one connection
+	inc := f.incident(t, workflow.Reported, nil)
+	to := []string{"a@example.com", "b@example.com", "c@example.com", "d@example.com", "e@example.com"}
+	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, to...)
+	f.flush(t)
+
+	sessions, mails := f.sink.snapshot()
+	if sessions != 1 || len(mails) != len(to) {
+		t.Errorf("%d sessions and %d mails, want 1 session for %d mails", sessions, len(mails), len(to))
+	}
+}
+
+func TestRunSendsOnKick(t *testing.T) {
+	f := newFixture(t, "en", &sink{})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.d.Run(ctx) }()
+
+	inc := f.incident(t, workflow.Reported, nil)
+	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "alice@example.com")
+	f.d.Kick()
+	waitFor(t, func() bool { _, mails := f.sink.snapshot(); return len(mails) == 1 })
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run returned %v after cancel, want nil", err)
+	}
+}
+
+// waitFor polls cond until it holds, failing the test after 10 seconds.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not reached")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func TestNewDispatcherReportsEveryBadOption(t *testing.T) {
+	_, err := NewDispatcher(Options{SMTP: SMTPOptions{TLS: "ssl"}})
+	if err == nil {
+		t.Fatal("no error for empty options")
+	}
+	for _, want := range []string{"From", "Store", "SMTP.Address", `SMTP.TLS "ssl"`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not name %s", err, want)
+		}
+	}
+	_, err = NewDispatcher(Options{From: testFrom, Language: "fr", Store: openStore(t), SMTP: SMTPOptions{Address: "localhost:25"}})
+	if err == nil || !strings.Contains(err.Error(), `"fr"`) {
+		t.Errorf("language fr: error %v", err)
+	}
+}

@@ -1,0 +1,216 @@
+package mailout
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"log"
+	"net"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-smtp"
+
+	"incidentd/workflow"
+	"incidentd/workflow/store"
+)
+
+const testFrom = "Incidents <incidents@example.com>"
+
+// received is one mail as the SMTP server got it.
+type received struct {
+	From string
+	To   []string
+	Data []byte
+}
+
+// sink is a go-smtp backend that records what it receives. refuse, when
+// set, is asked for every DATA command (numbered from 0) and may refuse it.
+type sink struct {
+	mu       sync.Mutex
+	sessions int
+	attempts int
+	mails    []received
+	refuse   func(attempt int) error
+}
+
+func (b *sink) NewSession(*smtp.Conn) (smtp.Session, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.sessions++
+	return &sinkSession{b: b}, nil
+}
+
+func (b *sink) dataAttempts() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.attempts
+}
+
+func (b *sink) snapshot() (sessions int, mails []received) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.sessions, append([]received(nil), b.mails...)
+}
+
+type sinkSession struct {
+	b    *sink
+	from string
+	to   []string
+}
+
+func (s *sinkSession) Reset()        { s.from, s.to = "", nil }
+func (s *sinkSession) Logout() error { return nil }
+func (s *sinkSession) Mail(from string, _ *smtp.MailOptions) error {
+	s.from = from
+	return nil
+}
+func (s *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.to = append(s.to, to)
+	return nil
+}
+func (s *sinkSession) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	attempt := s.b.attempts
+	s.b.attempts++
+	if s.b.refuse != nil {
+		if err := s.b.refuse(attempt); err != nil {
+			return err
+		}
+	}
+	s.b.mails = append(s.b.mails, received{From: s.from, To: s.to, Data: data})
+	return nil
+}
+
+var (
+	errTempFailure = &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Try again later"}
+	errNoSuchUser  = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user"}
+)
+
+// startSink runs a plain SMTP server for b on loopback and returns its
+// address.
+func startSink(t *testing.T, b *sink) string { return startTLSSink(t, b, nil, false) }
+
+// startTLSSink runs an SMTP server for b on loopback that offers STARTTLS
+// with cfg, or speaks TLS from the start when implicit.
+func startTLSSink(t *testing.T, b *sink, cfg *tls.Config, implicit bool) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if implicit {
+		l = tls.NewListener(l, cfg)
+	}
+	srv := smtp.NewServer(b)
+	srv.Domain = "localhost"
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	srv.TLSConfig = cfg
+	go func() {
+		if err := srv.Serve(l); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
+			t.Errorf("smtp server: %v", err)
+		}
+	}()
+	t.Cleanup(func() { srv.Close() })
+	return l.Addr().String()
+}
+
+func openStore(t *testing.T) *store.Store {
+	t.Helper()
+	dir := t.TempDir()
+	s, err := store.Open(context.Background(), filepath.Join(dir, "incidentd.db"), filepath.Join(dir, "attachments"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// clock is a settable time source.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+var t0 = time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
+
+// sampleIncident is a realistic incident in state.
+func sampleIncident(id int64, state workflow.State) workflow.Incident {
+	return workflow.Incident{
+		ID: id, Title: "Login page returns 500", Reporter: "carol@example.com", ReporterName: "Carol Díaz",
+		Fields: workflow.Fields{Type: workflow.TypeError, Priority: workflow.PriorityHigh, System: "Portal",
+			Description: "Since this morning the login page fails.\nEveryone is affected.",
+			Steps:       "1. Open https://portal.example.com\n2. Log in"},
+		State: state, AcceptedBy: "alice@example.com", Created: t0, Updated: t0,
+	}
+}
+
+// parse reads a received mail with go-message, failing the test on error.
+func parse(t *testing.T, data []byte) (*mail.Reader, parts) {
+	t.Helper()
+	mr, err := mail.CreateReader(strings.NewReader(string(data)))
+	if err != nil {
+		t.Fatalf("parse mail: %v\n%s", err, data)
+	}
+	var p parts
+	p.attachments = map[string]string{}
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("next part: %v", err)
+		}
+		body, err := io.ReadAll(part.Body)
+		if err != nil {
+			t.Fatalf("read part: %v", err)
+		}
+		switch h := part.Header.(type) {
+		case *mail.InlineHeader:
+			ct, _, _ := h.ContentType()
+			switch ct {
+			case "text/plain":
+				p.text = string(body)
+			case "text/html":
+				p.html = string(body)
+			default:
+				t.Errorf("unexpected inline part %s", ct)
+			}
+		case *mail.AttachmentHeader:
+			name, err := h.Filename()
+			if err != nil {
+				t.Fatalf("attachment filename: %v", err)
+			}
+			p.attachments[name] = string(body)
+		}
+	}
+	return mr, p
+}
+
+type parts struct {
+	text, html  string
+	attachments map[string]string // filename → content
+}

@@ -1,0 +1,99 @@
+// Package mailout owns the mail incidentd sends: rendering a notice from the
+// outbox to RFC 5322 bytes (templates from incidentd/templates, threading
+// headers, attachments) and the dispatcher that sends the outbox over SMTP,
+// one connection per batch, with jittered exponential backoff for temporary
+// failures and a permanent "failed" state for mail the server refuses with
+// a 5xx reply. No row of the outbox is ever dropped: each attempt ends in
+// MarkSent, MarkRetry or MarkFailed.
+package mailout
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"incidentd/workflow/store"
+)
+
+// Options configure a Dispatcher.
+type Options struct {
+	// From is the sender of every mail, e.g. "Incidents <incidents@example.com>".
+	// Required. Its address is also the SMTP envelope sender and the X-Loop value.
+	From string
+	// Language of the notifications: "es" (the default) or "en".
+	Language string
+	// TemplateDir, when set, holds template files that replace the embedded
+	// ones with the same name (see package incidentd/templates).
+	TemplateDir string
+	SMTP        SMTPOptions
+	// Store holds the outbox and the attachments. Required.
+	Store *store.Store
+	// Logger receives one line per failed attempt. Default: discard.
+	Logger *slog.Logger
+	// Now is the clock. Default: time.Now.
+	Now func() time.Time
+	// ReplyTo returns the Reply-To address of an outgoing mail. Default: the
+	// From address.
+	ReplyTo func(o store.Outgoing) string
+	// BatchSize is how many due mails are read from the outbox at a time.
+	// Default: 100.
+	BatchSize int
+}
+
+// SMTPOptions say how to reach the SMTP server.
+type SMTPOptions struct {
+	// Address is "host:port". Required.
+	Address string
+	// TLS is "starttls" (the default; the server must offer STARTTLS),
+	// "implicit" (TLS from the first byte, usually port 465) or "none".
+	TLS string
+	// Username and Password are used for SMTP AUTH when Username is set.
+	Username, Password string
+	// TLSConfig overrides the TLS settings (e.g. a test CA). Default: verify
+	// the server's certificate for the host of Address.
+	TLSConfig *tls.Config
+	// Timeout bounds dialing and each SMTP exchange. Default: 30s.
+	Timeout time.Duration
+}
+
+func (o *Options) setDefaults() error {
+	var errs []error
+	if o.From == "" {
+		errs = append(errs, errors.New("mailout: From is required"))
+	}
+	if o.Store == nil {
+		errs = append(errs, errors.New("mailout: Store is required"))
+	}
+	if o.SMTP.Address == "" {
+		errs = append(errs, errors.New("mailout: SMTP.Address is required"))
+	}
+	switch o.SMTP.TLS {
+	case "":
+		o.SMTP.TLS = TLSStartTLS
+	case TLSStartTLS, TLSImplicit, TLSNone:
+	default:
+		errs = append(errs, fmt.Errorf("mailout: SMTP.TLS %q: want implicit, starttls or none", o.SMTP.TLS))
+	}
+	if o.SMTP.Timeout <= 0 {
+		o.SMTP.Timeout = 30 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 100
+	}
+	return errors.Join(errs...)
+}
+
+// The values of SMTPOptions.TLS.
+const (
+	TLSImplicit = "implicit"
+	TLSStartTLS = "starttls"
+	TLSNone     = "none"
+)

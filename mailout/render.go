@@ -1,0 +1,183 @@
+package mailout
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	netmail "net/mail"
+	"strings"
+
+	"github.com/wneessen/go-mail"
+
+	"incidentd/workflow"
+	"incidentd/workflow/store"
+)
+
+// View is what a notice template is executed with (see package
+// incidentd/templates).
+type View struct {
+	workflow.Notice
+	Tag         string // "INC-12"; empty when the mail concerns no incident
+	Recipient   string
+	Address     string             // the service's own address, to write to
+	Attachments []store.Attachment // the files sent along with the mail
+}
+
+// Attached is an incident's file to send along with a mail.
+type Attached struct {
+	store.Attachment
+	Open func() (io.ReadCloser, error) // the file's content
+}
+
+// Renderer turns outbox rows into mail bytes. It is safe for concurrent use.
+type Renderer struct {
+	from      string // as configured, for the From header
+	address   string // the bare address of from
+	templates map[workflow.NoticeKind]noticeTemplates
+}
+
+// NewRenderer parses the templates of lang ("es" when empty, or "en"),
+// with the files of templateDir (optional) replacing the embedded ones of
+// the same name. from is the sender, e.g. "Incidents <incidents@example.com>".
+// A template that does not parse is an error naming its file.
+func NewRenderer(lang, templateDir, from string) (*Renderer, error) {
+	switch lang {
+	case "":
+		lang = "es"
+	case "es", "en":
+	default:
+		return nil, fmt.Errorf("language %q: want es or en", lang)
+	}
+	addr, err := netmail.ParseAddress(from)
+	if err != nil {
+		return nil, fmt.Errorf("from address %q: %w", from, err)
+	}
+	t, err := loadTemplates(lang, templateDir)
+	if err != nil {
+		return nil, err
+	}
+	return &Renderer{from: from, address: addr.Address, templates: t}, nil
+}
+
+// Address is the bare address of the sender.
+func (r *Renderer) Address() string { return r.address }
+
+// Render builds the mail of o: From, To o.Recipient, Reply-To replyTo
+// (the From address when empty), the subject, Message-ID, Date and
+// threading headers of o, the markers of an automatic mail, a text body
+// with an HTML alternative, and atts as attachments.
+func (r *Renderer) Render(o store.Outgoing, replyTo string, atts []Attached) ([]byte, error) {
+	nt, ok := r.templates[o.Notice.Kind]
+	if !ok {
+		return nil, fmt.Errorf("render %s: no template for notice kind %q", o.MessageID, o.Notice.Kind)
+	}
+	v := View{Notice: o.Notice, Recipient: o.Recipient, Address: r.address}
+	if o.IncidentID != 0 {
+		v.Tag = fmt.Sprintf("INC-%d", o.IncidentID)
+	}
+	for _, a := range atts {
+		v.Attachments = append(v.Attachments, a.Attachment)
+	}
+	if replyTo == "" {
+		replyTo = r.address
+	}
+	msg, err := r.headers(nt, v, o, replyTo)
+	if err != nil {
+		return nil, fmt.Errorf("render %s: %w", o.MessageID, err)
+	}
+	if err := msg.SetBodyTextTemplate(nt.text, v); err != nil {
+		return nil, fmt.Errorf("render %s: text body: %w", o.MessageID, err)
+	}
+	if err := msg.AddAlternativeHTMLTemplate(nt.html, v); err != nil {
+		return nil, fmt.Errorf("render %s: html body: %w", o.MessageID, err)
+	}
+	for _, a := range atts {
+		if err := attach(msg, a); err != nil {
+			return nil, fmt.Errorf("render %s: %w", o.MessageID, err)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := msg.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("render %s: write: %w", o.MessageID, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// headers starts the message with every header but the body's.
+func (r *Renderer) headers(nt noticeTemplates, v View, o store.Outgoing, replyTo string) (*mail.Msg, error) {
+	subject, err := r.subject(nt, v)
+	if err != nil {
+		return nil, err
+	}
+	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
+	if err := msg.From(r.from); err != nil {
+		return nil, fmt.Errorf("from %q: %w", r.from, err)
+	}
+	if err := msg.To(o.Recipient); err != nil {
+		return nil, fmt.Errorf("to %q: %w", o.Recipient, err)
+	}
+	if err := msg.ReplyTo(replyTo); err != nil {
+		return nil, fmt.Errorf("reply-to %q: %w", replyTo, err)
+	}
+	msg.Subject(subject)
+	msg.SetMessageIDWithValue(o.MessageID)
+	msg.SetDateWithValue(o.Date)
+	if n := len(o.References); n > 0 {
+		msg.SetGenHeader(mail.HeaderInReplyTo, "<"+o.References[n-1]+">")
+		msg.SetGenHeader(mail.HeaderReferences, "<"+strings.Join(o.References, "> <")+">")
+	}
+	msg.SetGenHeader(mail.Header("Auto-Submitted"), "auto-generated")
+	msg.SetGenHeader(mail.Header("X-Loop"), r.address)
+	msg.SetGenHeader(mail.HeaderXAutoResponseSuppress, "All")
+	return msg, nil
+}
+
+// subject is "[INC-n] " and the template's subject, or, for a notice
+// answering a mail (Notice.Subject set), "Re: " and that mail's subject,
+// with the tag in front when the incident is known and the subject lacks it.
+func (r *Renderer) subject(nt noticeTemplates, v View) (string, error) {
+	var s string
+	if v.Notice.Subject != "" {
+		s = oneLine(v.Notice.Subject)
+		if !hasReplyPrefix(s) {
+			s = "Re: " + s
+		}
+	} else {
+		var buf strings.Builder
+		if err := nt.text.ExecuteTemplate(&buf, "subject", v); err != nil {
+			return "", fmt.Errorf("subject: %w", err)
+		}
+		s = oneLine(buf.String())
+	}
+	if v.Tag != "" && !strings.Contains(s, "["+v.Tag+"]") {
+		s = "[" + v.Tag + "] " + s
+	}
+	return s, nil
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func hasReplyPrefix(s string) bool {
+	return len(s) >= 3 && strings.EqualFold(s[:3], "re:")
+}
+
+// attach adds one of the incident's files to msg, under its own name.
+func attach(msg *mail.Msg, a Attached) error {
+	rc, err := a.Open()
+	if err != nil {
+		return fmt.Errorf("attachment %q: %w", a.Filename, err)
+	}
+	defer rc.Close()
+	var opts []mail.FileOption
+	if a.ContentType != "" {
+		opts = append(opts, mail.WithFileContentType(mail.ContentType(a.ContentType)))
+	}
+	name := a.Filename
+	if name == "" {
+		name = "attachment"
+	}
+	if err := msg.AttachReader(name, rc, opts...); err != nil {
+		return fmt.Errorf("attachment %q: %w", a.Filename, err)
+	}
+	return nil
+}

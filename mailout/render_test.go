@@ -1,0 +1,291 @@
+package mailout
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"incidentd/workflow"
+	"incidentd/workflow/store"
+)
+
+// sample is a realistic outbox row of one notice kind (and refusal reason).
+type sample struct {
+	name string
+	out  store.Outgoing
+	want map[string][]string // language → texts the plain-text body must hold
+}
+
+func outgoing(n workflow.Notice) store.Outgoing {
+	return store.Outgoing{ID: 1, IncidentID: n.Incident.ID, MessageID: "n1.abc@example.com",
+		Recipient: "dave@example.com", Notice: n, Date: t0, References: []string{"orig@mail.example.com"}}
+}
+
+func samples() []sample {
+	inc := func(s workflow.State) workflow.Incident { return sampleIncident(12, s) }
+	n := func(kind workflow.NoticeKind, s workflow.State, text string) workflow.Notice {
+		return workflow.Notice{Kind: kind, Incident: inc(s), Actor: "alice@example.com", Text: text}
+	}
+	ack := n(workflow.NoticeAck, workflow.Reported, "")
+	ack.Actor = "carol@example.com"
+	ack.Assumed = []workflow.Assumption{{Field: "priority", Given: "Urgentísimo", Used: "medium"}, {Field: "type", Used: "error"}}
+	refused := func(r workflow.Refusal) workflow.Notice {
+		x := workflow.Notice{Kind: workflow.NoticeRefused, Incident: inc(r.State), Actor: "eve@example.com",
+			Refusal: &r, Subject: "Re: [INC-12] Login page returns 500"}
+		return x
+	}
+	unknown := workflow.Notice{Kind: workflow.NoticeUnknown, Actor: "eve@example.com", Subject: "Re: [INC-999] Printer", Text: "INC-999"}
+	outsider := workflow.Notice{Kind: workflow.NoticeRefused, Subject: "Printer on fire",
+		Refusal: &workflow.Refusal{Reason: workflow.Outsider, WhoMay: []string{"*@example.com"}}}
+	quarantined := workflow.Notice{Kind: workflow.NoticeQuarantined, Actor: "eve@example.com",
+		Subject: "Broken mail", Text: "The message is not valid MIME."}
+	return []sample{
+		{"ack", outgoing(ack), map[string][]string{"es": {"Prioridad: Media (escribiste «Urgentísimo»)", "Prioridad: Alta", "Pasos para recrear el error"}, "en": {"Priority: Medium (you wrote", "Urgentísimo", "Priority: High"}}},
+		{"new", outgoing(n(workflow.NoticeNew, workflow.Reported, "")), map[string][]string{"es": {"ACEPTAR [nota opcional]", "RECHAZAR: motivo", "ACCEPT, REJECT"}, "en": {"ACCEPT [optional note]", "REJECT: reason", "ACEPTAR, RECHAZAR"}}},
+		{"accepted", outgoing(n(workflow.NoticeAccepted, workflow.InResolution, "Looking into it")), map[string][]string{"es": {"en resolución", "Looking into it"}, "en": {"being resolved"}}},
+		{"assigned", outgoing(n(workflow.NoticeAssigned, workflow.InResolution, "")), map[string][]string{"es": {"RESUELTO: qué se hizo", "INFO: tu pregunta", "RECHAZAR: motivo"}, "en": {"RESOLVED: what was done", "INFO: your question"}}},
+		{"rejected", outgoing(n(workflow.NoticeRejected, workflow.Rejected, "Duplicate of INC-3")), map[string][]string{"es": {"Duplicate of INC-3", "rechazada"}, "en": {"Duplicate of INC-3", "rejected"}}},
+		{"info_request", outgoing(n(workflow.NoticeInfoRequest, workflow.InfoRequested, "Which browser?")), map[string][]string{"es": {"Which browser?", "sin ninguna palabra clave"}, "en": {"Which browser?", "no keyword"}}},
+		{"info_answer", outgoing(n(workflow.NoticeInfoAnswer, workflow.InResolution, "Firefox 128")), map[string][]string{"es": {"Firefox 128", "RESUELTO"}, "en": {"Firefox 128", "RESOLVED"}}},
+		{"resolved", outgoing(n(workflow.NoticeResolved, workflow.Resolved, "Restarted the auth service")), map[string][]string{"es": {"CONFIRMAR", "REABRIR: motivo", "CONFIRM, REOPEN"}, "en": {"CONFIRM", "REOPEN: reason", "CONFIRMAR, REABRIR"}}},
+		{"reopened", outgoing(n(workflow.NoticeReopened, workflow.InResolution, "Still failing")), map[string][]string{"es": {"Still failing", "RESUELTO"}, "en": {"Still failing", "RESOLVED"}}},
+		{"closed", outgoing(n(workflow.NoticeClosed, workflow.Closed, "")), map[string][]string{"es": {"cerrada"}, "en": {"closed"}}},
+		{"comment", outgoing(n(workflow.NoticeComment, workflow.Resolved, "Works for me now")), map[string][]string{"es": {"Works for me now", "CONFIRMAR"}, "en": {"Works for me now", "CONFIRM"}}},
+		{"comment-final", outgoing(n(workflow.NoticeComment, workflow.Closed, "Thanks!")), map[string][]string{"es": {"ya no admite"}, "en": {"no more changes"}}},
+		{"refused-not_now", outgoing(refused(workflow.Refusal{Reason: workflow.NotNow, Verb: workflow.Confirm, State: workflow.InResolution,
+			Allowed: workflow.Allowed(workflow.InResolution)})), map[string][]string{"es": {"CONFIRMAR no vale ahora", "en resolución", "RESUELTO: qué se hizo"}, "en": {"CONFIRM does not fit now", "being resolved", "RESOLVED: what was done"}}},
+		{"refused-final", outgoing(refused(workflow.Refusal{Reason: workflow.NotNow, Verb: workflow.Reopen, State: workflow.Closed})),
+			map[string][]string{"es": {"REABRIR no vale ahora", "estado final"}, "en": {"REOPEN does not fit now", "final"}}},
+		{"refused-no_role", outgoing(refused(workflow.Refusal{Reason: workflow.NoRole, Verb: workflow.Accept, State: workflow.Reported,
+			Role: workflow.Evaluator, WhoMay: []string{"alice@example.com", "*@example.org"}})), map[string][]string{"es": {"evaluadores", "alice@example.com", "*@example.org"}, "en": {"evaluators", "alice@example.com"}}},
+		{"refused-reason_required", outgoing(refused(workflow.Refusal{Reason: workflow.ReasonRequired, Verb: workflow.Reject, State: workflow.Reported})),
+			map[string][]string{"es": {"RECHAZAR: motivo"}, "en": {"REJECT: reason"}}},
+		{"refused-conflict", outgoing(refused(workflow.Refusal{Reason: workflow.Conflict, Verb: workflow.Accept, Other: workflow.Reject, State: workflow.Reported})),
+			map[string][]string{"es": {"ACEPTAR y RECHAZAR", "ACEPTAR [nota opcional]"}, "en": {"ACCEPT and REJECT"}}},
+		{"refused-outsider", outgoing(outsider), map[string][]string{"es": {"no se ha registrado", "solo la organización"}, "en": {"not been registered", "only the organization"}}},
+		{"unknown", outgoing(unknown), map[string][]string{"es": {"INC-999, que no existe", "incidents@example.com"}, "en": {"INC-999, that does not exist"}}},
+		{"quarantined", outgoing(quarantined), map[string][]string{"es": {"guardado", "The message is not valid MIME."}, "en": {"kept it aside"}}},
+	}
+}
+
+// TestEveryKindRenders renders every notice kind in both languages and
+// checks what the reader is told: the subject, and in both bodies the
+// texts that say what happened and what to reply.
+func TestEveryKindRenders(t *testing.T) {
+	kinds := map[workflow.NoticeKind]bool{}
+	for _, s := range samples() {
+		kinds[s.out.Notice.Kind] = true
+	}
+	for _, lang := range []string{"es", "en"} {
+		r, err := NewRenderer(lang, "", testFrom)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range samples() {
+			t.Run(lang+"/"+s.name, func(t *testing.T) {
+				data, err := r.Render(s.out, "", nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				mr, p := parse(t, data)
+				subject, _ := mr.Header.Subject()
+				wantPrefix := "[INC-12] "
+				if s.out.Notice.Subject != "" {
+					wantPrefix = "Re: " // a reply to the mail that named no incident or was refused
+				}
+				if !strings.HasPrefix(subject, wantPrefix) || len(subject) < len(wantPrefix)+5 {
+					t.Errorf("subject %q, want it to start with %q", subject, wantPrefix)
+				}
+				for _, body := range []string{p.text, p.html} {
+					if strings.Contains(body, "<no value>") || strings.Contains(body, "{{") || strings.Contains(body, "%!") {
+						t.Errorf("template residue in body:\n%s", body)
+					}
+				}
+				for _, want := range s.want[lang] {
+					if !strings.Contains(p.text, want) {
+						t.Errorf("text body lacks %q:\n%s", want, p.text)
+					}
+					if !strings.Contains(htmlText(p.html), want) {
+						t.Errorf("html body lacks %q:\n%s", want, p.html)
+					}
+				}
+				if os.Getenv("MAILOUT_DUMP") != "" {
+					fmt.Printf("==== %s %s\nSubject: %s\n%s\n%s\n", lang, s.name, subject, p.text, p.html)
+				}
+			})
+		}
+	}
+	all := []workflow.NoticeKind{workflow.NoticeAck, workflow.NoticeNew, workflow.NoticeAccepted, workflow.NoticeAssigned,
+		workflow.NoticeRejected, workflow.NoticeInfoRequest, workflow.NoticeInfoAnswer, workflow.NoticeResolved,
+		workflow.NoticeReopened, workflow.NoticeClosed, workflow.NoticeComment, workflow.NoticeRefused,
+		workflow.NoticeUnknown, workflow.NoticeQuarantined}
+	for _, k := range all {
+		if !kinds[k] {
+			t.Errorf("no sample of notice kind %s", k)
+		}
+	}
+}
+
+// htmlText drops the tags of an HTML body and undoes its escaping, for
+// comparing its words.
+func htmlText(s string) string {
+	s = regexp.MustCompile(`<[^>]*>`).ReplaceAllString(s, "")
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&#34;", `"`, "&quot;", `"`, "&#39;", "'", "&amp;", "&").Replace(s)
+}
+
+func TestRenderHeaders(t *testing.T) {
+	r, err := NewRenderer("en", "", testFrom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := samples()[1].out // new
+	o.References = []string{"first@mail.example.com", "second@incidents.example.com"}
+	data, err := r.Render(o, "incidents+tok123@example.com", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr, _ := parse(t, data)
+	h := mr.Header
+	if from, err := h.AddressList("From"); err != nil || len(from) != 1 || from[0].Address != "incidents@example.com" || from[0].Name != "Incidents" {
+		t.Errorf("From = %v, %v", from, err)
+	}
+	if to, err := h.AddressList("To"); err != nil || len(to) != 1 || to[0].Address != "dave@example.com" {
+		t.Errorf("To = %v, %v", to, err)
+	}
+	if rt, err := h.AddressList("Reply-To"); err != nil || len(rt) != 1 || rt[0].Address != "incidents+tok123@example.com" {
+		t.Errorf("Reply-To = %v, %v", rt, err)
+	}
+	if s, _ := h.Subject(); s != "[INC-12] Login page returns 500 — waiting for evaluation" {
+		t.Errorf("Subject = %q", s)
+	}
+	if id, err := h.MessageID(); err != nil || id != "n1.abc@example.com" {
+		t.Errorf("Message-ID = %q, %v", id, err)
+	}
+	if d, err := h.Date(); err != nil || !d.Equal(t0) {
+		t.Errorf("Date = %v, %v", d, err)
+	}
+	if ids, err := h.MsgIDList("In-Reply-To"); err != nil || len(ids) != 1 || ids[0] != "second@incidents.example.com" {
+		t.Errorf("In-Reply-To = %v, %v", ids, err)
+	}
+	if ids, err := h.MsgIDList("References"); err != nil || strings.Join(ids, " ") != "first@mail.example.com second@incidents.example.com" {
+		t.Errorf("References = %v, %v", ids, err)
+	}
+	if v := h.Get("Auto-Submitted"); v != "auto-generated" {
+		t.Errorf("Auto-Submitted = %q", v)
+	}
+	if v := h.Get("X-Loop"); v != "incidents@example.com" {
+		t.Errorf("X-Loop = %q", v)
+	}
+
+	// Without a Reply-To of its own, replies go to the From address.
+	data, err = r.Render(o, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr, _ = parse(t, data)
+	if rt, err := mr.Header.AddressList("Reply-To"); err != nil || len(rt) != 1 || rt[0].Address != "incidents@example.com" {
+		t.Errorf("default Reply-To = %v, %v", rt, err)
+	}
+}
+
+func TestRenderEscapesHTML(t *testing.T) {
+	r, err := NewRenderer("es", "", testFrom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := workflow.Notice{Kind: workflow.NoticeComment, Incident: sampleIncident(12, workflow.InResolution),
+		Actor: "mallory@example.com", Text: `<script>alert("x")</script> & <b>bold</b>`}
+	n.Incident.Title = `<img src=x onerror=alert(1)>`
+	data, err := r.Render(outgoing(n), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, p := parse(t, data)
+	for _, bad := range []string{"<script", "<img", "<b>bold"} {
+		if strings.Contains(p.html, bad) {
+			t.Errorf("HTML body holds %q unescaped:\n%s", bad, p.html)
+		}
+	}
+	if !strings.Contains(p.html, "&lt;script&gt;") {
+		t.Errorf("HTML body lacks the escaped comment:\n%s", p.html)
+	}
+	if !strings.Contains(p.text, `<script>alert("x")</script>`) {
+		t.Errorf("text body should keep the comment as written:\n%s", p.text)
+	}
+}
+
+func TestRenderAttachments(t *testing.T) {
+	r, err := NewRenderer("en", "", testFrom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{"screenshot.png": "\x89PNG fake image", "server log.txt": "line 1\nline 2\n"}
+	var atts []Attached
+	for _, name := range []string{"screenshot.png", "server log.txt"} {
+		content := files[name]
+		atts = append(atts, Attached{
+			Attachment: store.Attachment{Filename: name, ContentType: "application/octet-stream", Size: int64(len(content))},
+			Open:       func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(content)), nil },
+		})
+	}
+	data, err := r.Render(samples()[1].out, "", atts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, p := parse(t, data)
+	for name, content := range files {
+		if got, ok := p.attachments[name]; !ok || got != content {
+			t.Errorf("attachment %q = %q (present %v), want %q", name, got, ok, content)
+		}
+		if !strings.Contains(p.text, name) {
+			t.Errorf("text body does not list %q", name)
+		}
+	}
+}
+
+func TestTemplateOverride(t *testing.T) {
+	dir := t.TempDir()
+	override := `{{define "subject"}}Custom {{.Incident.Title}}{{end}}Custom body for {{.Tag}}: {{keyword "accept"}}`
+	if err := os.WriteFile(filepath.Join(dir, "new.en.txt"), []byte(override), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRenderer("en", dir, testFrom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := r.Render(samples()[1].out, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mr, p := parse(t, data)
+	if s, _ := mr.Header.Subject(); s != "[INC-12] Custom Login page returns 500" {
+		t.Errorf("Subject = %q", s)
+	}
+	if strings.TrimSpace(p.text) != "Custom body for INC-12: ACCEPT" {
+		t.Errorf("text body = %q", p.text)
+	}
+	if !strings.Contains(p.html, "ACCEPT [optional note]") {
+		t.Errorf("the embedded HTML template should still be used:\n%s", p.html)
+	}
+}
+
+func TestBrokenOverrideNamesFile(t *testing.T) {
+	for name, text := range map[string]string{
+		"ack.es.html":   `{{template "top" .}}{{if}}`,
+		"words.es.tmpl": `{{define "state"}}{{end`,
+		"new.es.txt":    `no subject here`,
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := NewRenderer("es", dir, testFrom)
+		if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, name)) {
+			t.Errorf("override %s: error %v, want one naming the file", name, err)
+		}
+	}
+}

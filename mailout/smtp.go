@@ -1,0 +1,143 @@
+package mailout
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/textproto"
+	"strconv"
+	"time"
+
+	"github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
+)
+
+// newClient configures (without connecting) the go-mail client for o.
+func newClient(o SMTPOptions) (*mail.Client, error) {
+	host, portText, err := net.SplitHostPort(o.Address)
+	if err != nil {
+		return nil, fmt.Errorf("smtp address %q: %w", o.Address, err)
+	}
+	port, err := strconv.Atoi(portText)
+	if err != nil {
+		return nil, fmt.Errorf("smtp address %q: bad port: %w", o.Address, err)
+	}
+	opts := []mail.Option{mail.WithPort(port), mail.WithTimeout(o.Timeout)}
+	switch o.TLS {
+	case TLSImplicit:
+		opts = append(opts, mail.WithSSL())
+	case TLSNone:
+		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
+	default:
+		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
+	}
+	if o.TLSConfig != nil {
+		cfg := o.TLSConfig.Clone()
+		if cfg.ServerName == "" {
+			cfg.ServerName = host
+		}
+		opts = append(opts, mail.WithTLSConfig(cfg))
+	}
+	if o.Username != "" {
+		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover),
+			mail.WithUsername(o.Username), mail.WithPassword(o.Password))
+	}
+	c, err := mail.NewClient(host, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("smtp client for %s: %w", o.Address, err)
+	}
+	return c, nil
+}
+
+// session is one SMTP connection, dialed on first use and reused for every
+// mail of a batch. After a failed dial it refuses the rest of the batch
+// with the same error instead of dialing again.
+type session struct {
+	client  *mail.Client
+	opts    SMTPOptions
+	from    string
+	logger  *slog.Logger
+	conn    *smtp.Client
+	dialErr error
+}
+
+// send hands one mail's bytes, unchanged, to the server for rcpt. permanent
+// reports a 5xx reply to the mail itself: sending it again will not help.
+// Connection trouble, including a refusal while connecting, is temporary.
+func (s *session) send(ctx context.Context, rcpt string, data []byte) (permanent bool, err error) {
+	if s.dialErr != nil {
+		return false, s.dialErr
+	}
+	if s.conn == nil {
+		conn, err := s.client.DialToSMTPClientWithContext(ctx)
+		if err != nil {
+			s.dialErr = fmt.Errorf("connect to %s: %w", s.opts.Address, err)
+			return false, s.dialErr
+		}
+		s.conn = conn
+	}
+	err = transmit(s.conn, s.opts.Timeout, s.from, rcpt, data)
+	if err == nil {
+		return false, nil
+	}
+	var reply *textproto.Error
+	if !errors.As(err, &reply) {
+		// The connection is in an unknown state: the next mail dials again.
+		s.drop(err)
+		return false, err
+	}
+	if rerr := s.conn.Reset(); rerr != nil {
+		s.drop(rerr)
+	}
+	return reply.Code >= 500, err
+}
+
+// transmit runs one SMTP transaction.
+func transmit(conn *smtp.Client, timeout time.Duration, from, rcpt string, data []byte) error {
+	if err := conn.UpdateDeadline(timeout); err != nil {
+		return fmt.Errorf("set deadline: %w", err)
+	}
+	if err := conn.Mail(from); err != nil {
+		return fmt.Errorf("MAIL FROM:<%s>: %w", from, err)
+	}
+	if err := conn.Rcpt(rcpt); err != nil {
+		return fmt.Errorf("RCPT TO:<%s>: %w", rcpt, err)
+	}
+	w, err := conn.Data()
+	if err != nil {
+		return fmt.Errorf("DATA: %w", err)
+	}
+	if _, err := w.Write(data); err != nil {
+		w.Close()
+		return fmt.Errorf("write message: %w", err)
+	}
+	if err := w.Close(); err != nil {
+		return fmt.Errorf("end of message: %w", err)
+	}
+	return nil
+}
+
+// close ends the connection, if any, with QUIT.
+func (s *session) close() {
+	if s.conn == nil {
+		return
+	}
+	if err := s.client.CloseWithSMTPClient(s.conn); err != nil {
+		s.logger.Debug("smtp quit", "address", s.opts.Address, "error", err)
+		s.drop(err)
+	}
+	s.conn = nil
+}
+
+// drop closes a connection that cannot be used any more, without QUIT.
+func (s *session) drop(cause error) {
+	if s.conn == nil {
+		return
+	}
+	if err := s.conn.Close(); err != nil {
+		s.logger.Debug("smtp close", "address", s.opts.Address, "cause", cause, "error", err)
+	}
+	s.conn = nil
+}

@@ -1,0 +1,81 @@
+package mailout
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"math/big"
+	"net"
+	"testing"
+	"time"
+
+	"incidentd/workflow"
+	"incidentd/workflow/store"
+)
+
+// testTLS returns a server certificate for 127.0.0.1 and a client
+// configuration that trusts it.
+func testTLS(t *testing.T) (server, client *tls.Config) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), NotBefore: time.Now().Add(-time.Hour),
+		NotAfter: time.Now().Add(time.Hour), IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}},
+		&tls.Config{RootCAs: pool}
+}
+
+func TestSendOverTLS(t *testing.T) {
+	for _, mode := range []string{TLSStartTLS, TLSImplicit} {
+		t.Run(mode, func(t *testing.T) {
+			serverTLS, clientTLS := testTLS(t)
+			f := &fixture{store: openStore(t), sink: &sink{}, clock: &clock{now: t0}}
+			addr := startTLSSink(t, f.sink, serverTLS, mode == TLSImplicit)
+			f.sendAck(t, SMTPOptions{Address: addr, TLS: mode, TLSConfig: clientTLS})
+			if _, mails := f.sink.snapshot(); len(mails) != 1 {
+				t.Fatalf("got %d mails over %s, want 1 (outbox: %+v)", len(mails), mode, f.outbox(t))
+			}
+		})
+	}
+}
+
+// A server without STARTTLS gets nothing when TLS is left to its default.
+func TestStartTLSRequired(t *testing.T) {
+	f := &fixture{store: openStore(t), sink: &sink{}, clock: &clock{now: t0}}
+	f.sendAck(t, SMTPOptions{Address: startSink(t, f.sink)})
+	if _, mails := f.sink.snapshot(); len(mails) != 0 {
+		t.Errorf("sent %d mails in plaintext, want none", len(mails))
+	}
+	if row := f.outbox(t)[0]; row.State != store.OutboxPending || row.Attempts != 1 {
+		t.Errorf("outbox row %+v, want pending for a retry", row)
+	}
+}
+
+// sendAck queues one acknowledgement and flushes it through a dispatcher
+// using smtp.
+func (f *fixture) sendAck(t *testing.T, smtp SMTPOptions) {
+	t.Helper()
+	d, err := NewDispatcher(Options{From: testFrom, Store: f.store, Now: f.clock.Now, SMTP: smtp})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.d = d
+	inc := f.incident(t, workflow.Reported, nil)
+	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeAck, Incident: inc, Actor: inc.Reporter}, inc.Reporter)
+	f.flush(t)
+}

@@ -1,0 +1,39 @@
+// Package templates owns the texts of the notification mails incidentd
+// sends, in Spanish and English, as plain text and HTML. It holds no logic:
+// the files are embedded in FS and the mailout package parses and executes
+// them.
+//
+// Naming: <kind>.<lang>.txt and <kind>.<lang>.html for every
+// workflow.NoticeKind (ack, new, accepted, assigned, rejected, info_request,
+// info_answer, resolved, reopened, closed, comment, refused, unknown,
+// quarantined) and language (es, en). Each .txt file defines its subject
+// with {{define "subject"}}…{{end}}; the [INC-n] tag is put in front of it
+// by mailout, and a reply to a mail that named no incident uses
+// "Re: <that mail's subject>" instead. The rest of the file is the body.
+//
+// Each notice template is parsed together with two shared files:
+// words.<lang>.tmpl (the words for states, types, priorities, fields, roles
+// and keyword usage, used by both formats) and common.<lang>.txt or
+// common.html (the blocks the mails of a format repeat: the incident's
+// fields, what to reply next, the footer; the HTML blocks take their words
+// from words.<lang>.tmpl, so one file serves both languages). Text and HTML
+// templates are executed with text/template and html/template respectively,
+// so everything from a mail is escaped in HTML.
+//
+// The data is mailout.View: the workflow.Notice (.Kind, .Incident, .Actor,
+// .Text, .Assumed, .Refusal, .Subject) plus .Tag ("INC-12", empty without
+// an incident), .Recipient, .Address (the service's own address) and
+// .Attachments (files sent along). The functions are keyword VERB (the
+// keyword in the template's language), keywordIn LANG VERB, allowed STATE
+// (the commands that fit a state) and indent TEXT (plain text only).
+//
+// A directory named in the configuration may hold files with the same
+// names; they replace the embedded ones.
+package templates
+
+import "embed"
+
+// FS holds every template file at its root.
+//
+//go:embed *.txt *.html *.tmpl
+var FS embed.FS
