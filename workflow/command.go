@@ -80,7 +80,8 @@ func ParseCommand(newText string) (cmd Command, found bool, err error) {
 }
 
 // leadingKeyword reports whether line starts with a keyword. The keyword
-// must be followed by the end of the line, ':' or, unless strict, a space.
+// must be followed by the end of the line or ':'; unless strict, also by a
+// space or a punctuation mark ("CONFIRMAR, ya funciona").
 func leadingKeyword(line string, strict bool) (Verb, string, bool) {
 	line = strings.TrimLeft(line, " \t*_")
 	end := strings.IndexFunc(line, func(r rune) bool { return !unicode.IsLetter(r) })
@@ -99,7 +100,8 @@ func leadingKeyword(line string, strict bool) (Verb, string, bool) {
 		rest = rest[1:]
 	case strict:
 		return "", "", false
-	case line[end] == ' ' || line[end] == '\t':
+	case unicode.IsSpace(rune(line[end])) || strings.ContainsRune(",.;!-", rune(rest[0])):
+		rest = strings.TrimLeft(rest, ",.;!- ")
 	default:
 		return "", "", false
 	}
