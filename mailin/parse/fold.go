@@ -1,0 +1,91 @@
+package parse
+
+import (
+	"strings"
+	"unicode"
+
+	"incidentd/workflow"
+)
+
+// fold prepares a line for comparison with the word lists of lang.go:
+// upper case, no accents (workflow.Fold plus the letters of the Nordic,
+// Slavic and other languages it does not cover), no invisible marks, and
+// spaces collapsed.
+func fold(s string) string {
+	if ascii(s) {
+		s = strings.ToUpper(s)
+	} else {
+		s = workflow.Fold(moreAccents.Replace(s))
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+var moreAccents = strings.NewReplacer(
+	"å", "a", "Å", "A", "æ", "ae", "Æ", "AE", "ø", "o", "Ø", "O", "ã", "a", "Ã", "A", "õ", "o", "Õ", "O",
+	"ł", "l", "Ł", "L", "ś", "s", "Ś", "S", "ć", "c", "Ć", "C", "ż", "z", "Ż", "Z", "ź", "z", "Ź", "Z",
+	"ę", "e", "Ę", "E", "ą", "a", "Ą", "A", "ń", "n", "Ń", "N", "ň", "n", "ř", "r", "Ř", "R", "ů", "u",
+	"ě", "e", "Ě", "E", "č", "c", "Č", "C", "š", "s", "Š", "S", "ž", "z", "Ž", "Z", "ý", "y", "Ý", "Y",
+	"ť", "t", "ď", "d", "ő", "o", "ű", "u", "ş", "s", "Ş", "S", "ğ", "g", "ı", "i", "İ", "I", "ß", "SS",
+	"：", ":", "\u00a0", " ",
+)
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// invisible reports whether r is a mark that mail clients sprinkle into
+// text without meaning: byte-order marks, zero-width and direction marks.
+func invisible(r rune) bool {
+	switch r {
+	case '\ufeff', '\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u2060':
+		return true
+	}
+	return false
+}
+
+// clean removes invisible marks and carriage returns from text.
+func clean(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return r == '\r' || invisible(r) }) < 0 {
+		return s
+	}
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	return strings.Map(func(r rune) rune {
+		if r == '\r' {
+			return '\n'
+		}
+		if invisible(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// hasAny reports whether s contains one of words.
+func hasAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPrefixAny reports whether s starts with one of words.
+func hasPrefixAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.HasPrefix(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasDigit reports whether s holds a decimal digit.
+func hasDigit(s string) bool {
+	return strings.IndexFunc(s, unicode.IsDigit) >= 0
+}

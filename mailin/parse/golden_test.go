@@ -1,0 +1,150 @@
+package parse
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"incidentd/workflow"
+)
+
+// golden is the expected reading of a testdata/*.eml file, kept beside it
+// as a .json file. Only the keys present are checked.
+type golden struct {
+	Subject        *string
+	Title          *string
+	Tag            *int64
+	From           *string
+	FromName       *string  `json:"from_name"`
+	MessageID      *string  `json:"message_id"`
+	InReplyTo      []string `json:"in_reply_to"`
+	References     []string
+	ReturnPath     *string `json:"return_path"`
+	Automatic      *string
+	NewText        *string `json:"new_text"`
+	ForwardSubject *string `json:"forward_subject"`
+	Problems       *bool
+	Attachments    []struct {
+		Filename    string
+		ContentType string `json:"content_type"`
+		Inline      bool
+		ContentID   string `json:"content_id"`
+	}
+	Fields  *workflow.Fields
+	Assumed []workflow.Assumption
+}
+
+// reportDefaults are the configured defaults the golden reports assume.
+var reportDefaults = workflow.Fields{Type: workflow.TypeError, Priority: workflow.PriorityMedium}
+
+func TestGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.eml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden files: %v", err)
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			raw, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			js, err := os.ReadFile(strings.TrimSuffix(file, ".eml") + ".json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var g golden
+			if err := json.Unmarshal(js, &g); err != nil {
+				t.Fatalf("golden: %v", err)
+			}
+			m, err := Parse(raw)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			checkGolden(t, g, m)
+		})
+	}
+}
+
+func checkGolden(t *testing.T, g golden, m *Message) {
+	t.Helper()
+	eq := func(what string, got, want any) {
+		t.Helper()
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s = %#v, want %#v", what, got, want)
+		}
+	}
+	if g.Subject != nil {
+		eq("Subject", m.Subject, *g.Subject)
+	}
+	if g.Title != nil {
+		eq("Title", Title(m.Subject), *g.Title)
+	}
+	if g.Tag != nil {
+		eq("Tag", m.Tag, *g.Tag)
+	}
+	if g.From != nil {
+		eq("From.Address", m.From.Address, *g.From)
+	}
+	if g.FromName != nil {
+		eq("From.Name", m.From.Name, *g.FromName)
+	}
+	if g.MessageID != nil {
+		eq("MessageID", m.MessageID, *g.MessageID)
+	}
+	if g.InReplyTo != nil {
+		eq("InReplyTo", m.InReplyTo, g.InReplyTo)
+	}
+	if g.References != nil {
+		eq("References", m.References, g.References)
+	}
+	if g.ReturnPath != nil {
+		eq("ReturnPath", m.ReturnPath, *g.ReturnPath)
+	}
+	want := ""
+	if g.Automatic != nil {
+		want = *g.Automatic
+	}
+	eq("Automatic", m.Automatic, want)
+	if g.NewText != nil {
+		eq("NewText", m.NewText, *g.NewText)
+	}
+	if g.ForwardSubject != nil {
+		if m.Forward == nil {
+			t.Errorf("Forward = nil, want subject %q", *g.ForwardSubject)
+		} else {
+			eq("Forward.Subject", m.Forward.Subject, *g.ForwardSubject)
+		}
+	}
+	if g.Problems != nil {
+		eq("has Problems", len(m.Problems) > 0, *g.Problems)
+	} else if len(m.Problems) > 0 {
+		t.Errorf("unexpected Problems: %q", m.Problems)
+	}
+	if g.Attachments != nil {
+		if len(m.Attachments) != len(g.Attachments) {
+			t.Fatalf("%d attachments, want %d", len(m.Attachments), len(g.Attachments))
+		}
+		for i, a := range g.Attachments {
+			got := m.Attachments[i]
+			eq("attachment", []any{got.Filename, got.ContentType, got.Inline, got.ContentID},
+				[]any{a.Filename, a.ContentType, a.Inline, a.ContentID})
+			if len(got.Data) == 0 {
+				t.Errorf("attachment %d has no data", i)
+			}
+		}
+	}
+	if g.Fields != nil {
+		fields, assumed := Report(m.NewText, reportDefaults)
+		eq("Fields", fields, *g.Fields)
+		if assumed == nil {
+			assumed = []workflow.Assumption{}
+		}
+		if g.Assumed == nil {
+			g.Assumed = []workflow.Assumption{}
+		}
+		eq("Assumed", assumed, g.Assumed)
+	}
+}

@@ -1,0 +1,114 @@
+package parse
+
+import (
+	"strings"
+
+	"github.com/k3a/html2text"
+)
+
+// htmlToText converts an HTML body to plain text. The spaces around each
+// line are dropped: in HTML they come from the source's layout, not from
+// the writer.
+func htmlToText(html string) string {
+	text := clean(html2text.HTML2TextWithOptions(html, html2text.WithUnixLineBreaks(), html2text.WithListSupport()))
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimSpace(l)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// quoteMarkers start the quoted history in the HTML of common clients:
+// Gmail, Thunderbird, Apple Mail, Outlook on the web and for Mac, Yahoo.
+var quoteMarkers = []string{
+	"gmail_quote", "moz-cite-prefix", "<blockquote", "divrplyfwdmsg", "olk_src_body_section",
+	"yahoo_quoted", "mail-editor-reference-message-container", "id=\"appendonsend\"",
+	"class=\"protonmail_quote\"", "zmail_extra",
+}
+
+// rulers are the separator lines that Outlook and Hotmail draw above a
+// quoted header block: a horizontal rule or a div with a top border. They
+// become a line of underscores, which the reply trimmer cuts at when a
+// header block follows it.
+var rulers = []string{"<hr", "border-top:solid", "border-top: solid"}
+
+// rulerLine stands for a ruler in the converted text.
+const rulerLine = "________________________________"
+
+// htmlNewText returns the new text of an HTML-only reply: the HTML is cut
+// where the quoted history starts, converted to text, and trimmed like a
+// plain-text reply.
+func htmlNewText(html string) string {
+	lower := asciiLower(html)
+	cut := len(html)
+	for _, m := range quoteMarkers {
+		if i := strings.Index(lower[:cut], m); i >= 0 {
+			cut = tagStart(lower, i)
+		}
+	}
+	html, lower = html[:cut], lower[:cut]
+	next := make([]int, len(rulers)) // the next position of each ruler, -1 when none is left
+	for k, r := range rulers {
+		next[k] = strings.Index(lower, r)
+	}
+	var b strings.Builder
+	last := 0
+	for {
+		k := -1
+		for j, at := range next {
+			if at >= 0 && (k < 0 || at < next[k]) {
+				k = j
+			}
+		}
+		if k < 0 {
+			break
+		}
+		at := next[k]
+		b.WriteString(html[last:max(tagStart(lower, at), last)])
+		b.WriteString("<p>" + rulerLine + "</p>")
+		last = len(html)
+		if end := strings.IndexByte(lower[at:], '>'); end >= 0 {
+			last = at + end + 1
+		}
+		for j, r := range rulers {
+			if next[j] >= 0 && next[j] < last {
+				next[j] = strings.Index(lower[last:], r)
+				if next[j] >= 0 {
+					next[j] += last
+				}
+			}
+		}
+	}
+	b.WriteString(html[last:])
+	text := NewText(htmlToText(b.String()))
+	if !strings.Contains(text, rulerLine) {
+		return text
+	}
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if l == rulerLine || (l == "" && len(out) > 0 && out[len(out)-1] == "") {
+			continue
+		}
+		out = append(out, l)
+	}
+	return trimBlank(out)
+}
+
+// tagStart returns the start of the tag that holds position i of html.
+func tagStart(html string, i int) int {
+	if j := strings.LastIndexByte(html[:i], '<'); j >= 0 && !strings.Contains(html[j:i], ">") {
+		return j
+	}
+	return i
+}
+
+// asciiLower lower-cases the ASCII letters of s, keeping byte offsets.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,98 @@
+package parse
+
+import (
+	"slices"
+	"strings"
+)
+
+// The fields of a header block in the body of a mail (Outlook's quote
+// header, a forwarded message's header).
+const (
+	noField = iota
+	fromField
+	dateField
+	toField
+	subjectField
+	otherField
+)
+
+// labelOf reads a "Label: value" line of a header block in any of the
+// languages of lang.go, with the markdown-ish decorations of converted
+// HTML ("*From:*", "De :"). It returns the field and the value.
+func labelOf(line string) (field int, value string) {
+	line = strings.TrimLeft(line, " \t*>")
+	colon := strings.IndexAny(line, ":：")
+	if colon <= 0 || colon > 40 {
+		return noField, ""
+	}
+	key := fold(strings.Trim(line[:colon], " \t*"))
+	value = strings.TrimSpace(strings.TrimLeft(line[colon:], ":：* \t"))
+	if strings.HasPrefix(line[colon:], "：") {
+		value = strings.TrimSpace(strings.TrimLeft(line[colon+len("："):], "* \t"))
+	}
+	return fieldOf(key), value
+}
+
+// fieldOf says which field a folded label names.
+func fieldOf(key string) int {
+	switch {
+	case slices.Contains(fromLabels, key):
+		return fromField
+	case slices.Contains(dateLabels, key):
+		return dateField
+	case slices.Contains(toLabels, key):
+		return toField
+	case slices.Contains(subjectLabels, key):
+		return subjectField
+	case slices.Contains(otherLabels, key):
+		return otherField
+	}
+	return noField
+}
+
+// headerBlock reports whether lines[i] starts a block of header lines of
+// a quoted or forwarded mail: a From, Date, To or Subject label followed,
+// within a few lines, by labels that make at least three of these fields,
+// From among them (Outlook, Gmail's forward, Hotmail's Date-first block);
+// or a From line with the others glued to it, as some mobile clients and
+// Yahoo write them.
+func headerBlock(lines []string, i int) bool {
+	first, _ := labelOf(lines[i])
+	if first == noField || first == otherField {
+		return false
+	}
+	seen := map[int]bool{first: true}
+	if first == fromField {
+		for _, f := range gluedFields(lines[i]) {
+			seen[f] = true
+		}
+	}
+	for j := i + 1; j < len(lines) && j <= i+10 && len(seen) < 3; j++ {
+		if f, _ := labelOf(lines[j]); f != noField && f != otherField {
+			seen[f] = true
+		}
+	}
+	return len(seen) >= 3 && seen[fromField]
+}
+
+// gluedFields finds the labels glued into one line after its first one,
+// e.g. "De: Ann <ann@example.com>Para: Bob …Asunto: Hola".
+func gluedFields(line string) []int {
+	var out []int
+	f := fold(line)
+	if f == "" {
+		return nil
+	}
+	for _, list := range []struct {
+		field  int
+		labels []string
+	}{{dateField, dateLabels}, {toField, toLabels}, {subjectField, subjectLabels}} {
+		for _, l := range list.labels {
+			if len([]rune(l)) >= 4 && strings.Contains(f[1:], l+":") {
+				out = append(out, list.field)
+				break
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,74 @@
+package parse
+
+// The words of other mail clients that the reply trimmer and the forward
+// reader recognise, folded with foldLine (upper case, no accents). Each
+// list says which languages it covers.
+
+// quoteVerbs end a quote header such as "On …, Ann <ann@example.com> wrote:"
+// (English, Spanish, French, German, Dutch, Italian, Portuguese, Polish,
+// Czech, Swedish, Danish, Norwegian, Romanian, Russian, Ukrainian, Finnish,
+// Turkish, Chinese, Japanese, Korean).
+var quoteVerbs = []string{
+	"WROTE", "ESCRIBIO", "A ECRIT", "SCHRIEB", "SCHREEF", "HA SCRITTO", "ESCREVEU",
+	"NAPISAL", "NAPISAŁ", "NAPSAL", "NAPSALA", "NAPSAL(A)", "NAPISAL(A)", "SKREV", "A SCRIS", "НАПИСАЛ", "НАПИСАЛА",
+	"НАПИСАВ", "KIRJOITTI", "YAZDI", "写道", "寫道", "のメッセージ", "書きました", "님이 작성",
+	"ESCRIBIÓ", "VIESTISSÄ",
+}
+
+// quoteLeads start a quote header: "On", "El", "Le", "Am", "Op", "Il",
+// "Em", "W dniu", "Dne", "Den", "På", "Pe", "В", "在", "Στις".
+var quoteLeads = []string{
+	"ON ", "EL ", "LE ", "AM ", "OP ", "IL ", "EM ", "W DNIU ", "DNE ", "DEN ", "PA ",
+	"PE ", "В ", "在", "ΣΤΙΣ ",
+}
+
+// quoteMidVerbs appear inside a header whose date comes last:
+// "Ann <ann@example.com> schrieb am Di., 16. Mai 2017 um 10:20:".
+var quoteMidVerbs = []string{"SCHRIEB AM", "A ECRIT LE", "HA SCRITTO IL", "ESCRIBIO EL", "WROTE ON"}
+
+// separatorWords mark an "-----Original Message-----" line or a
+// forwarded-message separator in the languages above.
+var separatorWords = []string{
+	"ORIGINAL MESSAGE", "MENSAJE ORIGINAL", "MESSAGE D'ORIGINE", "MESSAGE ORIGINAL",
+	"URSPRUNGLICHE NACHRICHT", "ORIGINALNACHRICHT", "OORSPRONKELIJK BERICHT",
+	"MESSAGGIO ORIGINALE", "MENSAGEM ORIGINAL", "ORIGINALMEDDELANDE",
+	"ORIGINAL MEDDELELSE", "OPPRINNELIG MELDING", "OPRINDELIG MEDDELELSE", "PUVODNI ZPRAVA",
+	"WIADOMOSC ORYGINALNA", "ORYGINALNA WIADOMOSC", "ИСХОДНОЕ СООБЩЕНИЕ", "原始邮件", "元のメッセージ",
+}
+
+// forwardWords mark a forwarded message: separators and Apple Mail's
+// "Begin forwarded message:" in the languages above.
+var forwardWords = []string{
+	"FORWARDED MESSAGE", "BEGIN FORWARDED MESSAGE", "MENSAJE REENVIADO", "MESSAGE TRANSFERE",
+	"MESSAGE REEXPEDIE", "WEITERGELEITETE NACHRICHT", "DOORGESTUURD BERICHT",
+	"MESSAGGIO INOLTRATO", "MENSAGEM ENCAMINHADA", "MENSAGEM REENCAMINHADA",
+	"VIDAREBEFORDRAT MEDDELANDE", "VIDERESENDT MEDDELELSE", "VIDERESENDT MELDING",
+	"PREPOSLANA ZPRAVA", "INICIO DEL MENSAJE REENVIADO", "WEITERGELEITETEN NACHRICHT", "PRZEKAZANA WIADOMOSC", "WIADOMOSC PRZEKAZANA",
+	"ПЕРЕСЫЛАЕМОЕ СООБЩЕНИЕ", "ПЕРЕСЛАННОЕ СООБЩЕНИЕ", "转发的邮件", "転送されたメッセージ",
+}
+
+// Header labels of Outlook-style quote and forward blocks, by field.
+var (
+	fromLabels = []string{"FROM", "DE", "VON", "VAN", "DA", "FRAN", "FRA", "OD", "ОТ",
+		"LAHETTAJA", "FELADO", "KIMDEN", "差出人", "发件人", "寄件者", "送信者", "من"}
+	dateLabels = []string{"SENT", "DATE", "ENVIADO", "ENVIADA", "FECHA", "GESENDET", "DATUM",
+		"ENVOYE", "DATA", "INVIATO", "VERZONDEN", "SKICKAT", "SENDT", "WYSLANO", "ODESLANO",
+		"ОТПРАВЛЕНО", "ДАТА", "送信日時", "日付", "发送时间", "日期", "TARIH", "تم الإرسال", "التاريخ"}
+	toLabels = []string{"TO", "PARA", "AN", "A", "AAN", "TILL", "TIL", "DO", "KOMU", "КОМУ",
+		"CC", "KOPIE", "宛先", "收件人", "抄送", "KIME", "إلى"}
+	subjectLabels = []string{"SUBJECT", "ASUNTO", "BETREFF", "OBJET", "OGGETTO", "ASSUNTO",
+		"ONDERWERP", "AMNE", "EMNE", "TEMAT", "PREDMET", "ТЕМА", "件名", "主题", "主旨", "KONU",
+		"الموضوع"}
+	otherLabels = []string{"REPLY-TO", "RESPONDER A", "ANTWORT AN", "REPONDRE A", "PRIORITY", "IMPORTANCE"}
+)
+
+// signaturePhrases start a mobile or webmail signature line.
+var signaturePhrases = []string{
+	"SENT FROM MY ", "SENT FROM MAIL FOR ", "SENT FROM OUTLOOK", "SENT FROM YAHOO",
+	"SENT FROM ", "SENT WITH ", "SENT VIA ", "GET OUTLOOK FOR ", "ENVIADO DESDE ", "ENVIADO DE MI ",
+	"OBTENER OUTLOOK PARA ", "DESCARGA OUTLOOK PARA ", "ENVOYE DE MON ", "ENVOYE A PARTIR DE ",
+	"ENVOYE DEPUIS ", "OBTENIR OUTLOOK POUR ", "VON MEINEM ", "GESENDET VON ", "GESENDET MIT ",
+	"VERZONDEN VANAF ", "VERSTUURD VANAF ", "INVIATO DA ", "INVIATO DAL MIO ", "ENVIADO DO MEU ",
+	"ENVIADO DO ", "WYSLANE Z ", "SKICKAT FRAN ", "SENDT FRA ", "ODESLANO Z ", "ОТПРАВЛЕНО С ",
+	"ОТПРАВЛЕНО ИЗ ",
+}

@@ -1,0 +1,48 @@
+// Package parse owns the understanding of one inbound mail: bytes in, a
+// Message out, with no I/O. It reads the headers (threading, sender,
+// subject and its [INC-n] tag), decides whether the mail is automatic,
+// decodes MIME without loss (charsets, attachments, inline images,
+// forwarded messages), cuts a reply down to its new text, and reads the
+// report fields of SPEC §3. Whatever it cannot read cleanly is said in
+// Message.Problems instead of failing.
+package parse
+
+import "time"
+
+// Address is a mailbox: a display name and a lower-cased address.
+type Address struct{ Name, Address string }
+
+// Attachment is a file carried by a mail. Inline images (screenshots) are
+// attachments too, marked Inline.
+type Attachment struct {
+	Filename, ContentType, ContentID string
+	Inline                           bool
+	Data                             []byte
+}
+
+// Message is an inbound mail as incidentd understands it.
+type Message struct {
+	MessageID   string   // without <>; "" if absent
+	InReplyTo   []string // without <>
+	References  []string // without <>, oldest first
+	From        Address
+	ReturnPath  string // as given, "<>" for the null sender; "" if absent
+	To, Cc      []Address
+	Subject     string // decoded
+	Date        time.Time
+	Tag         int64  // n from an "[INC-n]" tag in the subject; 0 when none
+	Automatic   string // the signal that marks the mail automatic; "" when a person wrote it
+	Forward     *Forward
+	Text        string // the whole body as plain text
+	NewText     string // the new text of a reply: quotes, quote headers and signatures cut away
+	Attachments []Attachment
+	Problems    []string // what could not be read cleanly, in plain English for operators
+}
+
+// Forward is the mail that a message forwards.
+type Forward struct {
+	From    Address
+	Date    time.Time
+	Subject string
+	Text    string
+}

@@ -1,0 +1,143 @@
+package parse
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/emersion/go-message"
+	"github.com/emersion/go-message/charset"
+	"github.com/emersion/go-message/textproto"
+)
+
+// maxDepth bounds the nesting of multiparts and enclosed messages.
+const maxDepth = 20
+
+// body collects what the MIME tree of a mail holds.
+type body struct {
+	plain, html []string // the text parts, decoded, in order
+	attachments []Attachment
+	forwards    [][]byte // enclosed message/rfc822 parts, raw
+	report      bool     // a multipart/report was seen
+	problems    []string
+}
+
+func (b *body) problem(format string, args ...any) {
+	b.problems = append(b.problems, fmt.Sprintf(format, args...))
+}
+
+// walk reads one entity of the MIME tree. name says where it is, for
+// problems ("part 1.2").
+func (b *body) walk(h message.Header, r io.Reader, name string, depth int) {
+	mediaType, params := contentType(h)
+	if depth > maxDepth {
+		b.problem("%s: MIME parts nested too deeply; the rest of the mail was not read", name)
+		return
+	}
+	if strings.HasPrefix(mediaType, "multipart/") {
+		if mediaType == "multipart/report" {
+			b.report = true
+		}
+		b.multipart(r, params["boundary"], name, depth)
+		return
+	}
+	e, err := message.New(h, r)
+	if e == nil {
+		b.problem("%s: %v", name, err)
+		return
+	}
+	data, readErr := io.ReadAll(e.Body)
+	if readErr != nil {
+		b.problem("%s (%s): the content is damaged (%v); what could be read was kept", name, mediaType, readErr)
+	}
+	if message.IsUnknownEncoding(err) {
+		b.problem("%s (%s): unknown transfer encoding %q; kept as it was", name, mediaType, h.Get("Content-Transfer-Encoding"))
+	}
+	disp, filename := disposition(h, params)
+	switch {
+	case mediaType == "message/rfc822" || mediaType == "message/global":
+		b.forwards = append(b.forwards, data)
+		b.attach(h, mediaType, disp, filename, data)
+	case (mediaType == "text/plain" || mediaType == "text/html") && disp != "attachment" && filename == "":
+		text := b.decodeText(data, params["charset"], err, name)
+		if mediaType == "text/html" {
+			b.html = append(b.html, text)
+		} else {
+			b.plain = append(b.plain, text)
+		}
+	case mediaType == "message/delivery-status" || mediaType == "message/disposition-notification" ||
+		mediaType == "message/feedback-report" || mediaType == "text/rfc822-headers" || mediaType == "message/rfc822-headers":
+		// The machine-readable parts of a report: not for people.
+	default:
+		b.attach(h, mediaType, disp, filename, data)
+	}
+}
+
+// multipart reads the parts of a multipart entity, keeping what it read
+// when the structure breaks.
+func (b *body) multipart(r io.Reader, boundary, name string, depth int) {
+	if boundary == "" {
+		b.problem("%s: a multipart without boundary; its content was not read", name)
+		return
+	}
+	mr := textproto.NewMultipartReader(r, boundary)
+	for n := 1; ; n++ {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return
+		}
+		if err != nil {
+			b.problem("%s: broken MIME structure after part %d (%v); the parts before it were kept", name, n-1, err)
+			return
+		}
+		b.walk(message.Header{Header: p.Header}, p, fmt.Sprintf("%s.%d", name, n), depth+1)
+	}
+}
+
+// attach keeps a part as an attachment. Images shown in the text (inline,
+// or with a Content-ID) are attachments marked Inline.
+func (b *body) attach(h message.Header, mediaType, disp, filename string, data []byte) {
+	id := strings.Trim(strings.TrimSpace(h.Get("Content-Id")), "<>")
+	a := Attachment{Filename: filename, ContentType: mediaType, ContentID: id, Data: data}
+	a.Inline = disp != "attachment" && (strings.HasPrefix(mediaType, "image/") || id != "")
+	b.attachments = append(b.attachments, a)
+}
+
+// decodeText turns a text part into UTF-8. go-message decoded a known
+// charset already; an unknown or missing one is read as UTF-8 when the
+// bytes are valid UTF-8, else as windows-1252 (which accepts any byte).
+func (b *body) decodeText(data []byte, cs string, err error, name string) string {
+	if message.IsUnknownCharset(err) {
+		b.problem("%s: unknown charset %q; the text was read as %s", name, cs, guessCharset(data))
+	} else if cs != "" && !utf8.Valid(data) {
+		b.problem("%s: the text is not valid %s; it was read as windows-1252", name, cs)
+	}
+	return clean(toUTF8(data))
+}
+
+// guessCharset names the charset toUTF8 reads data in.
+func guessCharset(data []byte) string {
+	if utf8.Valid(data) {
+		return "UTF-8"
+	}
+	return "windows-1252"
+}
+
+// toUTF8 returns data as UTF-8: unchanged when valid, else read as
+// windows-1252.
+func toUTF8(data []byte) string {
+	if utf8.Valid(data) {
+		return string(data)
+	}
+	r, err := charset.Reader("windows-1252", bytes.NewReader(data))
+	if err != nil {
+		return strings.ToValidUTF8(string(data), "\uFFFD")
+	}
+	out, err := io.ReadAll(r)
+	if err != nil {
+		return strings.ToValidUTF8(string(data), "\uFFFD")
+	}
+	return string(out)
+}

@@ -1,0 +1,166 @@
+package parse
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	_ "github.com/emersion/go-message/charset" // ISO-8859-x, windows-125x, Asian charsets
+	"github.com/emersion/go-message/mail"
+)
+
+// ErrEmpty is returned by Parse for input with nothing to read.
+var ErrEmpty = errors.New("empty mail")
+
+// Parse reads a raw mail. It returns an error only when nothing usable is
+// there at all (no header); otherwise it does its best and lists in
+// Message.Problems what it could not read cleanly. It never panics.
+func Parse(raw []byte) (*Message, error) {
+	return parse(raw, 0)
+}
+
+func parse(raw []byte, depth int) (*Message, error) {
+	raw = skipEnvelope(raw)
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, ErrEmpty
+	}
+	h, rest, problems, err := readHeader(raw)
+	if err != nil {
+		return nil, err
+	}
+	m := &Message{Problems: problems}
+	m.readHeader(mail.Header{Header: h})
+
+	b := &body{}
+	b.walk(h, rest, "body", depth)
+	m.Problems = append(m.Problems, b.problems...)
+	m.Attachments = b.attachments
+
+	switch {
+	case strings.TrimSpace(strings.Join(b.plain, "")) != "":
+		m.Text = strings.Join(b.plain, "\n\n")
+		m.NewText = NewText(m.Text)
+	case len(b.html) > 0:
+		html := strings.Join(b.html, "\n")
+		m.Text = strings.TrimSpace(htmlToText(html))
+		m.NewText = htmlNewText(html)
+	default:
+		m.Problems = append(m.Problems, "the mail has no text part")
+	}
+
+	m.Automatic = automatic(h, m.From.Address, b.report, m.Subject)
+	m.forward(b.forwards, depth)
+	return m, nil
+}
+
+// readHeader fills the fields that come from the mail's header.
+func (m *Message) readHeader(h mail.Header) {
+	if id, err := h.MessageID(); err == nil {
+		m.MessageID = id
+	} else {
+		m.MessageID = strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>")
+	}
+	m.InReplyTo = msgIDs(h, "In-Reply-To")
+	m.References = msgIDs(h, "References")
+	if from := m.addresses(h, "From"); len(from) > 0 {
+		m.From = from[0]
+	} else if s := h.Get("Sender"); s != "" {
+		m.From = addressIn(s)
+	}
+	m.To = m.addresses(h, "To")
+	m.Cc = m.addresses(h, "Cc")
+	if rp := h.Get("Return-Path"); rp != "" {
+		m.ReturnPath = strings.TrimSpace(rp)
+		if nullPath(rp) {
+			m.ReturnPath = "<>"
+		}
+	}
+	subject, err := h.Subject()
+	if err != nil {
+		m.Problems = append(m.Problems, fmt.Sprintf("the subject could not be fully decoded (%v)", err))
+	}
+	if !utf8.ValidString(subject) {
+		subject = toUTF8([]byte(subject))
+	}
+	m.Subject = strings.TrimSpace(subject)
+	m.Tag = Tag(m.Subject)
+	if h.Get("Date") != "" {
+		if d, err := h.Date(); err == nil {
+			m.Date = d
+		} else {
+			m.Problems = append(m.Problems, fmt.Sprintf("the date %q could not be read", h.Get("Date")))
+		}
+	}
+}
+
+// addresses reads an address list, leniently when it is not well formed.
+func (m *Message) addresses(h mail.Header, key string) []Address {
+	if h.Get(key) == "" {
+		return nil
+	}
+	list, err := h.AddressList(key)
+	if err == nil {
+		out := make([]Address, 0, len(list))
+		for _, a := range list {
+			out = append(out, Address{Name: a.Name, Address: strings.ToLower(a.Address)})
+		}
+		return out
+	}
+	v, _ := h.Text(key)
+	if !utf8.ValidString(v) {
+		v = toUTF8([]byte(v))
+	}
+	var out []Address
+	for _, part := range strings.Split(v, ",") {
+		if a := addressIn(part); a.Address != "" {
+			out = append(out, a)
+		}
+	}
+	m.Problems = append(m.Problems, fmt.Sprintf("the %s header is not well formed (%v); %d address(es) read from it", key, err, len(out)))
+	return out
+}
+
+// msgIDs reads a list of message IDs, leniently.
+func msgIDs(h mail.Header, key string) []string {
+	if ids, err := h.MsgIDList(key); err == nil {
+		return ids
+	}
+	var out []string
+	for _, w := range strings.FieldsFunc(h.Get(key), func(r rune) bool { return r == ' ' || r == ',' || r == '\t' }) {
+		if w = strings.Trim(w, "<>"); w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// forward fills m.Forward from an enclosed message, else from the text.
+func (m *Message) forward(enclosed [][]byte, depth int) {
+	for _, raw := range enclosed {
+		if depth >= maxDepth {
+			break
+		}
+		inner, err := parse(raw, depth+1)
+		if err != nil {
+			m.Problems = append(m.Problems, fmt.Sprintf("an enclosed message could not be read: %v", err))
+			continue
+		}
+		m.Forward = &Forward{From: inner.From, Date: inner.Date, Subject: inner.Subject, Text: inner.Text}
+		return
+	}
+	if fw := forwardFromText(m.Text, forwardSubject(m.Subject)); fw != nil {
+		m.Forward = fw
+	}
+}
+
+// skipEnvelope drops the "From " line that mbox files put before a mail.
+func skipEnvelope(raw []byte) []byte {
+	if bytes.HasPrefix(raw, []byte("From ")) {
+		if nl := bytes.IndexByte(raw, '\n'); nl >= 0 {
+			return raw[nl+1:]
+		}
+	}
+	return raw
+}

@@ -1,0 +1,66 @@
+package parse
+
+import "testing"
+
+func TestNewText(t *testing.T) {
+	cases := []struct{ name, body, want string }{
+		{"gmail en", "ACCEPT\n\nOn Mon, Mar 3, 2025 at 9:00 AM Ann <ann@example.com> wrote:\n> report", "ACCEPT"},
+		{"gmail es wrapped", "ACEPTAR\n\nEl lun, 3 mar 2025 a las 9:00, Ann (<ann@example.com>)\nescribió:\n> informe", "ACEPTAR"},
+		{"gmail mobile El El", "ACEPTAR\n\nEl El lun, 3 de marzo de 2025 a la(s) 9:00 a.m., Ann <ann@example.com> escribió:\n\nsin comillas", "ACEPTAR"},
+		{"french", "OK\n\nLe lun. 3 mars 2025 à 09:00, Ann <ann@example.com> a écrit :\n> rapport", "OK"},
+		{"german trailing date", "OK\n\nAnn <ann@example.com> schrieb am Mo., 3. März 2025 um\n09:00:\n> Bericht", "OK"},
+		{"dutch", "OK\n\nOp ma 3 mrt. 2025 om 09:00 schreef Ann <ann@example.com>:\n> verslag", "OK"},
+		{"italian", "OK\n\nIl giorno lun 3 mar 2025 alle ore 09:00 Ann <ann@example.com> ha scritto:\n> rapporto", "OK"},
+		{"portuguese", "OK\n\nEm seg., 3 de mar. de 2025 às 09:00, Ann <ann@example.com> escreveu:\n> relatório", "OK"},
+		{"polish", "OK\n\nW dniu 3.03.2025 o 09:00, Ann pisze <ann@example.com> napisał:\n> raport", "OK"},
+		{"russian", "OK\n\nпн, 3 мар. 2025 г. в 09:00, Ann <ann@example.com>:\n> отчёт", "OK"},
+		{"swedish outlook", "OK\n\nFrån: Ann <ann@example.com>\nSkickat: den 3 mars 2025 09:00\nTill: incidents@example.com\nÄmne: rapport\n\nbody", "OK"},
+		{"danish", "OK\n\nDen 3. mar. 2025 kl. 09.00 skrev Ann <ann@example.com>:\n> rapport", "OK"},
+		{"norwegian outlook", "OK\n\nFra: Ann <ann@example.com>\nSendt: 3. mars 2025 09:00\nTil: incidents@example.com\nEmne: rapport", "OK"},
+		{"czech", "OK\n\nDne po 3. 3. 2025 9:00 Ann <ann@example.com> napsal(a):\n> zprava", "OK"},
+		{"japanese", "了解です\n\n2025年3月3日(月) 9:00 Ann <ann@example.com>:\n> 報告", "了解です"},
+		{"chinese", "好的\n\n在 2025年3月3日，上午9:00，Ann <ann@example.com> 写道：\n> 报告", "好的"},
+		{"outlook es", "RECHAZAR: duplicado\n\nDe: Ann <ann@example.com>\nEnviado: lunes, 3 de marzo de 2025 9:00\nPara: incidents@example.com\nAsunto: informe\n\ncuerpo", "RECHAZAR: duplicado"},
+		{"outlook de", "OK\n\nVon: Ann <ann@example.com>\nGesendet: Montag, 3. März 2025 09:00\nAn: incidents@example.com\nBetreff: Bericht", "OK"},
+		{"outlook fr space", "OK\n\nDe : Ann <ann@example.com>\nEnvoyé : lundi 3 mars 2025 09:00\nÀ : incidents@example.com\nObjet : rapport", "OK"},
+		{"outlook quoted", "OK\n\n> From: Ann <ann@example.com>\n> Sent: Monday\n> To: x\n> Subject: y\n> body", "OK"},
+		{"original message", "OK\n\n-----Original Message-----\nFrom: Ann\nbody", "OK"},
+		{"mensaje original", "OK\n\n-----Mensaje original-----\nDe: Ann\ncuerpo", "OK"},
+		{"forward separator", "Mira esto\n\n---------- Forwarded message ---------\nDe: Ann <ann@example.com>\n\ncuerpo", "Mira esto"},
+		{"signature dash", "RESOLVED: done\n\n-- \nAnn\nSupport", "RESOLVED: done"},
+		{"iphone", "CONFIRM\n\nSent from my iPhone", "CONFIRM"},
+		{"android es", "CONFIRMAR\n\nEnviado desde mi Android", "CONFIRMAR"},
+		{"get outlook", "CONFIRM\n\nGet Outlook for iOS<https://aka.ms/o0ukef>", "CONFIRM"},
+		{"decoy stays", "INFO: Ann wrote:\nthe export fails at step 3", "INFO: Ann wrote:\nthe export fails at step 3"},
+		{"weak header before quote", "OK\n\nAnn wrote:\n> text", "OK"},
+		{"bottom posted", "> ACCEPT?\n> please\n\nREJECT: duplicate of INC-3", "REJECT: duplicate of INC-3"},
+		{"interleaved", "> question one\nanswer one\n\n> question two\n\nanswer two", "answer one\n\nanswer two"},
+		{"quote only", "> ACCEPT", ""},
+		{"quoted keyword never counts", "\n\n> RESOLVED\n", ""},
+		{"crlf and bom", "\ufeffACCEPT\r\n\r\nOn Mon, Mar 3, 2025, Ann <ann@example.com> wrote:\r\n> x\r\n", "ACCEPT"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := NewText(c.body); got != c.want {
+				t.Errorf("NewText(%q) = %q, want %q", c.body, got, c.want)
+			}
+		})
+	}
+}
+
+func TestHTMLNewText(t *testing.T) {
+	cases := []struct{ name, html, want string }{
+		{"gmail", `<div dir="ltr">ACCEPT</div><br><div class="gmail_quote"><div class="gmail_attr">On Mon, Ann wrote:</div><blockquote>x</blockquote></div>`, "ACCEPT"},
+		{"thunderbird", `<p>OK</p><div class="moz-cite-prefix">On 3/3/25 Ann wrote:</div><blockquote type="cite">x</blockquote>`, "OK"},
+		{"outlook web", `<div>OK</div><hr style="display:inline-block"><div id="divRplyFwdMsg"><b>From:</b> Ann</div>`, "OK"},
+		{"apple", `<div>OK</div><div><br><blockquote type="cite"><div>On 3 Mar 2025, at 09:00, Ann &lt;ann@example.com&gt; wrote:</div>x</blockquote></div>`, "OK"},
+		{"rule without header stays", `<p>OK</p><hr><p>more text</p>`, "OK\n\nmore text"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := htmlNewText(c.html); got != c.want {
+				t.Errorf("htmlNewText = %q, want %q", got, c.want)
+			}
+		})
+	}
+}

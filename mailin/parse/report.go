@@ -1,0 +1,105 @@
+package parse
+
+import (
+	"strings"
+
+	"incidentd/workflow"
+)
+
+// Report reads the fields of a report (SPEC §3) from its text, which
+// should be the NewText of the mail so that signatures do not count.
+//
+// Fields are "Label: value" lines. Description and steps run over the
+// following lines until the next label or the end; type, priority and
+// system take one line (the label's, or the next non-empty one) and the
+// lines after them are description. Labels are English or Spanish, case-
+// and accent-insensitive, and may be decorated as markdown ("**Tipo:**",
+// "- Priority:"). Text outside any label is description, joined after
+// the labelled description.
+//
+// A type or priority that is missing or not understood takes the value
+// of defaults and is reported as an Assumption (Given empty when the
+// report said nothing). A missing system stays empty and is reported as
+// an Assumption with Used "" so that the acknowledgement can say how to
+// give it; a missing description is not an assumption (the title stands
+// for it).
+func Report(text string, defaults workflow.Fields) (workflow.Fields, []workflow.Assumption) {
+	values := map[string][]string{}
+	field := "free"
+	for _, line := range strings.Split(clean(text), "\n") {
+		if name, value, ok := reportLabel(line); ok {
+			field = name
+			values[field] = append(values[field], value)
+			if value != "" && oneLineField(field) {
+				field = "free"
+			}
+			continue
+		}
+		values[field] = append(values[field], line)
+		if strings.TrimSpace(line) != "" && oneLineField(field) {
+			field = "free"
+		}
+	}
+	get := func(name string) string { return trimBlank(values[name]) }
+
+	out := workflow.Fields{System: oneLine(get("system")), Steps: get("steps")}
+	out.Description = strings.TrimSpace(get("description") + "\n\n" + get("free"))
+	var assumed []workflow.Assumption
+
+	given := oneLine(get("type"))
+	if t, ok := workflow.ParseType(given); ok {
+		out.Type = t
+	} else {
+		out.Type = defaults.Type
+		assumed = append(assumed, workflow.Assumption{Field: "type", Given: given, Used: string(defaults.Type)})
+	}
+	given = oneLine(get("priority"))
+	if p, ok := workflow.ParsePriority(given); ok {
+		out.Priority = p
+	} else {
+		out.Priority = defaults.Priority
+		assumed = append(assumed, workflow.Assumption{Field: "priority", Given: given, Used: string(defaults.Priority)})
+	}
+	if out.System == "" {
+		out.System = defaults.System
+		assumed = append(assumed, workflow.Assumption{Field: "system", Used: defaults.System})
+	}
+	return out, assumed
+}
+
+// reportLabel reads a "Label: value" line of a report.
+func reportLabel(line string) (field, value string, ok bool) {
+	s := strings.TrimLeft(line, " \t*_-•#>")
+	colon := strings.IndexAny(s, ":：")
+	if colon <= 0 || colon > 40 {
+		return "", "", false
+	}
+	key := fold(strings.Trim(s[:colon], " \t*_"))
+	rest := strings.TrimLeft(s[colon:], ":：")
+	value = strings.TrimSpace(strings.Trim(strings.TrimSpace(rest), "*_"))
+	switch key {
+	case "TYPE", "TIPO", "TIPO DE INCIDENTE", "TIPO DE INCIDENCIA", "INCIDENT TYPE":
+		return "type", value, true
+	case "PRIORITY", "PRIORIDAD":
+		return "priority", value, true
+	case "SYSTEM", "SISTEMA", "SYSTEMA":
+		return "system", value, true
+	case "DESCRIPTION", "DESCRIPCION":
+		return "description", value, true
+	case "STEPS", "STEPS TO REPRODUCE", "PASOS", "PASOS PARA RECREAR EL ERROR",
+		"PASOS PARA REPRODUCIR", "PASOS PARA REPRODUCIR EL ERROR", "STEPS TO REPRODUCE THE ERROR":
+		return "steps", value, true
+	}
+	return "", "", false
+}
+
+// oneLineField reports whether a field's value is one line: its first
+// non-empty line after the label; what follows is description.
+func oneLineField(field string) bool {
+	return field == "type" || field == "priority" || field == "system"
+}
+
+// oneLine joins a value's lines with spaces, for one-line fields.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
