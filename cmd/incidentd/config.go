@@ -1,0 +1,266 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"net/mail"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"incidentd/workflow"
+)
+
+// Config is the TOML configuration (config.example.toml documents every key).
+type Config struct {
+	IMAP      IMAPConfig      `toml:"imap"`
+	SMTP      SMTPConfig      `toml:"smtp"`
+	Workflow  WorkflowConfig  `toml:"workflow"`
+	Security  SecurityConfig  `toml:"security"`
+	Storage   StorageConfig   `toml:"storage"`
+	Schedule  ScheduleConfig  `toml:"schedule"`
+	Templates TemplatesConfig `toml:"templates"`
+}
+
+// Secret is a credential read from an environment variable or a file,
+// never only from the configuration file.
+type Secret struct {
+	PasswordEnv  string `toml:"password_env"`
+	PasswordFile string `toml:"password_file"`
+}
+
+// IMAPConfig is where incoming mail is read.
+type IMAPConfig struct {
+	Address           string   `toml:"address"`
+	TLS               string   `toml:"tls"`
+	Username          string   `toml:"username"`
+	Mailbox           string   `toml:"mailbox"`
+	ProcessedMailbox  string   `toml:"processed_mailbox"`
+	QuarantineMailbox string   `toml:"quarantine_mailbox"`
+	PollInterval      Duration `toml:"poll_interval"`
+	Secret
+}
+
+// SMTPConfig is where notifications are sent.
+type SMTPConfig struct {
+	Address  string `toml:"address"`
+	TLS      string `toml:"tls"`
+	Username string `toml:"username"`
+	From     string `toml:"from"`
+	Secret
+}
+
+// WorkflowConfig holds the organization, its roles and the defaults.
+type WorkflowConfig struct {
+	Domains         []string `toml:"domains"`
+	Evaluators      []string `toml:"evaluators"`
+	Resolvers       []string `toml:"resolvers"`
+	Validators      []string `toml:"validators"`
+	Admins          []string `toml:"admins"`
+	DefaultType     string   `toml:"default_type"`
+	DefaultPriority string   `toml:"default_priority"`
+	Language        string   `toml:"language"`
+}
+
+// SecurityConfig says how commands are authenticated.
+type SecurityConfig struct {
+	CommandAuth        string   `toml:"command_auth"`
+	TokenSecretEnv     string   `toml:"token_secret_env"`
+	TokenSecretFile    string   `toml:"token_secret_file"`
+	TrustedAuthservIDs []string `toml:"trusted_authserv_ids"`
+}
+
+// StorageConfig says where the database and attachments live.
+type StorageConfig struct {
+	Database        string `toml:"database"`
+	AttachmentsDir  string `toml:"attachments_dir"`
+	MaxMessageBytes int64  `toml:"max_message_bytes"`
+}
+
+// ScheduleConfig holds the cron-style schedules.
+type ScheduleConfig struct {
+	Reminders string              `toml:"reminders"`
+	Digest    string              `toml:"digest"`
+	Deadlines map[string]Duration `toml:"deadlines"`
+}
+
+// TemplatesConfig names a directory whose files override the built-in
+// notification templates.
+type TemplatesConfig struct {
+	Dir string `toml:"dir"`
+}
+
+// Duration is a time.Duration written as "30s", "4h"; "1d" and "7d" count days.
+type Duration struct{ time.Duration }
+
+// UnmarshalText reads a duration.
+func (d *Duration) UnmarshalText(b []byte) error {
+	s := string(b)
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		var n int
+		if _, err := fmt.Sscanf(days, "%d", &n); err != nil || fmt.Sprint(n) != days {
+			return fmt.Errorf("bad duration %q", s)
+		}
+		d.Duration = time.Duration(n) * 24 * time.Hour
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	d.Duration = v
+	return err
+}
+
+// MarshalText writes a duration the way UnmarshalText reads it.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// writeConfig saves cfg as TOML, e.g. so that the demo's database can be
+// inspected with the query commands.
+func writeConfig(path string, cfg Config) error {
+	var b bytes.Buffer
+	if err := toml.NewEncoder(&b).Encode(cfg); err != nil {
+		return fmt.Errorf("encode configuration: %w", err)
+	}
+	return os.WriteFile(path, b.Bytes(), 0o600)
+}
+
+// defaultConfig is the configuration before the file is read.
+func defaultConfig() Config {
+	return Config{
+		IMAP: IMAPConfig{TLS: "implicit", Mailbox: "INBOX", ProcessedMailbox: "Processed",
+			QuarantineMailbox: "Quarantine", PollInterval: Duration{60 * time.Second}},
+		SMTP: SMTPConfig{TLS: "starttls"},
+		Workflow: WorkflowConfig{Validators: []string{workflow.ReporterMember}, DefaultType: "error",
+			DefaultPriority: "medium", Language: "es"},
+		Security: SecurityConfig{CommandAuth: "token"},
+		Storage: StorageConfig{Database: "incidentd.db", AttachmentsDir: "attachments",
+			MaxMessageBytes: 25 << 20},
+		Schedule: ScheduleConfig{Reminders: "@every 1h", Digest: "0 8 * * MON"},
+	}
+}
+
+// loadConfig reads path over the defaults and validates everything,
+// returning every problem at once.
+func loadConfig(path string) (Config, error) {
+	c := defaultConfig()
+	md, err := toml.DecodeFile(path, &c)
+	if err != nil {
+		return c, fmt.Errorf("read %s: %w", path, err)
+	}
+	var problems []error
+	for _, k := range md.Undecoded() {
+		problems = append(problems, fmt.Errorf("unknown key %s", k))
+	}
+	problems = append(problems, c.validate()...)
+	return c, errors.Join(problems...)
+}
+
+func (c *Config) validate() []error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	oneOf := func(key, v string, allowed ...string) {
+		for _, a := range allowed {
+			if v == a {
+				return
+			}
+		}
+		bad(key, "%q is not one of %s", v, strings.Join(allowed, ", "))
+	}
+	hostPort := func(key, v string) {
+		if _, _, err := net.SplitHostPort(v); err != nil {
+			bad(key, "%q is not host:port", v)
+		}
+	}
+	hostPort("imap.address", c.IMAP.Address)
+	hostPort("smtp.address", c.SMTP.Address)
+	oneOf("imap.tls", c.IMAP.TLS, "implicit", "starttls", "none")
+	oneOf("smtp.tls", c.SMTP.TLS, "implicit", "starttls", "none")
+	if c.IMAP.Username == "" {
+		bad("imap.username", "is required")
+	}
+	if c.IMAP.PollInterval.Duration <= 0 {
+		bad("imap.poll_interval", "must be positive")
+	}
+	if _, err := mail.ParseAddress(c.SMTP.From); err != nil {
+		bad("smtp.from", "%q is not an address: %v", c.SMTP.From, err)
+	}
+	if len(c.Workflow.Domains) == 0 {
+		bad("workflow.domains", "name at least one domain of the organization")
+	}
+	for key, list := range map[string][]string{"workflow.evaluators": c.Workflow.Evaluators,
+		"workflow.resolvers": c.Workflow.Resolvers, "workflow.admins": c.Workflow.Admins, "workflow.validators": c.Workflow.Validators} {
+		for _, a := range list {
+			if a == workflow.ReporterMember && key == "workflow.validators" {
+				continue
+			}
+			if _, err := mail.ParseAddress(a); err != nil {
+				bad(key, "%q is not an address", a)
+			}
+		}
+	}
+	if _, ok := workflow.ParseType(c.Workflow.DefaultType); !ok {
+		bad("workflow.default_type", "%q is not a type (error, improvement, feature, task)", c.Workflow.DefaultType)
+	}
+	if _, ok := workflow.ParsePriority(c.Workflow.DefaultPriority); !ok {
+		bad("workflow.default_priority", "%q is not a priority (critical, high, medium, low)", c.Workflow.DefaultPriority)
+	}
+	oneOf("workflow.language", c.Workflow.Language, "es", "en")
+	oneOf("security.command_auth", c.Security.CommandAuth, "token", "dmarc", "sender")
+	if c.Storage.Database == "" {
+		bad("storage.database", "is required")
+	}
+	if c.Storage.MaxMessageBytes <= 0 {
+		bad("storage.max_message_bytes", "must be positive")
+	}
+	for p := range c.Schedule.Deadlines {
+		if _, ok := workflow.ParsePriority(p); !ok {
+			bad("schedule.deadlines", "%q is not a priority", p)
+		}
+	}
+	if _, err := c.IMAP.password(); err != nil {
+		bad("imap.password_env", "%v", err)
+	}
+	if c.SMTP.Username != "" {
+		if _, err := c.SMTP.password(); err != nil {
+			bad("smtp.password_env", "%v", err)
+		}
+	}
+	return errs
+}
+
+// password reads the secret from its environment variable or file.
+func (s Secret) password() (string, error) {
+	switch {
+	case s.PasswordFile != "":
+		b, err := os.ReadFile(s.PasswordFile)
+		if err != nil {
+			return "", fmt.Errorf("read password file: %w", err)
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	case s.PasswordEnv != "":
+		v, ok := os.LookupEnv(s.PasswordEnv)
+		if !ok {
+			return "", fmt.Errorf("environment variable %s is not set", s.PasswordEnv)
+		}
+		return v, nil
+	}
+	return "", errors.New("set password_env or password_file")
+}
+
+// roles are the workflow roles of the configuration.
+func (c *Config) roles() workflow.Roles {
+	w := c.Workflow
+	return workflow.Roles{Domains: w.Domains, Evaluators: w.Evaluators, Resolvers: w.Resolvers,
+		Validators: w.Validators, Admins: w.Admins}
+}
+
+// defaults are the fields a report gets when it names no type or priority.
+func (c *Config) defaults() workflow.Fields {
+	t, _ := workflow.ParseType(c.Workflow.DefaultType)
+	p, _ := workflow.ParsePriority(c.Workflow.DefaultPriority)
+	return workflow.Fields{Type: t, Priority: p}
+}

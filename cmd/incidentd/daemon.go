@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"log/slog"
+	"net/mail"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"incidentd/mailin"
+	"incidentd/mailout"
+	"incidentd/workflow/store"
+)
+
+// daemon is the running product: the store, the processor of incoming
+// mail and the dispatcher of the outbox, wired from a Config.
+type daemon struct {
+	cfg        Config
+	store      *store.Store
+	processor  *mailin.Processor
+	dispatcher *mailout.Dispatcher
+	log        *slog.Logger
+	// tlsConfig, when set, replaces certificate verification for both
+	// servers (the demo's loopback servers need none).
+	tlsConfig *tls.Config
+}
+
+// openStore opens the configured database; relative paths are taken from
+// the directory of the configuration file.
+func openStore(ctx context.Context, cfg Config, base string) (*store.Store, error) {
+	st, err := store.Open(ctx, resolve(base, cfg.Storage.Database), resolve(base, cfg.Storage.AttachmentsDir))
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return st, nil
+}
+
+func resolve(base, p string) string {
+	if p == "" || filepath.IsAbs(p) || base == "" {
+		return p
+	}
+	return filepath.Join(base, p)
+}
+
+func newDaemon(ctx context.Context, cfg Config, base string, log *slog.Logger) (*daemon, error) {
+	st, err := openStore(ctx, cfg, base)
+	if err != nil {
+		return nil, err
+	}
+	d := &daemon{cfg: cfg, store: st, log: log}
+	smtpPass := ""
+	if cfg.SMTP.Username != "" {
+		if smtpPass, err = cfg.SMTP.password(); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("smtp password: %w", err)
+		}
+	}
+	d.dispatcher, err = mailout.NewDispatcher(mailout.Options{
+		From:        cfg.SMTP.From,
+		Language:    cfg.Workflow.Language,
+		TemplateDir: resolve(base, cfg.Templates.Dir),
+		SMTP: mailout.SMTPOptions{Address: cfg.SMTP.Address, TLS: cfg.SMTP.TLS,
+			Username: cfg.SMTP.Username, Password: smtpPass},
+		Store:  st,
+		Logger: log.With("part", "outbox"),
+	})
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("outbox: %w", err)
+	}
+	from, _ := mail.ParseAddress(cfg.SMTP.From)
+	d.processor = &mailin.Processor{
+		Store:           st,
+		Roles:           cfg.roles(),
+		Defaults:        cfg.defaults(),
+		Address:         from.Address,
+		MaxMessageBytes: cfg.Storage.MaxMessageBytes,
+		Logger:          log.With("part", "intake"),
+		Committed:       d.dispatcher.Kick,
+	}
+	return d, nil
+}
+
+// run reads mail and sends notifications until ctx is done, then lets the
+// transaction in flight finish.
+func (d *daemon) run(ctx context.Context) error {
+	pass, err := d.cfg.IMAP.password()
+	if err != nil {
+		return fmt.Errorf("imap password: %w", err)
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := d.dispatcher.Run(ctx); err != nil {
+			d.log.Error("outbox stopped", "error", err)
+		}
+	})
+	err = mailin.Watch(ctx, mailin.IMAPOptions{
+		Address: d.cfg.IMAP.Address, TLS: d.cfg.IMAP.TLS, TLSConfig: d.tlsConfig,
+		Username: d.cfg.IMAP.Username, Password: pass,
+		Mailbox: d.cfg.IMAP.Mailbox, Processed: d.cfg.IMAP.ProcessedMailbox,
+		Quarantine: d.cfg.IMAP.QuarantineMailbox, PollInterval: d.cfg.IMAP.PollInterval.Duration,
+		Logger: d.log.With("part", "imap"),
+	}, d.processor)
+	wg.Wait()
+	d.flush()
+	return err
+}
+
+// flush sends, on shutdown, what can be sent quickly; the rest waits in
+// the outbox for the next start.
+func (d *daemon) flush() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := d.dispatcher.Flush(ctx); err != nil {
+		d.log.Warn("outbox not flushed; it is sent at the next start", "error", err)
+	}
+}
+
+func (d *daemon) close() {
+	if err := d.store.Close(); err != nil {
+		d.log.Error("close store", "error", err)
+	}
+}

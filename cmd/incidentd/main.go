@@ -1,0 +1,179 @@
+// Command incidentd turns a mailbox into an incident workflow. This
+// package holds the flags, the subcommands, configuration decoding and the
+// wiring of the other packages; nothing else.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"incidentd/mailin"
+)
+
+const usage = `incidentd turns a mailbox into an incident workflow.
+
+Usage:
+  incidentd run -config FILE           the daemon
+  incidentd demo [-scenario]           everything on one machine, no setup
+  incidentd ingest [-config FILE]      process one message from standard input
+  incidentd parse [-json] [-config FILE] explain how a message on standard input is read
+  incidentd list [-config FILE] [-state S]
+  incidentd show [-config FILE] N      an incident's fields, attachments and history
+  incidentd stats [-config FILE]       counts, rejections and stage times
+  incidentd check-config -config FILE  every problem of a configuration at once
+`
+
+// env is what a subcommand reads and writes.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	log            *slog.Logger
+}
+
+type command func(ctx context.Context, e env, args []string) error
+
+var commands = map[string]command{
+	"run":          cmdRun,
+	"demo":         cmdDemo,
+	"ingest":       cmdIngest,
+	"parse":        cmdParse,
+	"list":         cmdList,
+	"show":         cmdShow,
+	"stats":        cmdStats,
+	"check-config": cmdCheckConfig,
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		// After the first signal stops the work gracefully, a second one
+		// exits at once.
+		<-ctx.Done()
+		stop()
+		again := make(chan os.Signal, 1)
+		signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+		<-again
+		os.Exit(2)
+	}()
+	os.Exit(runMain(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func runMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "incidentd: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	e := env{stdin: stdin, stdout: stdout, stderr: stderr,
+		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
+	if err := cmd(ctx, e, args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintf(stderr, "incidentd %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+// flags is a subcommand's flag set, with -config when it takes one.
+func flags(name string, e env) *flag.FlagSet {
+	fs := flag.NewFlagSet("incidentd "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs
+}
+
+// configFlag adds -config to fs; the default is incidentd.toml in the
+// working directory.
+func configFlag(fs *flag.FlagSet) *string {
+	return fs.String("config", "incidentd.toml", "configuration `file`")
+}
+
+// load reads and validates a configuration; the directory it is in is
+// the base of its relative paths.
+func load(path string) (Config, string, error) {
+	cfg, err := loadConfig(path)
+	if err != nil {
+		return cfg, "", err
+	}
+	return cfg, filepath.Dir(path), nil
+}
+
+func cmdRun(ctx context.Context, e env, args []string) error {
+	fs := flags("run", e)
+	path := configFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, base, err := load(*path)
+	if err != nil {
+		return err
+	}
+	d, err := newDaemon(ctx, cfg, base, e.log)
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	e.log.Info("incidentd running", "imap", cfg.IMAP.Address, "smtp", cfg.SMTP.Address, "database", cfg.Storage.Database)
+	return d.run(ctx)
+}
+
+func cmdCheckConfig(ctx context.Context, e env, args []string) error {
+	fs := flags("check-config", e)
+	path := configFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if _, err := loadConfig(*path); err != nil {
+		return fmt.Errorf("%s has problems:\n%w", *path, err)
+	}
+	fmt.Fprintf(e.stdout, "%s: configuration is valid\n", *path)
+	return nil
+}
+
+func cmdIngest(ctx context.Context, e env, args []string) error {
+	fs := flags("ingest", e)
+	path := configFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, base, err := load(*path)
+	if err != nil {
+		return err
+	}
+	raw, err := io.ReadAll(io.LimitReader(e.stdin, cfg.Storage.MaxMessageBytes+1))
+	if err != nil {
+		return fmt.Errorf("read message: %w", err)
+	}
+	d, err := newDaemon(ctx, cfg, base, e.log)
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	disp, err := d.processor.Handle(ctx, raw)
+	if err != nil {
+		return err
+	}
+	if err := d.dispatcher.Flush(ctx); err != nil {
+		e.log.Warn("notifications stay in the outbox", "error", err)
+	}
+	if disp == mailin.Quarantined {
+		fmt.Fprintln(e.stdout, "quarantined")
+		return nil
+	}
+	fmt.Fprintln(e.stdout, "processed")
+	return nil
+}

@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"incidentd/mailin"
+	"incidentd/workflow"
+	"incidentd/workflow/store"
+)
+
+// withStore opens the configured store read-only for a query command.
+func withStore(ctx context.Context, path string, fn func(*store.Tx) error) error {
+	cfg, base, err := load(path)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg, base)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return st.View(ctx, fn)
+}
+
+func cmdList(ctx context.Context, e env, args []string) error {
+	fs := flags("list", e)
+	path := configFlag(fs)
+	state := fs.String("state", "", "only incidents in this `state`")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return withStore(ctx, *path, func(tx *store.Tx) error {
+		incs, err := tx.Incidents(store.Filter{State: workflow.State(*state)})
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "ID\tSTATE\tPRIORITY\tTYPE\tREPORTER\tUPDATED\tTITLE")
+		for _, inc := range incs {
+			fmt.Fprintf(w, "INC-%d\t%s\t%s\t%s\t%s\t%s\t%s\n", inc.ID, inc.State, inc.Priority, inc.Type,
+				inc.Reporter, inc.Updated.Local().Format("2006-01-02 15:04"), inc.Title)
+		}
+		return w.Flush()
+	})
+}
+
+func cmdShow(ctx context.Context, e env, args []string) error {
+	fs := flags("show", e)
+	path := configFlag(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(strings.ToUpper(fs.Arg(0)), "INC-"), 10, 64)
+	if fs.NArg() != 1 || err != nil {
+		return fmt.Errorf("name one incident, e.g. incidentd show 12")
+	}
+	return withStore(ctx, *path, func(tx *store.Tx) error {
+		inc, err := tx.Incident(id)
+		if err != nil {
+			return fmt.Errorf("INC-%d: %w", id, err)
+		}
+		atts, err := tx.Attachments(id)
+		if err != nil {
+			return err
+		}
+		events, err := tx.Events(id)
+		if err != nil {
+			return err
+		}
+		printIncident(e.stdout, inc, atts, events)
+		return nil
+	})
+}
+
+func printIncident(w io.Writer, inc workflow.Incident, atts []store.Attachment, events []workflow.Event) {
+	fmt.Fprintf(w, "INC-%d  %s\n", inc.ID, inc.Title)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, row := range [][2]string{
+		{"state", string(inc.State)}, {"reporter", strings.TrimSpace(inc.ReporterName + " <" + inc.Reporter + ">")},
+		{"type", string(inc.Type)}, {"priority", string(inc.Priority)}, {"system", inc.System},
+		{"accepted by", inc.AcceptedBy}, {"reported", inc.Created.Local().Format(time.RFC1123)},
+		{"updated", inc.Updated.Local().Format(time.RFC1123)},
+	} {
+		fmt.Fprintf(tw, "  %s:\t%s\n", row[0], row[1])
+	}
+	tw.Flush()
+	section(w, "description", inc.Description)
+	section(w, "steps to reproduce", inc.Steps)
+	if len(atts) > 0 {
+		fmt.Fprintln(w, "\nattachments:")
+		for _, a := range atts {
+			fmt.Fprintf(w, "  %s  %s  %d bytes  sha256:%s\n", a.Filename, a.ContentType, a.Size, a.Hash)
+		}
+	}
+	fmt.Fprintln(w, "\nhistory:")
+	for _, ev := range events {
+		fmt.Fprintf(w, "  %s  %-14s %s -> %s  by %s  (message %s)\n", ev.At.Local().Format("2006-01-02 15:04:05"),
+			ev.Kind, ev.From, ev.To, ev.Actor, ev.MessageID)
+		if ev.Text != "" {
+			fmt.Fprintf(w, "      %s\n", strings.ReplaceAll(ev.Text, "\n", "\n      "))
+		}
+	}
+}
+
+func section(w io.Writer, title, text string) {
+	if text == "" {
+		return
+	}
+	fmt.Fprintf(w, "\n%s:\n  %s\n", title, strings.ReplaceAll(text, "\n", "\n  "))
+}
+
+func cmdStats(ctx context.Context, e env, args []string) error {
+	fs := flags("stats", e)
+	path := configFlag(fs)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return withStore(ctx, *path, func(tx *store.Tx) error {
+		s, err := tx.Stats()
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			enc := json.NewEncoder(e.stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(s)
+		}
+		printStats(e.stdout, s)
+		return nil
+	})
+}
+
+func printStats(w io.Writer, s store.Stats) {
+	fmt.Fprintf(w, "incidents: %d   resolved at least once: %d   reopened: %d\n", s.Total, s.Resolved, s.Reopened)
+	fmt.Fprintln(w, "\nby state:")
+	for _, st := range workflow.States {
+		fmt.Fprintf(w, "  %-15s %d\n", st, s.ByState[st])
+	}
+	counts(w, "by type", s.ByType)
+	counts(w, "by priority", s.ByPriority)
+	counts(w, "by system", s.BySystem)
+	fmt.Fprintf(w, "\nrejected: %d\n", len(s.Rejections))
+	for _, r := range s.Rejections {
+		fmt.Fprintf(w, "  INC-%d by %s: %s\n", r.IncidentID, r.Actor, firstLine(r.Reason))
+	}
+	fmt.Fprintf(w, "\nmedian time to evaluate: %s\nmedian time to resolve:  %s\nmedian time to close:    %s\n",
+		s.MedianEvaluate.Round(time.Second), s.MedianResolve.Round(time.Second), s.MedianClose.Round(time.Second))
+	fmt.Fprintf(w, "\noutbox: %d pending, %d failed\n", s.OutboxPending, s.OutboxFailed)
+}
+
+func counts[K ~string](w io.Writer, title string, m map[K]int) {
+	fmt.Fprintf(w, "\n%s:\n", title)
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	for _, k := range keys {
+		name := string(k)
+		if name == "" {
+			name = "(none)"
+		}
+		fmt.Fprintf(w, "  %-15s %d\n", name, m[k])
+	}
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+func cmdParse(ctx context.Context, e env, args []string) error {
+	fs := flags("parse", e)
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	path := fs.String("config", "", "match against the incidents of this configuration's database")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	raw, err := io.ReadAll(e.stdin)
+	if err != nil {
+		return fmt.Errorf("read message: %w", err)
+	}
+	cfg := defaultConfig()
+	var st *store.Store
+	if *path != "" {
+		var base string
+		if cfg, base, err = load(*path); err != nil {
+			return err
+		}
+		if st, err = openStore(ctx, cfg, base); err != nil {
+			return err
+		}
+		defer st.Close()
+	}
+	ex, err := mailin.Explain(ctx, st, raw, cfg.defaults())
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(ex)
+	}
+	printExplanation(e.stdout, ex)
+	return nil
+}
+
+func printExplanation(w io.Writer, ex mailin.Explanation) {
+	fmt.Fprintf(w, "kind:       %s\nfrom:       %s\nsubject:    %s\n", ex.Kind, ex.From, ex.Subject)
+	if ex.Automatic != "" {
+		fmt.Fprintf(w, "ignored:    automatic mail (%s): never answered\n", ex.Automatic)
+	}
+	if ex.Incident != 0 {
+		fmt.Fprintf(w, "incident:   INC-%d (matched by %s)\n", ex.Incident, ex.MatchedBy)
+	}
+	if ex.Command != "" {
+		fmt.Fprintf(w, "command:    %s\nargument:   %s\n", ex.Command, ex.Argument)
+	}
+	if f := ex.Fields; f != nil {
+		fmt.Fprintf(w, "title:      %s\ntype:       %s\npriority:   %s\nsystem:     %s\n", f.Title, f.Type, f.Priority, f.System)
+		section(w, "description", f.Description)
+		section(w, "steps", f.Steps)
+		for _, a := range ex.Assumed {
+			fmt.Fprintf(w, "assumed:    %s = %s (the mail said %q)\n", a.Field, a.Used, a.Given)
+		}
+	}
+	section(w, "new text", ex.NewText)
+	for _, a := range ex.Attachments {
+		fmt.Fprintf(w, "attachment: %s (%s, %d bytes)\n", a.Name, a.Type, a.Size)
+	}
+	for _, p := range ex.Problems {
+		fmt.Fprintf(w, "problem:    %s\n", p)
+	}
+}
