@@ -62,8 +62,9 @@ func (a *action) report() (string, error) {
 		return "report refused: sender outside the organization", a.notify([]workflow.Notice{n}, 0)
 	}
 	fields, assumed := parse.Report(a.msg.NewText, a.p.Defaults)
+	now := a.p.now()
 	inc := workflow.Incident{Title: parse.Title(a.msg.Subject), Reporter: a.msg.From.Address,
-		ReporterName: a.msg.From.Name, Fields: fields}
+		ReporterName: a.msg.From.Name, Fields: fields, State: workflow.Reported, Created: now, Updated: now}
 	if inc.Title == "" {
 		inc.Title = "(no subject)"
 	}
@@ -90,6 +91,7 @@ func (a *action) reply(m matchResult) (string, error) {
 	in := a.input()
 	cmd, _, err := workflow.ParseCommand(a.msg.NewText)
 	in.Command = cmd
+	in.Corrections, _ = parse.Report(a.msg.NewText, workflow.Fields{})
 	var res workflow.Result
 	if err == nil {
 		res, err = workflow.Transition(inc, in, a.p.Roles)

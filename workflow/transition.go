@@ -14,6 +14,9 @@ type Input struct {
 	Text      string  // the new text of the mail
 	MessageID string
 	At        time.Time
+	// Corrections are the report fields named in a reply without a keyword
+	// ("Prioridad: Alta"); empty fields correct nothing.
+	Corrections Fields
 }
 
 // Result is what a transition produces: the incident as it now stands, the
@@ -171,11 +174,47 @@ func reply(inc Incident, in Input, roles Roles) Result {
 		res.notify(Notice{Kind: NoticeInfoAnswer, To: roles.Members(Resolver, inc), Text: text}, in.Actor)
 		return res
 	}
-	res := Result{Incident: inc, Event: event(inc, in, EventComment, inc.State, inc.State)}
-	res.Event.Text = text
+	kind := EventComment
+	if changes := correct(&inc, in, roles); changes != "" {
+		kind, text = EventUpdated, changes+"\n\n"+text
+	}
+	res := Result{Incident: inc, Event: event(inc, in, kind, inc.State, inc.State)}
+	res.Event.Text = strings.TrimSpace(text)
 	to := append([]string{inc.Reporter}, NextActors(inc, roles)...)
-	res.notify(Notice{Kind: NoticeComment, To: to, Text: text}, in.Actor)
+	res.notify(Notice{Kind: NoticeComment, To: to, Text: res.Event.Text}, in.Actor)
 	return res
+}
+
+// correct applies the corrections of a reply to inc when its sender may
+// correct it (the reporter, an evaluator or an admin, while the incident is
+// not final) and says what changed, one line per field.
+func correct(inc *Incident, in Input, roles Roles) string {
+	may := strings.EqualFold(in.Actor, inc.Reporter) || roles.Has(Evaluator, in.Actor, *inc) || roles.Has(Admin, in.Actor, *inc)
+	if !may || inc.State.Final() {
+		return ""
+	}
+	var changes []string
+	set := func(name string, cur *string, v string) {
+		if v != "" && v != *cur {
+			changes = append(changes, fmt.Sprintf("%s: %s → %s", name, or(*cur, "—"), v))
+			*cur = v
+		}
+	}
+	c := in.Corrections
+	set("type", (*string)(&inc.Type), string(c.Type))
+	set("priority", (*string)(&inc.Priority), string(c.Priority))
+	set("system", &inc.System, c.System)
+	if changes != nil {
+		inc.Updated = in.At
+	}
+	return strings.Join(changes, "\n")
+}
+
+func or(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
 }
 
 // NextActors lists who must act on inc now: nobody once it is final.

@@ -3,6 +3,7 @@ package workflow
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -194,5 +195,30 @@ func TestAnswerOnlyFromTheAskedEvaluator(t *testing.T) {
 	res, err := Transition(incident(InfoRequested), Input{Actor: "bob@example.com", Text: "any news?", At: t0}, roles)
 	if err != nil || res.Event.Kind != EventComment || res.Incident.State != InfoRequested {
 		t.Fatalf("a resolver's reply while waiting is a comment: %+v %v", res.Event, err)
+	}
+}
+
+func TestCorrections(t *testing.T) {
+	fix := Input{Actor: "carol@example.com", Text: "Prioridad: Alta\nSistema: Nóminas", At: t0,
+		Corrections: Fields{Priority: PriorityHigh, System: "Nóminas"}}
+	inc := incident(Reported)
+	inc.Priority = PriorityMedium
+	res, err := Transition(inc, fix, roles)
+	if err != nil || res.Event.Kind != EventUpdated || res.Incident.Priority != PriorityHigh || res.Incident.System != "Nóminas" {
+		t.Fatalf("the reporter's correction: %+v %v", res, err)
+	}
+	if !strings.HasPrefix(res.Event.Text, "priority: medium → high\nsystem: — → Nóminas") {
+		t.Fatalf("history must say what changed: %q", res.Event.Text)
+	}
+	if got := recipients(res)[NoticeComment]; !slices.Equal(got, []string{"alice@example.com"}) {
+		t.Fatalf("evaluators must hear of it: %v", got)
+	}
+	fix.Actor = "bob@example.com"
+	if res, _ := Transition(inc, fix, roles); res.Event.Kind != EventComment || res.Incident.Priority != PriorityMedium {
+		t.Fatalf("a resolver's reply corrects nothing: %+v", res.Event)
+	}
+	fix.Actor = "carol@example.com"
+	if res, _ := Transition(incident(Closed), fix, roles); res.Event.Kind != EventComment {
+		t.Fatalf("a closed incident is not corrected: %+v", res.Event)
 	}
 }

@@ -88,6 +88,7 @@ const (
 	EventConfirmed     EventKind = "confirmed"
 	EventReopened      EventKind = "reopened"
 	EventComment       EventKind = "comment"
+	EventUpdated       EventKind = "updated" // fields corrected by a reply
 )
 
 // Event is one entry of an incident's append-only history: who did what,

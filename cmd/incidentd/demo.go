@@ -66,12 +66,16 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	log := e.log
+	if *scenario {
+		log = quietLogger(e)
+	}
 	users := map[string]string{}
 	for _, u := range demoUsers {
 		users[u.name] = demoPassword
 	}
 	sys, err := demomail.Start(demomail.Options{Domain: demoDomain, Users: users,
-		IMAPAddr: *imapAddr, SMTPAddr: *smtpAddr, Logger: e.log.With("part", "demo-mail")})
+		IMAPAddr: *imapAddr, SMTPAddr: *smtpAddr, Logger: log.With("part", "demo-mail")})
 	if err != nil {
 		return fmt.Errorf("start demo mail servers: %w", err)
 	}
@@ -92,10 +96,6 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	cfg.Workflow.Language = *lang
 	if err := writeConfig(filepath.Join(dir, "incidentd.toml"), cfg); err != nil {
 		return err
-	}
-	log := e.log
-	if *scenario {
-		log = quietLogger(e)
 	}
 	d, err := newDaemon(ctx, cfg, "", log)
 	if err != nil {

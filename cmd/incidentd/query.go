@@ -84,7 +84,7 @@ func printIncident(w io.Writer, inc workflow.Incident, atts []store.Attachment, 
 	fmt.Fprintf(w, "INC-%d  %s\n", inc.ID, inc.Title)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	for _, row := range [][2]string{
-		{"state", string(inc.State)}, {"reporter", strings.TrimSpace(inc.ReporterName + " <" + inc.Reporter + ">")},
+		{"state", string(inc.State)}, {"reporter", person(inc.ReporterName, inc.Reporter)},
 		{"type", string(inc.Type)}, {"priority", string(inc.Priority)}, {"system", inc.System},
 		{"accepted by", inc.AcceptedBy}, {"reported", inc.Created.Local().Format(time.RFC1123)},
 		{"updated", inc.Updated.Local().Format(time.RFC1123)},
@@ -240,4 +240,12 @@ func printExplanation(w io.Writer, ex mailin.Explanation) {
 	for _, p := range ex.Problems {
 		fmt.Fprintf(w, "problem:    %s\n", p)
 	}
+}
+
+// person writes a name and an address for a terminal.
+func person(name, addr string) string {
+	if name == "" {
+		return addr
+	}
+	return name + " <" + addr + ">"
 }
