@@ -1,7 +1,7 @@
 # incidentd: `make demo` runs the product, `make test` runs the tests.
 GO ?= go
 
-.PHONY: build test demo scenario vet
+.PHONY: build test demo scenario vet bench
 
 build:
 	$(GO) build -o bin/incidentd ./cmd/incidentd
@@ -18,3 +18,8 @@ demo:
 
 scenario:
 	$(GO) run ./cmd/incidentd demo -scenario -imap 127.0.0.1:0 -smtp 127.0.0.1:0
+
+# The backlog drain against the bare protocol floor, latency and memory (N=10000 by default).
+N ?= 10000
+bench: build
+	$(GO) run ./cmd/incidentd-bench -n $(N) -binary bin/incidentd

@@ -90,3 +90,16 @@ func (s *System) WaitMessages(ctx context.Context, user, mailbox string, n int) 
 		}
 	}
 }
+
+// Deliver appends raw to user's INBOX directly, as a local delivery agent
+// would, bypassing SMTP (e.g. to preload a backlog).
+func (s *System) Deliver(user string, raw []byte) error {
+	name, u := s.user(user)
+	if u == nil {
+		return fmt.Errorf("demomail: no user %q", user)
+	}
+	if _, err := u.Append("INBOX", bytes.NewReader(raw), &imap.AppendOptions{Time: time.Now()}); err != nil {
+		return fmt.Errorf("demomail: deliver to %s: %w", name, err)
+	}
+	return nil
+}
