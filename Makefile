@@ -1,7 +1,7 @@
 # incidentd: `make demo` runs the product, `make test` runs the tests.
 GO ?= go
 
-.PHONY: build test demo scenario vet bench
+.PHONY: build test demo scenario vet test-integration install-dovecot bench
 
 build:
 	$(GO) build -o bin/incidentd ./cmd/incidentd
@@ -23,3 +23,46 @@ scenario:
 N ?= 10000
 bench: build
 	$(GO) run ./cmd/incidentd-bench -n $(N) -binary bin/incidentd
+
+# test-integration runs the end-to-end and fault tests (build tag
+# "integration") against a private Dovecot the tests start on loopback.
+# When Dovecot is missing it is installed first (root only).
+test-integration:
+	@command -v dovecot >/dev/null || test -x /usr/sbin/dovecot || $(MAKE) --no-print-directory install-dovecot
+	INCIDENTD_REQUIRE_DOVECOT=1 $(GO) test -tags integration -count=1 -timeout 30m ./...
+
+# install-dovecot installs the Debian package dovecot-imapd without starting
+# the system's Dovecot: policy-rc.d answers 101 while the package installs.
+POLICY_RC := /usr/sbin/policy-rc.d
+install-dovecot:
+	@if [ "$$(id -u)" != 0 ]; then \
+		echo "Dovecot is not installed and installing it needs root:"; \
+		echo "  sudo apt-get install dovecot-imapd   (then: make test-integration)"; exit 1; fi
+	@set -e; \
+	if [ -e $(POLICY_RC) ]; then mv $(POLICY_RC) $(POLICY_RC).incidentd-saved; fi; \
+	trap 'rm -f $(POLICY_RC); if [ -e $(POLICY_RC).incidentd-saved ]; then mv $(POLICY_RC).incidentd-saved $(POLICY_RC); fi' EXIT; \
+	printf '#!/bin/sh\nexit 101\n' > $(POLICY_RC); chmod 755 $(POLICY_RC); \
+	echo "installing dovecot-imapd"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get install -y -q --no-install-recommends dovecot-imapd || \
+		{ apt-get update -q && apt-get install -y -q --no-install-recommends dovecot-imapd; }
+
+# render draws the digest and every notification, in Spanish and English, to
+# bin/render/<lang>-<name>.png with headless Chromium, so that people can look
+# at them (Debian: apt-get install -y chromium). The HTML and text bodies are
+# kept beside the pictures.
+.PHONY: render
+RENDER_DIR := bin/render
+CHROMIUM ?= chromium
+render:
+	@command -v $(CHROMIUM) >/dev/null || { echo "render needs Chromium: apt-get install -y chromium"; exit 1; }
+	rm -rf $(RENDER_DIR)
+	$(GO) run ./cmd/render -out $(RENDER_DIR)
+	@set -e; profile=$$(mktemp -d); trap 'rm -rf "$$profile"' EXIT; \
+	for f in $(RENDER_DIR)/*.html; do \
+		case $$f in *digest*) h=2000;; *) h=1200;; esac; \
+		$(CHROMIUM) --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+			--disable-background-networking --disable-component-update --disable-sync \
+			--user-data-dir="$$profile" --screenshot="$${f%.html}.png" --window-size=800,$$h "$$f" >/dev/null 2>&1; \
+		echo "$${f%.html}.png"; \
+	done

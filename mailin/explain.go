@@ -14,7 +14,7 @@ import (
 type Explanation struct {
 	Kind        string                `json:"kind"` // report, reply, automatic, forward
 	Incident    int64                 `json:"incident,omitempty"`
-	MatchedBy   string                `json:"matched_by,omitempty"` // references, subject
+	MatchedBy   string                `json:"matched_by,omitempty"` // token, references, subject
 	Command     workflow.Verb         `json:"command,omitempty"`
 	Argument    string                `json:"argument,omitempty"`
 	NewText     string                `json:"new_text"`
@@ -48,7 +48,10 @@ type ExplainedFile struct {
 
 // Explain reads raw as Handle would. With a store it matches the mail
 // against the incidents there; without one, only the subject tag and the
-// presence of threading headers tell a reply from a report.
+// presence of threading headers tell a reply from a report. Reply tokens
+// are not verified (that needs the secret): a reply is matched by its
+// thread or its subject tag. Attachment names are shown as they would be
+// kept (SafeFilename).
 func Explain(ctx context.Context, st *store.Store, raw []byte, defaults workflow.Fields) (Explanation, error) {
 	msg, err := parse.Parse(raw)
 	if err != nil {
@@ -60,12 +63,12 @@ func Explain(ctx context.Context, st *store.Store, raw []byte, defaults workflow
 		e.Problems = []string{}
 	}
 	for _, a := range msg.Attachments {
-		e.Attachments = append(e.Attachments, ExplainedFile{Name: a.Filename, Type: a.ContentType, Size: len(a.Data), Inline: a.Inline})
+		e.Attachments = append(e.Attachments, ExplainedFile{Name: SafeFilename(a.Filename), Type: a.ContentType, Size: len(a.Data), Inline: a.Inline})
 	}
 	var m matchResult
 	if st != nil {
 		err = st.View(ctx, func(tx *store.Tx) error {
-			m, err = match(tx, msg)
+			m, err = match(tx, msg, nil)
 			return err
 		})
 		if err != nil {

@@ -51,7 +51,13 @@ type IMAPOptions struct {
 	// PollInterval is how often the mailbox is looked at when the server
 	// offers no IDLE; default 60s.
 	PollInterval time.Duration
-	Logger       *slog.Logger // default: discarded
+	// Checkpoints, when set, keeps per mailbox its UIDVALIDITY and the last
+	// UID up to which every mail was handled, so that a round looks only at
+	// newer mail (*store.Store implements it). Default: none; every round
+	// looks at the whole mailbox.
+	Checkpoints Checkpoints
+	Logger      *slog.Logger     // default: discarded
+	Now         func() time.Time // default time.Now
 }
 
 const (
@@ -86,6 +92,9 @@ func (o IMAPOptions) withDefaults() (IMAPOptions, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	var errs []error
 	if o.Address == "" {
 		errs = append(errs, errors.New("imap address is empty"))
@@ -108,8 +117,9 @@ func (o IMAPOptions) withDefaults() (IMAPOptions, error) {
 // PollInterval otherwise), and repeats. A mail whose Handle fails stays in
 // the mailbox and is tried again in the next round; the others flow on.
 // When the connection fails it reconnects with jittered exponential backoff
-// (1s doubling to 1min). Watch returns nil when ctx is done, and an error
-// only for invalid options.
+// (1s doubling to 1min); a mail whose Handle failed is retried after the
+// same backoff, sooner than the next IDLE restart. Watch returns nil when
+// ctx is done, and an error only for invalid options.
 func Watch(ctx context.Context, o IMAPOptions, h Handler) error {
 	o, err := o.withDefaults()
 	if err != nil {
@@ -124,12 +134,11 @@ func Watch(ctx context.Context, o IMAPOptions, h Handler) error {
 			return nil
 		}
 		// A connection that lived long was healthy: start the backoff over.
-		if delay == 0 || time.Since(began) >= backoffMax {
-			delay = backoffMin
-		} else {
-			delay = min(2*delay, backoffMax)
+		if time.Since(began) >= backoffMax {
+			delay = 0
 		}
-		wait := delay/2 + rand.N(delay/2+1)
+		delay = grow(delay)
+		wait := jitter(delay)
 		o.Logger.Warn("imap connection failed; reconnecting", "address", o.Address, "err", err, "retry_in", wait)
 		t := time.NewTimer(wait)
 		select {
@@ -141,10 +150,28 @@ func Watch(ctx context.Context, o IMAPOptions, h Handler) error {
 	}
 }
 
+// grow is the next delay of an exponential backoff: 1s after none, then
+// doubling up to 1min.
+func grow(d time.Duration) time.Duration {
+	if d == 0 {
+		return backoffMin
+	}
+	return min(2*d, backoffMax)
+}
+
+// jitter is a random delay between d/2 and d, so that many clients do not
+// retry in step.
+func jitter(d time.Duration) time.Duration {
+	return d/2 + rand.N(d/2+1)
+}
+
 // watcher is the state of one Watch call that outlives its connections.
 type watcher struct {
 	o IMAPOptions
 	h Handler
 	// warnedNoExpunge is set once the lack of MOVE and UIDPLUS was logged.
 	warnedNoExpunge bool
+	// retry is the backoff before mail whose Handle failed is tried again;
+	// zero when the last round handled everything.
+	retry time.Duration
 }

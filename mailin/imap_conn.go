@@ -12,6 +12,8 @@ import (
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"incidentd/workflow/store"
 )
 
 const dialTimeout = 30 * time.Second
@@ -24,6 +26,8 @@ type session struct {
 	// updates is signalled when the server reports new mail.
 	updates chan struct{}
 	stop    *closer
+	// cp is how far the mailbox was read (see IMAPOptions.Checkpoints).
+	cp store.Checkpoint
 }
 
 // session runs rounds on one connection until it fails or ctx is done.
@@ -47,7 +51,7 @@ func (w *watcher) session(ctx context.Context) error {
 	// go-imap takes no context: closing the client ends whatever waits on it.
 	defer context.AfterFunc(ctx, s.stop.close)()
 
-	if err := s.open(); err != nil {
+	if err := s.open(ctx); err != nil {
 		return err
 	}
 	for {
@@ -111,9 +115,9 @@ func (w *watcher) dial(ctx context.Context, opts *imapclient.Options) (*imapclie
 	return c, nil
 }
 
-// open logs in, creates the destination mailboxes if missing and selects
-// the mailbox.
-func (s *session) open() error {
+// open logs in, creates the destination mailboxes if missing, selects
+// the mailbox and reads its checkpoint.
+func (s *session) open(ctx context.Context) error {
 	o := s.o
 	if err := within(s.c, cmdTimeout, s.c.Login(o.Username, o.Password).Wait); err != nil {
 		return fmt.Errorf("login as %s: %w", o.Username, err)
@@ -132,12 +136,14 @@ func (s *session) open() error {
 			return err
 		}
 	}
-	if err := within(s.c, cmdTimeout, func() error {
-		_, err := s.c.Select(o.Mailbox, nil).Wait()
+	var sel *imap.SelectData
+	if err := within(s.c, cmdTimeout, func() (err error) {
+		sel, err = s.c.Select(o.Mailbox, nil).Wait()
 		return err
 	}); err != nil {
 		return fmt.Errorf("select %s: %w", o.Mailbox, err)
 	}
+	s.loadCheckpoint(ctx, sel.UIDValidity)
 	return nil
 }
 

@@ -8,18 +8,24 @@ import (
 	"github.com/emersion/go-imap/v2"
 )
 
-// round hands every mail of the mailbox to the Handler once, in UID order,
-// one message in memory at a time. Mail flagged \Deleted is someone else's
-// business (or ours, copied already where MOVE is missing) and is skipped.
+// round hands every mail of the mailbox newer than the checkpoint to the
+// Handler once, in UID order, one message in memory at a time, and moves
+// the checkpoint past the mail handled before the first one that failed.
+// Mail flagged \Deleted is someone else's business (or ours, copied
+// already where MOVE is missing) and is skipped.
 func (s *session) round(ctx context.Context) error {
 	// Mail arriving from now on signals a new round.
 	select {
 	case <-s.updates:
 	default:
 	}
+	after := imap.UID(s.cp.LastUID)
 	var uids []imap.UID
 	err := within(s.c, cmdTimeout, func() error {
-		data, err := s.c.UIDSearch(&imap.SearchCriteria{NotFlag: []imap.Flag{imap.FlagDeleted}}, nil).Wait()
+		data, err := s.c.UIDSearch(&imap.SearchCriteria{
+			UID:     []imap.UIDSet{{imap.UIDRange{Start: after + 1}}}, // after+1:*
+			NotFlag: []imap.Flag{imap.FlagDeleted},
+		}, nil).Wait()
 		if err != nil {
 			return err
 		}
@@ -33,23 +39,38 @@ func (s *session) round(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("search %s: %w", s.o.Mailbox, err)
 	}
+	// "n:*" holds the highest UID even when it is below n.
+	uids = slices.DeleteFunc(uids, func(u imap.UID) bool { return u <= after })
 	slices.Sort(uids)
-	s.o.Logger.Debug("imap round", "mailbox", s.o.Mailbox, "mails", len(uids))
+	s.o.Logger.Debug("imap round", "mailbox", s.o.Mailbox, "after_uid", after, "mails", len(uids))
+	var failed bool
+	defer func() {
+		if failed {
+			s.retry = grow(s.retry)
+		} else {
+			s.retry = 0
+		}
+	}()
 	for _, uid := range uids {
 		if ctx.Err() != nil {
 			return nil
 		}
-		if err := s.handle(ctx, uid); err != nil {
+		handled, err := s.handle(ctx, uid)
+		if err != nil {
 			return err
+		}
+		if failed = failed || !handled; !failed {
+			s.advance(ctx, uint32(uid))
 		}
 	}
 	return nil
 }
 
 // handle fetches one mail, hands it to the Handler and moves it where the
-// Handler said. An error is a connection error; a Handler error leaves the
-// mail where it is, untouched.
-func (s *session) handle(ctx context.Context, uid imap.UID) error {
+// Handler said. It reports whether the mail is done with (moved, or gone);
+// an error is a connection error. A Handler error leaves the mail where it
+// is, untouched.
+func (s *session) handle(ctx context.Context, uid imap.UID) (bool, error) {
 	body := &imap.FetchItemBodySection{Peek: true} // the whole mail, not setting \Seen
 	var raw []byte
 	var size int64
@@ -65,31 +86,31 @@ func (s *session) handle(ctx context.Context, uid imap.UID) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("fetch uid %d: %w", uid, err)
+		return false, fmt.Errorf("fetch uid %d: %w", uid, err)
 	}
 	log := s.o.Logger.With("mailbox", s.o.Mailbox, "uid", uid, "size", size)
 	if raw == nil {
 		log.Debug("imap mail gone before it was handled")
-		return nil
+		return true, nil
 	}
 	if !s.stop.hold() {
-		return nil // shutting down: leave it for next time
+		return false, nil // shutting down: leave it for next time
 	}
 	defer s.stop.release()
 	d, err := s.h.Handle(ctx, raw)
 	if err != nil {
-		log.Warn("mail not handled; it stays in the mailbox for the next round", "err", err)
-		return nil
+		log.Warn("mail not handled; it stays in the mailbox, untouched, and is tried again", "err", err, "retry_in", grow(s.retry))
+		return false, nil
 	}
 	dest := s.o.Processed
 	if d == Quarantined {
 		dest = s.o.Quarantine
 	}
 	if err := s.move(uid, dest); err != nil {
-		return fmt.Errorf("move uid %d to %s: %w", uid, dest, err)
+		return false, fmt.Errorf("move uid %d to %s: %w", uid, dest, err)
 	}
 	log.Info("mail handled", "disposition", d, "moved_to", dest)
-	return nil
+	return true, nil
 }
 
 // move moves one mail by UID. Without MOVE, go-imap falls back to COPY,

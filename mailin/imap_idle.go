@@ -13,12 +13,13 @@ import (
 var errConnClosed = errors.New("connection closed by the server")
 
 // wait returns when a new round is due: new mail was reported during IDLE,
-// IDLE has run for idleRestart, or PollInterval has passed on a server
-// without IDLE. The round that follows runs its commands under timeouts,
+// IDLE has run for idleRestart, PollInterval has passed on a server
+// without IDLE, or mail whose Handle failed is due again. The round that
+// follows runs its commands under timeouts,
 // which also checks that the connection is still alive.
 func (s *session) wait(ctx context.Context) error {
 	if !s.caps.Has(imap.CapIdle) {
-		t := time.NewTimer(s.o.PollInterval)
+		t := time.NewTimer(s.bound(s.o.PollInterval))
 		defer t.Stop()
 		select {
 		case <-t.C:
@@ -37,7 +38,7 @@ func (s *session) wait(ctx context.Context) error {
 	}); err != nil {
 		return fmt.Errorf("start IDLE: %w", err)
 	}
-	t := time.NewTimer(idleRestart)
+	t := time.NewTimer(s.bound(idleRestart))
 	defer t.Stop()
 	select {
 	case <-s.updates:
@@ -56,4 +57,12 @@ func (s *session) wait(ctx context.Context) error {
 		return fmt.Errorf("stop IDLE: %w", err)
 	}
 	return nil
+}
+
+// bound shortens a wait to the retry of mail whose Handle failed.
+func (s *session) bound(d time.Duration) time.Duration {
+	if s.retry > 0 {
+		return min(d, jitter(s.retry))
+	}
+	return d
 }

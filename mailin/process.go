@@ -14,6 +14,7 @@ import (
 	"incidentd/mailin/parse"
 	"incidentd/workflow"
 	"incidentd/workflow/store"
+	"incidentd/workflow/token"
 )
 
 // Processor turns one raw mail into its effects: a new incident, a
@@ -29,8 +30,21 @@ type Processor struct {
 	Address string
 	// MaxMessageBytes quarantines larger mail; zero means no limit.
 	MaxMessageBytes int64
-	Logger          *slog.Logger
-	Now             func() time.Time // default time.Now
+	// Tokens signs the reply tokens put in our Message-IDs and verifies
+	// those of replies (SPEC §4). Required: with the zero Key our mail
+	// carries no token and none is found, so the token policy
+	// authenticates nothing.
+	Tokens token.Key
+	// CommandAuth is the policy a command's mail must pass: AuthToken (the
+	// default when empty), AuthDMARC or AuthSender.
+	CommandAuth string
+	// TrustedAuthservIDs are the authserv-ids whose Authentication-Results
+	// count under AuthDMARC.
+	TrustedAuthservIDs []string
+	// Limits bound the mail sent in answer and the attachments kept.
+	Limits Limits
+	Logger *slog.Logger
+	Now    func() time.Time // default time.Now
 	// Committed is called after a mail's effects were committed, e.g. to
 	// wake the outbox dispatcher.
 	Committed func()
@@ -76,13 +90,14 @@ func Key(raw []byte, messageID string) string {
 func (p *Processor) handle(ctx context.Context, raw []byte, msg *parse.Message) (Disposition, error) {
 	key := Key(raw, msg.MessageID)
 	log := p.log().With("message_id", key, "from", msg.From.Address)
-	if reason := p.ignored(msg); reason != "" {
+	tr := readTrace(raw)
+	if reason := p.ignored(msg, tr); reason != "" {
 		log.Info("mail ignored", "reason", reason)
 		return Processed, p.Store.Update(ctx, func(tx *store.Tx) error {
 			return tx.MarkProcessed(key, 0, "ignored: "+reason, p.now())
 		})
 	}
-	blobs, err := p.storeAttachments(msg)
+	blobs, dropped, err := p.storeAttachments(msg)
 	if err != nil {
 		return 0, err
 	}
@@ -92,11 +107,12 @@ func (p *Processor) handle(ctx context.Context, raw []byte, msg *parse.Message) 
 			outcome = "already processed"
 			return err
 		}
-		m, err := match(tx, msg)
+		m, err := match(tx, msg, p.tokenIncidents(msg, tr))
 		if err != nil {
 			return err
 		}
-		a := action{p: p, tx: tx, msg: msg, key: key, blobs: blobs}
+		m.authenticated = p.authenticated(msg, tr, m)
+		a := action{p: p, tx: tx, msg: msg, key: key, blobs: blobs, dropped: dropped}
 		switch {
 		case m.id != 0:
 			outcome, err = a.reply(m)
@@ -107,6 +123,12 @@ func (p *Processor) handle(ctx context.Context, raw []byte, msg *parse.Message) 
 		}
 		if err != nil {
 			return err
+		}
+		if err := a.tellDropped(); err != nil {
+			return err
+		}
+		if a.held > 0 {
+			outcome += fmt.Sprintf("; %d mails held back by the rate limits", a.held)
 		}
 		return tx.MarkProcessed(key, a.incident, outcome, p.now())
 	})
@@ -122,32 +144,14 @@ func (p *Processor) handle(ctx context.Context, raw []byte, msg *parse.Message) 
 
 // ignored says why a mail must get no answer and have no effect: automatic
 // mail and our own.
-func (p *Processor) ignored(msg *parse.Message) string {
+func (p *Processor) ignored(msg *parse.Message, tr trace) string {
 	switch {
 	case msg.Automatic != "":
 		return "automatic mail (" + msg.Automatic + ")"
 	case msg.From.Address == "":
 		return "no sender"
-	case p.Address != "" && strings.EqualFold(msg.From.Address, p.Address):
-		return "sent by incidentd itself"
 	}
-	return ""
-}
-
-// storeAttachments writes a mail's attachments to the blob store before
-// the transaction: blobs are content-addressed, so a retry writes nothing
-// new and an unused blob harms nothing.
-func (p *Processor) storeAttachments(msg *parse.Message) ([]store.Attachment, error) {
-	var out []store.Attachment
-	for _, a := range msg.Attachments {
-		hash, size, err := p.Store.PutBlob(bytes.NewReader(a.Data))
-		if err != nil {
-			return nil, fmt.Errorf("store attachment %q: %w", a.Filename, err)
-		}
-		out = append(out, store.Attachment{Filename: a.Filename, ContentType: a.ContentType,
-			ContentID: a.ContentID, Hash: hash, Size: size, Inline: a.Inline})
-	}
-	return out, nil
+	return p.ownMail(msg, tr)
 }
 
 // quarantine records a mail that cannot be read and tells its sender, when
@@ -169,7 +173,7 @@ func (p *Processor) quarantine(ctx context.Context, raw []byte, why string) (Dis
 		}
 		if from != "" && !strings.EqualFold(from, p.Address) {
 			n := workflow.Notice{Kind: workflow.NoticeQuarantined, To: []string{from}, Text: why, Subject: subject}
-			if err := p.enqueue(tx, n, key, nil); err != nil {
+			if _, err := p.enqueue(tx, n, key, nil); err != nil {
 				return err
 			}
 		}

@@ -11,26 +11,51 @@ import (
 	"incidentd/mailin/parse"
 	"incidentd/workflow"
 	"incidentd/workflow/store"
+	"incidentd/workflow/token"
 )
 
 // matchResult is the incident a mail belongs to and how that was found.
 type matchResult struct {
 	id      int64  // the incident matched; 0 when none
-	by      string // "references" or "subject"
+	by      string // "token", "references" or "subject"
 	unknown int64  // an incident named in the subject that does not exist
+	// token: the mail carries a valid reply token bound to the incident
+	// matched and to its sender.
+	token bool
+	// authenticated: the mail passes the command policy (Processor.CommandAuth).
+	authenticated bool
 }
 
-// match finds the incident a mail replies to: a Message-ID of its thread in
-// In-Reply-To or References first, then the [INC-n] tag of the subject.
-func match(tx *store.Tx, msg *parse.Message) (matchResult, error) {
+// match finds the incident a mail replies to (SPEC §4): the incident of a
+// valid reply token first (tokens lists them, see tokenIncidents), then a
+// Message-ID of its thread in In-Reply-To or References, then the [INC-n]
+// tag of the subject. A token counts only when the thread and the tag, where
+// they name an incident, name the same one: a token for another incident
+// is worth nothing.
+func match(tx *store.Tx, msg *parse.Message, tokens []int64) (matchResult, error) {
 	ids := append(slices.Clone(msg.References), msg.InReplyTo...)
-	if id, ok, err := tx.IncidentForMessages(ids); err != nil || ok {
-		return matchResult{id: id, by: "references"}, err
+	thread, threaded, err := tx.IncidentForMessages(ids)
+	if err != nil {
+		return matchResult{}, err
+	}
+	for _, id := range tokens {
+		if (threaded && thread != id) || (msg.Tag != 0 && msg.Tag != id) {
+			continue
+		}
+		switch _, err := tx.Incident(id); {
+		case err == nil:
+			return matchResult{id: id, by: "token", token: true}, nil
+		case !errors.Is(err, store.ErrNotFound):
+			return matchResult{}, err
+		}
+	}
+	if threaded {
+		return matchResult{id: thread, by: "references"}, nil
 	}
 	if msg.Tag == 0 {
 		return matchResult{}, nil
 	}
-	_, err := tx.Incident(msg.Tag)
+	_, err = tx.Incident(msg.Tag)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		return matchResult{unknown: msg.Tag}, nil
@@ -47,7 +72,9 @@ type action struct {
 	msg      *parse.Message
 	key      string
 	blobs    []store.Attachment
-	incident int64 // the incident the mail ended up concerning
+	dropped  []droppedFile // attachments not kept, to tell the sender
+	incident int64         // the incident the mail ended up concerning
+	held     int           // mails not queued because of the rate limits
 }
 
 func (a *action) input() workflow.Input {
@@ -81,7 +108,10 @@ func (a *action) report() (string, error) {
 	return fmt.Sprintf("reported INC-%d", inc.ID), nil
 }
 
-// reply applies a mail to the incident it answers.
+// reply applies a mail to the incident it answers. A command whose mail
+// fails the command policy changes nothing and its sender is told how to
+// act; a mail without a command is then kept as a comment marked
+// unauthenticated.
 func (a *action) reply(m matchResult) (string, error) {
 	inc, err := a.tx.Incident(m.id)
 	if err != nil {
@@ -89,25 +119,22 @@ func (a *action) reply(m matchResult) (string, error) {
 	}
 	a.incident = inc.ID
 	in := a.input()
-	cmd, _, err := workflow.ParseCommand(a.msg.NewText)
-	in.Command = cmd
-	in.Corrections, _ = parse.Report(a.msg.NewText, workflow.Fields{})
+	cmd, found, err := workflow.ParseCommand(a.msg.NewText)
 	var res workflow.Result
-	if err == nil {
+	switch {
+	case !m.authenticated && (found || err != nil):
+		err = &workflow.Refusal{Reason: workflow.Unauthenticated, Verb: cmd.Verb}
+	case !m.authenticated:
+		in.Text = unauthenticatedMark + strings.TrimSpace(in.Text)
+		res = workflow.Comment(inc, in, a.p.Roles)
+	case err == nil:
+		in.Command = cmd
+		in.Corrections, _ = parse.Report(a.msg.NewText, workflow.Fields{})
 		res, err = workflow.Transition(inc, in, a.p.Roles)
 	}
 	var refusal *workflow.Refusal
 	if errors.As(err, &refusal) {
-		if refusal.State == "" {
-			refusal.State = inc.State
-		}
-		if refusal.Allowed == nil {
-			refusal.Allowed = workflow.Allowed(inc.State)
-		}
-		n := workflow.Notice{Kind: workflow.NoticeRefused, To: []string{in.Actor}, Incident: inc,
-			Actor: in.Actor, Refusal: refusal, Subject: a.msg.Subject}
-		a.p.log().Info("command refused", "incident", inc.ID, "from", in.Actor, "reason", refusal.Error())
-		return "refused: " + refusal.Error(), a.notify([]workflow.Notice{n}, inc.ID)
+		return a.refuse(inc, refusal)
 	}
 	if err != nil {
 		return "", err
@@ -118,7 +145,31 @@ func (a *action) reply(m matchResult) (string, error) {
 	if err := a.apply(res); err != nil {
 		return "", err
 	}
-	return fmt.Sprintf("INC-%d %s by %s (matched by %s)", inc.ID, res.Event.Kind, in.Actor, m.by), nil
+	outcome := fmt.Sprintf("INC-%d %s by %s (matched by %s)", inc.ID, res.Event.Kind, in.Actor, m.by)
+	if !m.authenticated {
+		outcome += ", unauthenticated"
+	}
+	return outcome, nil
+}
+
+// unauthenticatedMark starts the text of a comment whose mail failed the
+// command policy, in the history and in the notices about it.
+const unauthenticatedMark = "[unauthenticated] "
+
+// refuse answers a command that changed nothing with why and what would
+// work now.
+func (a *action) refuse(inc workflow.Incident, refusal *workflow.Refusal) (string, error) {
+	if refusal.State == "" {
+		refusal.State = inc.State
+	}
+	if refusal.Allowed == nil {
+		refusal.Allowed = workflow.Allowed(inc.State)
+	}
+	actor := a.msg.From.Address
+	n := workflow.Notice{Kind: workflow.NoticeRefused, To: []string{actor}, Incident: inc,
+		Actor: actor, Refusal: refusal, Subject: a.msg.Subject}
+	a.p.log().Info("command refused", "incident", inc.ID, "from", actor, "reason", refusal.Error())
+	return "refused: " + refusal.Error(), a.notify([]workflow.Notice{n}, inc.ID)
 }
 
 // unknown answers a mail that names an incident that does not exist.
@@ -166,31 +217,45 @@ func (a *action) notify(notices []workflow.Notice, id int64) error {
 	}
 	refs = slices.DeleteFunc(refs, func(r string) bool { return r == "" })
 	for _, n := range notices {
-		if err := a.p.enqueue(a.tx, n, a.key, refs); err != nil {
+		held, err := a.p.enqueue(a.tx, n, a.key, refs)
+		a.held += held
+		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// enqueue queues one mail per recipient of n. Its Message-ID is derived
-// from the mail that caused it, so handling that mail twice queues nothing
-// new, and replies to it are linked to the incident's thread.
-func (p *Processor) enqueue(tx *store.Tx, n workflow.Notice, cause string, refs []string) error {
+// enqueue queues one mail per recipient of n, unless the rate limits hold
+// it back, and returns how many were held back. Its Message-ID carries the
+// reply token of the incident and the recipient and is derived from the
+// mail that caused it, so handling that mail twice queues nothing new, and
+// replies to it are linked to the incident's thread.
+func (p *Processor) enqueue(tx *store.Tx, n workflow.Notice, cause string, refs []string) (int, error) {
+	held := 0
 	for _, rcpt := range n.To {
+		ok, err := p.withinLimits(tx, n, rcpt)
+		if err != nil {
+			return held, err
+		}
+		if !ok {
+			held++
+			continue
+		}
 		sum := sha256.Sum256([]byte(strings.Join([]string{cause, string(n.Kind), rcpt}, "\x00")))
-		id := fmt.Sprintf("inc%d.%s@%s", n.Incident.ID, hex.EncodeToString(sum[:12]), p.domain())
+		unique := hex.EncodeToString(sum[:12])
+		id := token.MessageID(p.Tokens.Sign(n.Incident.ID, rcpt), unique, p.domain())
 		o := store.Outgoing{IncidentID: n.Incident.ID, MessageID: id, Recipient: rcpt, Notice: n, References: refs, Date: p.now()}
 		if err := tx.Enqueue(o); err != nil {
-			return fmt.Errorf("queue %s to %s: %w", n.Kind, rcpt, err)
+			return held, fmt.Errorf("queue %s to %s: %w", n.Kind, rcpt, err)
 		}
 		if n.Incident.ID != 0 {
 			if err := tx.LinkMessage(id, n.Incident.ID); err != nil {
-				return err
+				return held, err
 			}
 		}
 	}
-	return nil
+	return held, nil
 }
 
 // domain is the domain of our own address, used in our Message-IDs.

@@ -10,6 +10,7 @@ import (
 
 	"incidentd/workflow"
 	"incidentd/workflow/store"
+	"incidentd/workflow/token"
 )
 
 func newProcessor(t *testing.T) *Processor {
@@ -21,8 +22,13 @@ func newProcessor(t *testing.T) *Processor {
 	}
 	t.Cleanup(func() { st.Close() })
 	now := time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)
+	key, err := token.New([]byte("a test secret of enough bytes"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &Processor{
-		Store: st,
+		Tokens: key,
+		Store:  st,
 		Roles: workflow.Roles{Domains: []string{"example.com"}, Evaluators: []string{"alice@example.com"},
 			Resolvers: []string{"bob@example.com"}, Validators: []string{workflow.ReporterMember}},
 		Defaults: workflow.Fields{Type: workflow.TypeError, Priority: workflow.PriorityMedium},
@@ -97,6 +103,7 @@ func TestSameMailTwice(t *testing.T) {
 // subject tag otherwise, and a quoted keyword does nothing.
 func TestMatching(t *testing.T) {
 	p := newProcessor(t)
+	p.CommandAuth = AuthSender
 	p.handleAll(t,
 		mailText("carol@example.com", "One", "one@example.com", "", "first"),
 		mailText("carol@example.com", "Two", "two@example.com", "", "second"),

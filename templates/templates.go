@@ -6,7 +6,7 @@
 // Naming: <kind>.<lang>.txt and <kind>.<lang>.html for every
 // workflow.NoticeKind (ack, new, accepted, assigned, rejected, info_request,
 // info_answer, resolved, reopened, closed, comment, refused, unknown,
-// quarantined) and language (es, en). Each .txt file defines its subject
+// quarantined, dropped) and language (es, en). Each .txt file defines its subject
 // with {{define "subject"}}…{{end}}; the [INC-n] tag is put in front of it
 // by mailout, and a reply to a mail that named no incident uses
 // "Re: <that mail's subject>" instead. The rest of the file is the body.

@@ -88,7 +88,9 @@ const (
 	EventConfirmed     EventKind = "confirmed"
 	EventReopened      EventKind = "reopened"
 	EventComment       EventKind = "comment"
-	EventUpdated       EventKind = "updated" // fields corrected by a reply
+	EventUpdated       EventKind = "updated"   // fields corrected by a reply
+	EventReminded      EventKind = "reminded"  // whoever must act was reminded of a late incident
+	EventEscalated     EventKind = "escalated" // the admins were told of a very late incident
 )
 
 // Event is one entry of an incident's append-only history: who did what,
@@ -123,6 +125,9 @@ const (
 	NoticeRefused     NoticeKind = "refused"      // to a sender whose command changed nothing
 	NoticeUnknown     NoticeKind = "unknown"      // to a sender naming an incident that does not exist
 	NoticeQuarantined NoticeKind = "quarantined"  // to a sender whose mail could not be read
+	NoticeReminder    NoticeKind = "reminder"     // to whoever must act on an incident past its deadline
+	NoticeEscalation  NoticeKind = "escalation"   // to admins: an incident past twice its deadline
+	NoticeDigest      NoticeKind = "digest"       // to admins: the numbers of a period
 )
 
 // Notice is one notification caused by a transition or a refusal. It
@@ -143,6 +148,10 @@ type Notice struct {
 	// Subject is the subject of the mail being answered, for notices
 	// about mail that names no incident.
 	Subject string `json:",omitempty"`
+	// Overdue says how late the incident is, for reminders and escalations.
+	Overdue *Overdue `json:",omitempty"`
+	// Metrics are the numbers of the digest.
+	Metrics *Metrics `json:",omitempty"`
 }
 
 // Assumption says that a report field was missing or not understood and

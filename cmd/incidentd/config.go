@@ -24,6 +24,8 @@ type Config struct {
 	Storage   StorageConfig   `toml:"storage"`
 	Schedule  ScheduleConfig  `toml:"schedule"`
 	Templates TemplatesConfig `toml:"templates"`
+	Metrics   MetricsConfig   `toml:"metrics"`
+	HTTP      HTTPConfig      `toml:"http"`
 }
 
 // Secret is a credential read from an environment variable or a file,
@@ -72,6 +74,9 @@ type SecurityConfig struct {
 	TokenSecretEnv     string   `toml:"token_secret_env"`
 	TokenSecretFile    string   `toml:"token_secret_file"`
 	TrustedAuthservIDs []string `toml:"trusted_authserv_ids"`
+	// Rate limits of the mail sent (0: no limit).
+	MaxRepliesPerSenderHour   int `toml:"max_replies_per_sender_hour"`
+	MaxNoticesPerIncidentHour int `toml:"max_notices_per_incident_hour"`
 }
 
 // StorageConfig says where the database and attachments live.
@@ -79,6 +84,9 @@ type StorageConfig struct {
 	Database        string `toml:"database"`
 	AttachmentsDir  string `toml:"attachments_dir"`
 	MaxMessageBytes int64  `toml:"max_message_bytes"`
+	// Attachments over these limits are not kept (0: no limit).
+	MaxAttachmentBytes int64 `toml:"max_attachment_bytes"`
+	MaxAttachments     int   `toml:"max_attachments"`
 }
 
 // ScheduleConfig holds the cron-style schedules.
@@ -86,6 +94,11 @@ type ScheduleConfig struct {
 	Reminders string              `toml:"reminders"`
 	Digest    string              `toml:"digest"`
 	Deadlines map[string]Duration `toml:"deadlines"`
+	// Timezone of the schedules and of the digest's dates, e.g.
+	// "Europe/Madrid"; empty for the machine's local time.
+	Timezone string `toml:"timezone"`
+	// DigestPeriod is how far back each digest looks.
+	DigestPeriod Duration `toml:"digest_period"`
 }
 
 // TemplatesConfig names a directory whose files override the built-in
@@ -134,10 +147,10 @@ func defaultConfig() Config {
 		SMTP: SMTPConfig{TLS: "starttls"},
 		Workflow: WorkflowConfig{Validators: []string{workflow.ReporterMember}, DefaultType: "error",
 			DefaultPriority: "medium", Language: "es"},
-		Security: SecurityConfig{CommandAuth: "token"},
+		Security: SecurityConfig{CommandAuth: "token", MaxRepliesPerSenderHour: 10, MaxNoticesPerIncidentHour: 30},
 		Storage: StorageConfig{Database: "incidentd.db", AttachmentsDir: "attachments",
-			MaxMessageBytes: 25 << 20},
-		Schedule: ScheduleConfig{Reminders: "@every 1h", Digest: "0 8 * * MON"},
+			MaxMessageBytes: 25 << 20, MaxAttachmentBytes: 10 << 20, MaxAttachments: 20},
+		Schedule: ScheduleConfig{Reminders: "@every 1h", Digest: "0 8 * * MON", DigestPeriod: Duration{7 * 24 * time.Hour}},
 	}
 }
 
@@ -210,6 +223,9 @@ func (c *Config) validate() []error {
 	}
 	oneOf("workflow.language", c.Workflow.Language, "es", "en")
 	oneOf("security.command_auth", c.Security.CommandAuth, "token", "dmarc", "sender")
+	c.validateSchedule(bad)
+	c.validateHTTP(bad)
+	c.validateSecurity(bad)
 	if c.Storage.Database == "" {
 		bad("storage.database", "is required")
 	}

@@ -12,6 +12,7 @@ import (
 func TestExampleConfig(t *testing.T) {
 	t.Setenv("INCIDENTD_IMAP_PASSWORD", "x")
 	t.Setenv("INCIDENTD_SMTP_PASSWORD", "y")
+	t.Setenv("INCIDENTD_TOKEN_SECRET", "a secret of sixteen bytes or more")
 	cfg, err := loadConfig("../../config.example.toml")
 	if err != nil {
 		t.Fatalf("config.example.toml: %v", err)

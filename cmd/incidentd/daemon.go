@@ -58,28 +58,41 @@ func newDaemon(ctx context.Context, cfg Config, base string, log *slog.Logger) (
 			return nil, fmt.Errorf("smtp password: %w", err)
 		}
 	}
+	key, err := cfg.tokenKey(log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	for _, w := range cfg.warnings() {
+		log.Warn("insecure configuration", "problem", w)
+	}
+	from, _ := mail.ParseAddress(cfg.SMTP.From)
 	d.dispatcher, err = mailout.NewDispatcher(mailout.Options{
 		From:        cfg.SMTP.From,
 		Language:    cfg.Workflow.Language,
 		TemplateDir: resolve(base, cfg.Templates.Dir),
 		SMTP: mailout.SMTPOptions{Address: cfg.SMTP.Address, TLS: cfg.SMTP.TLS,
 			Username: cfg.SMTP.Username, Password: smtpPass},
-		Store:  st,
-		Logger: log.With("part", "outbox"),
+		Store:   st,
+		Logger:  log.With("part", "outbox"),
+		ReplyTo: replyTo(from.Address),
 	})
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("outbox: %w", err)
 	}
-	from, _ := mail.ParseAddress(cfg.SMTP.From)
 	d.processor = &mailin.Processor{
-		Store:           st,
-		Roles:           cfg.roles(),
-		Defaults:        cfg.defaults(),
-		Address:         from.Address,
-		MaxMessageBytes: cfg.Storage.MaxMessageBytes,
-		Logger:          log.With("part", "intake"),
-		Committed:       d.dispatcher.Kick,
+		Store:              st,
+		Roles:              cfg.roles(),
+		Defaults:           cfg.defaults(),
+		Address:            from.Address,
+		MaxMessageBytes:    cfg.Storage.MaxMessageBytes,
+		Tokens:             key,
+		CommandAuth:        cfg.Security.CommandAuth,
+		TrustedAuthservIDs: cfg.Security.TrustedAuthservIDs,
+		Limits:             cfg.limits(),
+		Logger:             log.With("part", "intake"),
+		Committed:          d.dispatcher.Kick,
 	}
 	return d, nil
 }
@@ -91,6 +104,11 @@ func (d *daemon) run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("imap password: %w", err)
 	}
+	stopExtras, err := d.startExtras(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopExtras()
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		if err := d.dispatcher.Run(ctx); err != nil {
@@ -102,7 +120,7 @@ func (d *daemon) run(ctx context.Context) error {
 		Username: d.cfg.IMAP.Username, Password: pass,
 		Mailbox: d.cfg.IMAP.Mailbox, Processed: d.cfg.IMAP.ProcessedMailbox,
 		Quarantine: d.cfg.IMAP.QuarantineMailbox, PollInterval: d.cfg.IMAP.PollInterval.Duration,
-		Logger: d.log.With("part", "imap"),
+		Checkpoints: d.store, Logger: d.log.With("part", "imap"),
 	}, d.processor)
 	wg.Wait()
 	d.flush()

@@ -47,7 +47,11 @@ func demoConfig(sys *demomail.System, dir string) (Config, error) {
 	cfg.Workflow.Resolvers = []string{demoAddr("bob")}
 	cfg.Workflow.Validators = []string{workflow.ReporterMember}
 	cfg.Workflow.Admins = []string{demoAddr("ops")}
-	cfg.Security.CommandAuth = "sender"
+	secretFile := filepath.Join(dir, "token-secret")
+	if err := os.WriteFile(secretFile, randomSecret(), 0o600); err != nil {
+		return cfg, fmt.Errorf("write demo token secret: %w", err)
+	}
+	cfg.Security.TokenSecretFile = secretFile
 	cfg.Storage.Database = filepath.Join(dir, "incidentd.db")
 	cfg.Storage.AttachmentsDir = filepath.Join(dir, "attachments")
 	if errs := cfg.validate(); len(errs) > 0 {

@@ -213,6 +213,13 @@ func TestBadInput(t *testing.T) {
 			t.Errorf("%s wrote %q; reply %q lacks %q:\n%s", tc.user, tc.text, r.msg.Subject, tc.reply, r.msg.Text)
 		}
 	}
+	// A keyword in a new mail, not a reply to a notification: no token.
+	if err := c.send("alice", "Re: [INC-1] Login fails", "ACEPTAR", nil); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := c.await(t.Context(), "alice"); err != nil || r.msg.Tag != 1 || !strings.Contains(r.msg.Text, "Responde al aviso") {
+		t.Fatalf("unauthenticated command: %v %+v", err, r)
+	}
 	if inc, events, _ := w.incident(t, 1); inc.State != workflow.Reported || len(events) != 1 {
 		t.Fatalf("refused commands changed the incident: %+v %v", inc, kinds(events))
 	}

@@ -28,6 +28,8 @@ Usage:
   incidentd list [-config FILE] [-state S]
   incidentd show [-config FILE] N      an incident's fields, attachments and history
   incidentd stats [-config FILE]       counts, rejections and stage times
+  incidentd outbox [-config FILE] [-state failed|pending|sent] [-retry ID|all]
+                                       outgoing mail: state, attempts, last error; retry failed mail
   incidentd check-config -config FILE  every problem of a configuration at once
 `
 
@@ -49,6 +51,7 @@ var commands = map[string]command{
 	"show":         cmdShow,
 	"stats":        cmdStats,
 	"check-config": cmdCheckConfig,
+	"outbox":       cmdOutbox,
 }
 
 func main() {
@@ -137,8 +140,12 @@ func cmdCheckConfig(ctx context.Context, e env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if _, err := loadConfig(*path); err != nil {
+	cfg, err := loadConfig(*path)
+	if err != nil {
 		return fmt.Errorf("%s has problems:\n%w", *path, err)
+	}
+	for _, w := range cfg.warnings() {
+		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
 	fmt.Fprintf(e.stdout, "%s: configuration is valid\n", *path)
 	return nil

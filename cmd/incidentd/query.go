@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -121,56 +120,99 @@ func cmdStats(ctx context.Context, e env, args []string) error {
 	fs := flags("stats", e)
 	path := configFlag(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	var since Duration
+	fs.TextVar(&since, "since", Duration{}, "only the last `period` (e.g. 30d, 12h), compared with the period before; default: all time")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	return withStore(ctx, *path, func(tx *store.Tx) error {
-		s, err := tx.Stats()
-		if err != nil {
+	cfg, base, err := load(*path)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg, base)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	p := workflow.Period{To: time.Now()}
+	if since.Duration > 0 {
+		p.From = p.To.Add(-since.Duration)
+	}
+	var out statsOutput
+	err = st.View(ctx, func(tx *store.Tx) (err error) {
+		if out.Metrics, err = tx.Metrics(p, cfg.categories()); err != nil {
 			return err
 		}
-		if *asJSON {
-			enc := json.NewEncoder(e.stdout)
-			enc.SetIndent("", "  ")
-			return enc.Encode(s)
-		}
-		printStats(e.stdout, s)
-		return nil
+		out.Outbox, err = tx.OutboxCounts()
+		return err
 	})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	printStats(e.stdout, out)
+	return nil
 }
 
-func printStats(w io.Writer, s store.Stats) {
-	fmt.Fprintf(w, "incidents: %d   resolved at least once: %d   reopened: %d\n", s.Total, s.Resolved, s.Reopened)
-	fmt.Fprintln(w, "\nby state:")
-	for _, st := range workflow.States {
-		fmt.Fprintf(w, "  %-15s %d\n", st, s.ByState[st])
-	}
-	counts(w, "by type", s.ByType)
-	counts(w, "by priority", s.ByPriority)
-	counts(w, "by system", s.BySystem)
-	fmt.Fprintf(w, "\nrejected: %d\n", len(s.Rejections))
-	for _, r := range s.Rejections {
-		fmt.Fprintf(w, "  INC-%d by %s: %s\n", r.IncidentID, r.Actor, firstLine(r.Reason))
-	}
-	fmt.Fprintf(w, "\nmedian time to evaluate: %s\nmedian time to resolve:  %s\nmedian time to close:    %s\n",
-		s.MedianEvaluate.Round(time.Second), s.MedianResolve.Round(time.Second), s.MedianClose.Round(time.Second))
-	fmt.Fprintf(w, "\noutbox: %d pending, %d failed\n", s.OutboxPending, s.OutboxFailed)
+// statsOutput is what `incidentd stats` prints: the digest's numbers and
+// the state of the outbox.
+type statsOutput struct {
+	workflow.Metrics
+	Outbox store.OutboxCounts `json:"outbox"`
 }
 
-func counts[K ~string](w io.Writer, title string, m map[K]int) {
-	fmt.Fprintf(w, "\n%s:\n", title)
-	keys := make([]K, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+func printStats(w io.Writer, s statsOutput) {
+	if s.Period.From.IsZero() {
+		fmt.Fprintf(w, "all time, up to %s\n", s.Period.To.Local().Format("2006-01-02 15:04"))
+	} else {
+		fmt.Fprintf(w, "from %s to %s (compared with the period before)\n",
+			s.Period.From.Local().Format("2006-01-02 15:04"), s.Period.To.Local().Format("2006-01-02 15:04"))
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-	for _, k := range keys {
-		name := string(k)
-		if name == "" {
-			name = "(none)"
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nHAPPENED\tN\tBEFORE")
+	for _, r := range s.Flow() {
+		before := "-"
+		if r.Compared {
+			before = fmt.Sprintf("%d (%s)", r.Before, r.Change())
 		}
-		fmt.Fprintf(w, "  %-15s %d\n", name, m[k])
+		fmt.Fprintf(tw, "%s\t%d\t%s\n", r.Key, r.N, before)
 	}
+	fmt.Fprintln(tw, "\nREJECTED BECAUSE\tN\t")
+	for _, c := range s.RejectedBy {
+		fmt.Fprintf(tw, "%s\t%d\t\n", c.Key, c.N)
+	}
+	fmt.Fprintln(tw, "\nSTAGE\tCOUNT\tMEDIAN\t90TH PERCENTILE")
+	for _, st := range s.Stages() {
+		fmt.Fprintf(tw, "time to %s\t%d\t%s\t%s\n", st.Key, st.Count, st.Median, st.P90)
+	}
+	fmt.Fprintln(tw, "\nWAITING AT THE END\tN\t")
+	for _, c := range s.Waiting {
+		fmt.Fprintf(tw, "%s\t%d\t\n", c.Key, c.N)
+	}
+	tw.Flush()
+	for _, dim := range s.Dimensions() {
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintf(tw, "\n%s\tREPORTED\tACCEPTED\tREJECTED\tRESOLVED\tREOPENED\tCLOSED\tMEDIAN TO RESOLVE\n",
+			strings.ToUpper(strings.ReplaceAll(dim.Key, "_", " ")))
+		for _, g := range dim.Groups {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", or(g.Key, "(none)"), g.Reported, g.Accepted,
+				g.Rejected, g.Resolved, g.Reopened, g.Closed, g.Resolve.Median)
+		}
+		tw.Flush()
+	}
+	fmt.Fprintf(w, "\noutbox: %d pending, %d sent, %d failed\n", s.Outbox.Pending, s.Outbox.Sent, s.Outbox.Failed)
+}
+
+// or is s, or alt when s is empty.
+func or(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
 }
 
 func firstLine(s string) string {

@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"io"
 	"log/slog"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -75,13 +76,17 @@ type file struct {
 }
 
 // send mails text from user to incidents@; when to is set, as a reply to
-// it, quoting it the way mail clients do.
+// it, to its Reply-To address, quoting it the way mail clients do.
 func (c *demoClient) send(user, subject, text string, to *received, files ...file) error {
 	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
 	if err := m.From(demoAddr(user)); err != nil {
 		return err
 	}
-	if err := m.To(demoAddr("incidents")); err != nil {
+	rcpt := demoAddr("incidents")
+	if to != nil {
+		rcpt = replyAddress(to.raw, rcpt)
+	}
+	if err := m.To(rcpt); err != nil {
 		return err
 	}
 	if to != nil {
@@ -105,7 +110,20 @@ func (c *demoClient) send(user, subject, text string, to *received, files ...fil
 	}
 	fmt.Fprintf(c.out, "\n>>> %s sends: %s\n    %s\n", demoAddr(user), subject,
 		strings.ReplaceAll(strings.TrimSpace(strings.SplitN(text, "\n\nEl ", 2)[0]), "\n", "\n    "))
-	return c.sys.Send(demoAddr(user), []string{demoAddr("incidents")}, buf.Bytes())
+	return c.sys.Send(demoAddr(user), []string{rcpt}, buf.Bytes())
+}
+
+// replyAddress is where a reply to raw goes: its Reply-To, or def.
+func replyAddress(raw []byte, def string) string {
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return def
+	}
+	a, err := mail.ParseAddress(m.Header.Get("Reply-To"))
+	if err != nil {
+		return def
+	}
+	return a.Address
 }
 
 // step is one move of the scenario: who writes what (a reply to the last

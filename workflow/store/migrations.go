@@ -87,6 +87,20 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox(state, next_attempt);
 `,
+	// 2: the rate limits count recent mail per recipient and per incident.
+	`
+CREATE INDEX outbox_recipient_date ON outbox(recipient, date);
+CREATE INDEX outbox_incident_date ON outbox(incident_id, date);
+`,
+	// 3: how far the IMAP intake got in each mailbox.
+	`
+CREATE TABLE checkpoints (
+	mailbox      TEXT PRIMARY KEY,
+	uid_validity INTEGER NOT NULL,
+	last_uid     INTEGER NOT NULL,
+	updated      TEXT NOT NULL
+);
+`,
 }
 
 // migrate applies the steps the database lacks, each in its own

@@ -1,0 +1,107 @@
+package dovecottest
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+// login opens an IMAP session as addr; a sub-address (user+tag@domain)
+// logs in as its user.
+func (s *Server) login(addr string) (*imapclient.Client, error) {
+	local, domain, _ := strings.Cut(addr, "@")
+	local, _, _ = strings.Cut(local, "+")
+	addr = local + "@" + domain
+	s.mu.Lock()
+	pw, ok := s.passwords[addr]
+	s.mu.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("no user %s", addr)
+	}
+	c, err := imapclient.DialInsecure(s.Addr, nil)
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w", s.Addr, err)
+	}
+	if err := c.Login(addr, pw).Wait(); err != nil {
+		c.Close()
+		return nil, fmt.Errorf("login as %s: %w", addr, err)
+	}
+	return c, nil
+}
+
+// Append stores mails in a user's mailbox (created if missing) over one
+// IMAP connection, as a delivery agent would.
+func (s *Server) Append(addr, mailbox string, raws ...[]byte) error {
+	c, err := s.login(addr)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if mailbox != "INBOX" {
+		// An existing mailbox makes this fail: that is fine.
+		c.Create(mailbox, nil).Wait()
+	}
+	for i, raw := range raws {
+		cmd := c.Append(mailbox, int64(len(raw)), &imap.AppendOptions{Time: time.Now()})
+		if _, err := cmd.Write(raw); err != nil {
+			return fmt.Errorf("append mail %d to %s of %s: %w", i, mailbox, addr, err)
+		}
+		if err := cmd.Close(); err != nil {
+			return fmt.Errorf("append mail %d to %s of %s: %w", i, mailbox, addr, err)
+		}
+		if _, err := cmd.Wait(); err != nil {
+			return fmt.Errorf("append mail %d to %s of %s: %w", i, mailbox, addr, err)
+		}
+	}
+	return c.Logout().Wait()
+}
+
+// Count is how many mails a user's mailbox holds.
+func (s *Server) Count(addr, mailbox string) (int, error) {
+	c, err := s.login(addr)
+	if err != nil {
+		return 0, err
+	}
+	defer c.Close()
+	st, err := c.Status(mailbox, &imap.StatusOptions{NumMessages: true}).Wait()
+	if err != nil {
+		return 0, fmt.Errorf("status of %s of %s: %w", mailbox, addr, err)
+	}
+	return int(*st.NumMessages), nil
+}
+
+// Messages returns every mail of a user's mailbox in UID order, without
+// marking anything seen.
+func (s *Server) Messages(addr, mailbox string) ([][]byte, error) {
+	c, err := s.login(addr)
+	if err != nil {
+		return nil, err
+	}
+	defer c.Close()
+	sel, err := c.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
+	if err != nil {
+		return nil, fmt.Errorf("select %s of %s: %w", mailbox, addr, err)
+	}
+	if sel.NumMessages == 0 {
+		return nil, nil
+	}
+	body := &imap.FetchItemBodySection{Peek: true}
+	var all imap.SeqSet
+	all.AddRange(1, 0) // 1:*
+	msgs, err := c.Fetch(all, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{body}}).Collect()
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s of %s: %w", mailbox, addr, err)
+	}
+	slices.SortFunc(msgs, func(a, b *imapclient.FetchMessageBuffer) int { return cmp.Compare(a.UID, b.UID) })
+	raws := make([][]byte, len(msgs))
+	for i, m := range msgs {
+		raws[i] = bytes.Clone(m.FindBodySection(body))
+	}
+	return raws, c.Logout().Wait()
+}

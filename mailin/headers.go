@@ -1,0 +1,44 @@
+package mailin
+
+import (
+	"bufio"
+	"bytes"
+	"net/mail"
+	"net/textproto"
+	"strings"
+)
+
+// trace is what the processor reads from a mail's header beyond what
+// package parse gives: the delivery and authentication headers a receiving
+// server adds, and the loop marker of mail sent by incidentd.
+type trace struct {
+	// recipients are the envelope recipients a server recorded
+	// (Delivered-To, X-Original-To), lower-cased.
+	recipients []string
+	// authResults are the Authentication-Results fields, topmost (added
+	// last, by the server nearest to us) first.
+	authResults []string
+	xLoop       []string // X-Loop values, lower-cased
+}
+
+// readTrace reads the trace of raw. A damaged header yields what could be
+// read before the damage.
+func readTrace(raw []byte) trace {
+	r := textproto.NewReader(bufio.NewReader(bytes.NewReader(raw)))
+	h, _ := r.ReadMIMEHeader()
+	var t trace
+	for _, k := range []string{"Delivered-To", "X-Original-To"} {
+		for _, v := range h.Values(k) {
+			if a, err := mail.ParseAddress(v); err == nil {
+				t.recipients = append(t.recipients, strings.ToLower(a.Address))
+			} else if v = strings.Trim(strings.TrimSpace(v), "<>"); v != "" {
+				t.recipients = append(t.recipients, strings.ToLower(v))
+			}
+		}
+	}
+	t.authResults = h.Values("Authentication-Results")
+	for _, v := range h.Values("X-Loop") {
+		t.xLoop = append(t.xLoop, strings.ToLower(strings.TrimSpace(v)))
+	}
+	return t
+}

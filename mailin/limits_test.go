@@ -1,0 +1,73 @@
+package mailin
+
+import (
+	"strings"
+	"testing"
+
+	"incidentd/workflow"
+	"incidentd/workflow/store"
+)
+
+func TestSafeFilename(t *testing.T) {
+	long := strings.Repeat("é", 100) + ".pdf"
+	cases := map[string]string{
+		"report.pdf":                     "report.pdf",
+		"../../etc/passwd":               "passwd",
+		`C:\Users\carol\screen shot.png`: "screen shot.png",
+		"a\x00b\r\nBcc: x\x07.txt":       "abBcc: x.txt",
+		"evil\u202egnp.exe":              "evilgnp.exe",
+		"...hidden":                      "hidden",
+		"dir/":                           "dir",
+		"":                               "attachment",
+		"/":                              "attachment",
+		"..":                             "attachment",
+		"\x01\x02":                       "attachment",
+		"bad\xffutf8.txt":                "badutf8.txt",
+	}
+	for in, want := range cases {
+		if got := SafeFilename(in); got != want {
+			t.Errorf("SafeFilename(%q) = %q, want %q", in, got, want)
+		}
+	}
+	got := SafeFilename(long)
+	if len(got) > maxFilename || !strings.HasSuffix(got, "é.pdf") {
+		t.Errorf("SafeFilename(long) = %q (%d bytes)", got, len(got))
+	}
+}
+
+// TestAttachmentLimits: attachments over the size or count limit are not
+// kept, the report is handled all the same, and its sender is told which
+// files were dropped.
+func TestAttachmentLimits(t *testing.T) {
+	p := newProcessor(t)
+	p.Limits.AttachmentBytes, p.Limits.Attachments = 100, 2
+	part := func(name string, size int) string {
+		return "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"" + name +
+			"\"\r\n\r\n" + strings.Repeat("x", size) + "\r\n"
+	}
+	raw := "From: carol@example.com\r\nTo: incidents@example.com\r\nSubject: Logs\r\nMessage-ID: <logs@example.com>\r\n" +
+		"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n" +
+		"--b\r\nContent-Type: text/plain\r\n\r\nSee the logs.\r\n" +
+		part("big.log", 500) + part("a.log", 10) + part("b.log", 10) + part("c.log", 10) + "--b--\r\n"
+	p.handleAll(t, []byte(raw))
+	incs, _, out := p.snapshot(t)
+	if len(incs) != 1 {
+		t.Fatalf("%d incidents", len(incs))
+	}
+	var kept []string
+	err := p.Store.View(t.Context(), func(tx *store.Tx) error {
+		atts, err := tx.Attachments(1)
+		for _, a := range atts {
+			kept = append(kept, a.Filename)
+		}
+		return err
+	})
+	if err != nil || strings.Join(kept, " ") != "a.log b.log" {
+		t.Fatalf("kept %v (%v)", kept, err)
+	}
+	d := out[0]
+	if d.Notice.Kind != workflow.NoticeDropped || d.Recipient != "carol@example.com" || d.IncidentID != 1 ||
+		d.Notice.Text != "big.log (500 bytes)\nc.log (10 bytes)" {
+		t.Fatalf("newest mail %s to %s: %q", d.Notice.Kind, d.Recipient, d.Notice.Text)
+	}
+}
