@@ -93,7 +93,7 @@ func Explain(ctx context.Context, st *store.Store, raw []byte, defaults workflow
 		if msg.Forward != nil {
 			e.Kind = "forward"
 		}
-		f, assumed := parse.Report(msg.NewText, defaults)
+		f, assumed := parse.Report(reportText(msg), defaults)
 		e.Fields = &ExplainedFields{Title: parse.Title(msg.Subject), Type: f.Type, Priority: f.Priority,
 			System: f.System, Description: f.Description, Steps: f.Steps}
 		e.Assumed = assumed

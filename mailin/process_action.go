@@ -88,7 +88,7 @@ func (a *action) report() (string, error) {
 			Refusal: &workflow.Refusal{Reason: workflow.Outsider, WhoMay: a.p.Roles.Describe(workflow.Evaluator, workflow.Incident{})}}
 		return "report refused: sender outside the organization", a.notify([]workflow.Notice{n}, 0)
 	}
-	fields, assumed := parse.Report(a.msg.NewText, a.p.Defaults)
+	fields, assumed := parse.Report(reportText(a.msg), a.p.Defaults)
 	now := a.p.now()
 	inc := workflow.Incident{Title: parse.Title(a.msg.Subject), Reporter: a.msg.From.Address,
 		ReporterName: a.msg.From.Name, Fields: fields, State: workflow.Reported, Created: now, Updated: now}
@@ -106,6 +106,27 @@ func (a *action) report() (string, error) {
 		return "", err
 	}
 	return fmt.Sprintf("reported INC-%d", inc.ID), nil
+}
+
+// reportText is the text a report's fields are read from: the new text,
+// and for a forward the forwarded mail too, with its original sender and
+// date, so that a forwarded report is about the original.
+func reportText(msg *parse.Message) string {
+	f := msg.Forward
+	if f == nil {
+		return msg.NewText
+	}
+	var b strings.Builder
+	b.WriteString(strings.TrimSpace(msg.NewText))
+	b.WriteString("\n\n---- forwarded ----\nFrom " + f.From.Address)
+	if f.From.Name != "" {
+		b.WriteString(" (" + f.From.Name + ")")
+	}
+	if !f.Date.IsZero() {
+		b.WriteString(", " + f.Date.UTC().Format("2006-01-02 15:04 MST"))
+	}
+	b.WriteString("\n" + strings.TrimSpace(f.Text))
+	return strings.TrimSpace(b.String())
 }
 
 // reply applies a mail to the incident it answers. A command whose mail

@@ -169,3 +169,26 @@ func TestQuarantine(t *testing.T) {
 	}
 	f.Close()
 }
+
+// TestForwardedReport: a forwarded report is a report by the forwarder
+// about the original, which is kept with its original sender and date.
+func TestForwardedReport(t *testing.T) {
+	p := newProcessor(t)
+	p.handleAll(t, mailText("Dave <dave@example.com>", "Fwd: Payroll export broken", "fwd@example.com", "",
+		"Can you look at this?\n\n---------- Forwarded message ---------\nFrom: Erin <erin@example.com>\n"+
+			"Date: Fri, 1 May 2026 09:12:00 +0000\nSubject: Payroll export broken\nTo: dave@example.com\n\n"+
+			"Sistema: Nóminas\nThe export stops at 80% every time."))
+	incs, _, _ := p.snapshot(t)
+	if len(incs) != 1 {
+		t.Fatalf("%d incidents", len(incs))
+	}
+	inc := incs[0]
+	if inc.Reporter != "dave@example.com" || inc.Title != "Payroll export broken" || inc.System != "Nóminas" {
+		t.Fatalf("forwarded report read as %+v", inc)
+	}
+	for _, want := range []string{"Can you look at this?", "erin@example.com", "2026-05-01 09:12", "The export stops at 80% every time."} {
+		if !strings.Contains(inc.Description, want) {
+			t.Errorf("description lacks %q:\n%s", want, inc.Description)
+		}
+	}
+}
