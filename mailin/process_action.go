@@ -1,8 +1,6 @@
 package mailin
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -253,30 +251,28 @@ func (a *action) notify(notices []workflow.Notice, id int64) error {
 // mail that caused it, so handling that mail twice queues nothing new, and
 // replies to it are linked to the incident's thread.
 func (p *Processor) enqueue(tx *store.Tx, n workflow.Notice, cause string, refs []string) (int, error) {
-	held := 0
+	var to []string
 	for _, rcpt := range n.To {
 		ok, err := p.withinLimits(tx, n, rcpt)
 		if err != nil {
-			return held, err
+			return 0, err
 		}
-		if !ok {
-			held++
-			continue
-		}
-		sum := sha256.Sum256([]byte(strings.Join([]string{cause, string(n.Kind), rcpt}, "\x00")))
-		unique := hex.EncodeToString(sum[:12])
-		id := token.MessageID(p.Tokens.Sign(n.Incident.ID, rcpt), unique, p.domain())
-		o := store.Outgoing{IncidentID: n.Incident.ID, MessageID: id, Recipient: rcpt, Notice: n, References: refs, Date: p.now()}
-		if err := tx.Enqueue(o); err != nil {
-			return held, fmt.Errorf("queue %s to %s: %w", n.Kind, rcpt, err)
-		}
-		if n.Incident.ID != 0 {
-			if err := tx.LinkMessage(id, n.Incident.ID); err != nil {
-				return held, err
-			}
+		if ok {
+			to = append(to, rcpt)
 		}
 	}
-	return held, nil
+	held := len(n.To) - len(to)
+	n.To = to
+	return held, tx.QueueNotice(n, refs, p.now(), p.MessageIDs(cause))
+}
+
+// MessageIDs makes the Message-IDs of the notices caused by cause: each
+// carries the reply token of its incident and recipient, and is the same
+// whenever the same cause is handled again.
+func (p *Processor) MessageIDs(cause string) store.MessageIDFunc {
+	return func(n workflow.Notice, rcpt string) string {
+		return token.MessageID(p.Tokens.Sign(n.Incident.ID, rcpt), store.NoticeKey(cause, n.Kind, rcpt), p.domain())
+	}
 }
 
 // domain is the domain of our own address, used in our Message-IDs.

@@ -93,7 +93,8 @@ func (d *daemon) newJobs(queued func()) (*jobs.Jobs, error) {
 	}
 	return jobs.New(jobs.Options{Store: d.store, Roles: d.cfg.roles(), Deadlines: d.cfg.deadlines(),
 		Categories: d.cfg.categories(), DigestPeriod: d.cfg.Schedule.DigestPeriod.Duration,
-		Address: from.Address, Location: loc, Queued: queued, Logger: d.log.With("part", "schedule")})
+		Address: from.Address, MessageID: d.processor.MessageIDs, Location: loc, Queued: queued,
+		Logger: d.log.With("part", "schedule")})
 }
 
 // startExtras starts the HTTP listener and the schedules; stop ends both.

@@ -20,9 +20,15 @@ type MessageIDFunc func(n workflow.Notice, rcpt string) string
 // "inc<n>.<hash of cause, kind and recipient>@<domain>".
 func CauseMessageID(domain, cause string) MessageIDFunc {
 	return func(n workflow.Notice, rcpt string) string {
-		sum := sha256.Sum256([]byte(strings.Join([]string{cause, string(n.Kind), rcpt}, "\x00")))
-		return fmt.Sprintf("inc%d.%s@%s", n.Incident.ID, hex.EncodeToString(sum[:12]), domain)
+		return fmt.Sprintf("inc%d.%s@%s", n.Incident.ID, NoticeKey(cause, n.Kind, rcpt), domain)
 	}
+}
+
+// NoticeKey is the unique, deterministic part of the Message-ID of notice
+// kind sent to rcpt because of cause.
+func NoticeKey(cause string, kind workflow.NoticeKind, rcpt string) string {
+	sum := sha256.Sum256([]byte(strings.Join([]string{cause, string(kind), rcpt}, "\x00")))
+	return hex.EncodeToString(sum[:12])
 }
 
 // QueueNotice queues one mail per recipient of n, dated date, threaded
