@@ -115,13 +115,19 @@ func load(path string) (Config, string, error) {
 	return cfg, filepath.Dir(path), nil
 }
 
-func cmdRun(ctx context.Context, e env, args []string) error {
-	fs := flags("run", e)
+// configured parses the arguments of a subcommand that takes only
+// -config, and loads that configuration.
+func configured(name string, e env, args []string) (Config, string, error) {
+	fs := flags(name, e)
 	path := configFlag(fs)
 	if err := fs.Parse(args); err != nil {
-		return err
+		return Config{}, "", err
 	}
-	cfg, base, err := load(*path)
+	return load(*path)
+}
+
+func cmdRun(ctx context.Context, e env, args []string) error {
+	cfg, base, err := configured("run", e, args)
 	if err != nil {
 		return err
 	}
@@ -152,12 +158,7 @@ func cmdCheckConfig(ctx context.Context, e env, args []string) error {
 }
 
 func cmdIngest(ctx context.Context, e env, args []string) error {
-	fs := flags("ingest", e)
-	path := configFlag(fs)
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	cfg, base, err := load(*path)
+	cfg, base, err := configured("ingest", e, args)
 	if err != nil {
 		return err
 	}

@@ -150,9 +150,7 @@ func cmdStats(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(e.stdout, out)
 	}
 	printStats(e.stdout, out)
 	return nil
@@ -248,9 +246,7 @@ func cmdParse(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(ex)
+		return writeJSON(e.stdout, ex)
 	}
 	printExplanation(e.stdout, ex)
 	return nil
@@ -290,4 +286,11 @@ func person(name, addr string) string {
 		return addr
 	}
 	return name + " <" + addr + ">"
+}
+
+// writeJSON prints v as one indented JSON object.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
