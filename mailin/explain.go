@@ -3,6 +3,7 @@ package mailin
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"incidentd/mailin/parse"
 	"incidentd/workflow"
@@ -12,20 +13,24 @@ import (
 // Explanation says how incidentd reads a mail, without acting on it
 // (`incidentd parse`). Its JSON keys are part of the CLI contract.
 type Explanation struct {
-	Kind        string                `json:"kind"` // report, reply, automatic, forward
-	Incident    int64                 `json:"incident,omitempty"`
-	MatchedBy   string                `json:"matched_by,omitempty"` // token, references, subject
-	Command     workflow.Verb         `json:"command,omitempty"`
-	Argument    string                `json:"argument,omitempty"`
-	NewText     string                `json:"new_text"`
-	Fields      *ExplainedFields      `json:"fields,omitempty"`
-	Attachments []ExplainedFile       `json:"attachments"`
-	Automatic   string                `json:"automatic_reason,omitempty"`
-	Problems    []string              `json:"problems"`
-	Subject     string                `json:"subject"`
-	From        string                `json:"from"`
-	MessageID   string                `json:"message_id,omitempty"`
-	Assumed     []workflow.Assumption `json:"assumed,omitempty"`
+	Kind        string           `json:"kind"`       // report, reply, automatic, forward
+	Incident    int64            `json:"incident"`   // 0 when none
+	MatchedBy   string           `json:"matched_by"` // token, references, subject; "" when none
+	Command     workflow.Verb    `json:"command"`    // "" when the reply holds no keyword
+	Argument    string           `json:"argument"`
+	NewText     string           `json:"new_text"`
+	Fields      *ExplainedFields `json:"fields"` // null unless a report
+	Attachments []ExplainedFile  `json:"attachments"`
+	Automatic   string           `json:"automatic_reason"` // why the mail gets no answer; "" when it gets one
+	Problems    []string         `json:"problems"`
+	// Authenticated says whether a reply's command would count under the
+	// command policy (always false without the configuration's secret).
+	Authenticated bool                  `json:"authenticated"`
+	Forward       *ExplainedForward     `json:"forward,omitempty"`
+	Subject       string                `json:"subject"`
+	From          string                `json:"from"`
+	MessageID     string                `json:"message_id,omitempty"`
+	Assumed       []workflow.Assumption `json:"assumed,omitempty"`
 }
 
 // ExplainedFields are the report fields read from a mail.
@@ -38,6 +43,13 @@ type ExplainedFields struct {
 	Steps       string            `json:"steps"`
 }
 
+// ExplainedForward is the mail a message forwards.
+type ExplainedForward struct {
+	From    string    `json:"from"`
+	Date    time.Time `json:"date"`
+	Subject string    `json:"subject"`
+}
+
 // ExplainedFile is an attachment of a mail.
 type ExplainedFile struct {
 	Name   string `json:"name"`
@@ -46,43 +58,50 @@ type ExplainedFile struct {
 	Inline bool   `json:"inline,omitempty"`
 }
 
-// Explain reads raw as Handle would. With a store it matches the mail
-// against the incidents there; without one, only the subject tag and the
-// presence of threading headers tell a reply from a report. Reply tokens
-// are not verified (that needs the secret): a reply is matched by its
-// thread or its subject tag. Attachment names are shown as they would be
-// kept (SafeFilename).
-func Explain(ctx context.Context, st *store.Store, raw []byte, defaults workflow.Fields) (Explanation, error) {
+// Explain reads raw as Handle would, without acting on it. With a Store it
+// matches the mail against the incidents there (verifying reply tokens when
+// the Processor has its key); without one, only the subject tag and the
+// presence of threading headers tell a reply from a report. Attachment
+// names are shown as they would be kept (SafeFilename).
+func (p *Processor) Explain(ctx context.Context, raw []byte) (Explanation, error) {
 	msg, err := parse.Parse(raw)
 	if err != nil {
 		return Explanation{}, fmt.Errorf("parse: %w", err)
 	}
-	e := Explanation{NewText: msg.NewText, Automatic: msg.Automatic, Problems: msg.Problems,
+	tr := readTrace(raw)
+	e := Explanation{NewText: msg.NewText, Automatic: p.ignored(msg, tr), Problems: msg.Problems,
 		Subject: msg.Subject, From: msg.From.Address, MessageID: msg.MessageID, Attachments: []ExplainedFile{}}
 	if e.Problems == nil {
 		e.Problems = []string{}
+	}
+	if f := msg.Forward; f != nil {
+		e.Forward = &ExplainedForward{From: f.From.Address, Date: f.Date, Subject: f.Subject}
 	}
 	for _, a := range msg.Attachments {
 		e.Attachments = append(e.Attachments, ExplainedFile{Name: SafeFilename(a.Filename), Type: a.ContentType, Size: len(a.Data), Inline: a.Inline})
 	}
 	var m matchResult
-	if st != nil {
-		err = st.View(ctx, func(tx *store.Tx) error {
-			m, err = match(tx, msg, nil)
+	if p.Store != nil {
+		err = p.Store.View(ctx, func(tx *store.Tx) error {
+			m, err = match(tx, msg, p.tokenIncidents(msg, tr))
 			return err
 		})
 		if err != nil {
 			return e, err
 		}
+		m.authenticated = m.id != 0 && p.authenticated(msg, tr, m)
 	} else if msg.Tag != 0 {
 		m = matchResult{id: msg.Tag, by: "subject"}
 	}
 	switch {
-	case msg.Automatic != "":
+	case e.Automatic != "":
 		e.Kind = "automatic"
-	case m.id != 0 || m.unknown != 0 || (st == nil && len(msg.InReplyTo)+len(msg.References) > 0):
+	case m.id != 0 || m.unknown != 0 || (p.Store == nil && len(msg.InReplyTo)+len(msg.References) > 0):
 		e.Kind = "reply"
-		e.Incident, e.MatchedBy = m.id+m.unknown, m.by
+		e.Incident, e.MatchedBy, e.Authenticated = m.id+m.unknown, m.by, m.authenticated
+		if m.unknown != 0 {
+			e.Problems = append(e.Problems, fmt.Sprintf("INC-%d does not exist", m.unknown))
+		}
 		cmd, _, err := workflow.ParseCommand(msg.NewText)
 		if err != nil {
 			e.Problems = append(e.Problems, err.Error())
@@ -93,7 +112,7 @@ func Explain(ctx context.Context, st *store.Store, raw []byte, defaults workflow
 		if msg.Forward != nil {
 			e.Kind = "forward"
 		}
-		f, assumed := parse.Report(reportText(msg), defaults)
+		f, assumed := parse.Report(reportText(msg), p.Defaults)
 		e.Fields = &ExplainedFields{Title: parse.Title(msg.Subject), Type: f.Type, Priority: f.Priority,
 			System: f.System, Description: f.Description, Steps: f.Steps}
 		e.Assumed = assumed

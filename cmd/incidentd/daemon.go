@@ -13,6 +13,7 @@ import (
 	"incidentd/mailin"
 	"incidentd/mailout"
 	"incidentd/workflow/store"
+	"incidentd/workflow/token"
 )
 
 // daemon is the running product: the store, the processor of incoming
@@ -81,7 +82,15 @@ func newDaemon(ctx context.Context, cfg Config, base string, log *slog.Logger) (
 		st.Close()
 		return nil, fmt.Errorf("outbox: %w", err)
 	}
-	d.processor = &mailin.Processor{
+	d.processor = newProcessor(cfg, st, key, log)
+	d.processor.Committed = d.dispatcher.Kick
+	return d, nil
+}
+
+// newProcessor is the processor of incoming mail of a configuration.
+func newProcessor(cfg Config, st *store.Store, key token.Key, log *slog.Logger) *mailin.Processor {
+	from, _ := mail.ParseAddress(cfg.SMTP.From)
+	return &mailin.Processor{
 		Store:              st,
 		Roles:              cfg.roles(),
 		Defaults:           cfg.defaults(),
@@ -92,9 +101,7 @@ func newDaemon(ctx context.Context, cfg Config, base string, log *slog.Logger) (
 		TrustedAuthservIDs: cfg.Security.TrustedAuthservIDs,
 		Limits:             cfg.limits(),
 		Logger:             log.With("part", "intake"),
-		Committed:          d.dispatcher.Kick,
 	}
-	return d, nil
 }
 
 // run reads mail and sends notifications until ctx is done, then lets the

@@ -230,18 +230,24 @@ func cmdParse(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("read message: %w", err)
 	}
 	cfg := defaultConfig()
-	var st *store.Store
+	p := &mailin.Processor{Defaults: cfg.defaults()}
 	if *path != "" {
-		var base string
-		if cfg, base, err = load(*path); err != nil {
+		cfg, base, err := load(*path)
+		if err != nil {
 			return err
 		}
-		if st, err = openStore(ctx, cfg, base); err != nil {
+		st, err := openStore(ctx, cfg, base)
+		if err != nil {
 			return err
 		}
 		defer st.Close()
+		key, err := cfg.tokenKey(quietLogger(e))
+		if err != nil {
+			fmt.Fprintf(e.stderr, "reply tokens are not verified: %v\n", err)
+		}
+		p = newProcessor(cfg, st, key, e.log)
 	}
-	ex, err := mailin.Explain(ctx, st, raw, cfg.defaults())
+	ex, err := p.Explain(ctx, raw)
 	if err != nil {
 		return err
 	}
@@ -255,10 +261,10 @@ func cmdParse(ctx context.Context, e env, args []string) error {
 func printExplanation(w io.Writer, ex mailin.Explanation) {
 	fmt.Fprintf(w, "kind:       %s\nfrom:       %s\nsubject:    %s\n", ex.Kind, ex.From, ex.Subject)
 	if ex.Automatic != "" {
-		fmt.Fprintf(w, "ignored:    automatic mail (%s): never answered\n", ex.Automatic)
+		fmt.Fprintf(w, "ignored:    %s; never answered\n", ex.Automatic)
 	}
 	if ex.Incident != 0 {
-		fmt.Fprintf(w, "incident:   INC-%d (matched by %s)\n", ex.Incident, ex.MatchedBy)
+		fmt.Fprintf(w, "incident:   INC-%d (matched by %s; command authenticated: %t)\n", ex.Incident, ex.MatchedBy, ex.Authenticated)
 	}
 	if ex.Command != "" {
 		fmt.Fprintf(w, "command:    %s\nargument:   %s\n", ex.Command, ex.Argument)
