@@ -2,6 +2,7 @@ package mailout
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -117,36 +118,68 @@ func (d *Dispatcher) Flush(ctx context.Context) error {
 		if len(due) == 0 {
 			return nil
 		}
-		for _, o := range due {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if err := d.deliver(ctx, s, o); err != nil {
-				return err
-			}
+		if err := d.deliverAll(ctx, s, due); err != nil {
+			return err
 		}
 	}
 }
 
-// deliver renders and sends one mail and records what happened.
-func (d *Dispatcher) deliver(ctx context.Context, s *session, o store.Outgoing) error {
+// markEvery is how many sent mails are recorded in one transaction: after
+// a crash at most that many are sent again.
+const markEvery = 20
+
+// deliverAll sends a page of due mails, recording the sent ones a few at a
+// time.
+func (d *Dispatcher) deliverAll(ctx context.Context, s *session, due []store.Outgoing) error {
+	var sent []int64
+	mark := func() error {
+		if len(sent) == 0 {
+			return nil
+		}
+		err := d.opts.Store.MarkSent(context.WithoutCancel(ctx), d.opts.Now(), sent...)
+		sent = sent[:0]
+		return err
+	}
+	for _, o := range due {
+		if err := ctx.Err(); err != nil {
+			return errors.Join(err, mark())
+		}
+		ok, err := d.deliver(ctx, s, o)
+		if err != nil {
+			return errors.Join(err, mark())
+		}
+		if ok {
+			sent = append(sent, o.ID)
+		}
+		if len(sent) >= markEvery {
+			if err := mark(); err != nil {
+				return err
+			}
+		}
+	}
+	return mark()
+}
+
+// deliver renders and sends one mail. It reports sent = true when the SMTP
+// server accepted it, for the caller to record; failures it records itself.
+func (d *Dispatcher) deliver(ctx context.Context, s *session, o store.Outgoing) (sent bool, err error) {
 	log := d.opts.Logger.With("outbox_id", o.ID, "message_id", o.MessageID, "recipient", o.Recipient)
 	data, err := d.render(ctx, o)
 	if err != nil {
 		// A template or attachment problem may be fixed by the operator:
 		// keep the mail and try again later.
-		return d.retry(ctx, o, err)
+		return false, d.retry(ctx, o, err)
 	}
 	permanent, err := s.send(ctx, o.Recipient, data)
 	switch {
 	case err == nil:
 		log.Info("mail sent", "kind", o.Notice.Kind)
-		return d.opts.Store.MarkSent(ctx, o.ID, d.opts.Now())
+		return true, nil
 	case permanent:
 		log.Error("mail refused by the SMTP server; not retrying", "error", err)
-		return d.opts.Store.MarkFailed(ctx, o.ID, err.Error())
+		return false, d.opts.Store.MarkFailed(ctx, o.ID, err.Error())
 	default:
-		return d.retry(ctx, o, err)
+		return false, d.retry(ctx, o, err)
 	}
 }
 

@@ -39,7 +39,7 @@ func (tx *Tx) CreateIncident(inc *workflow.Incident) error {
 // Incident reads one incident; the error matches ErrNotFound when there is
 // no incident id.
 func (tx *Tx) Incident(id int64) (workflow.Incident, error) {
-	row := tx.tx.QueryRowContext(tx.ctx, `SELECT `+incidentColumns+` FROM incidents WHERE id = ?`, id)
+	row := tx.queryRow(`SELECT `+incidentColumns+` FROM incidents WHERE id = ?`, id)
 	inc, err := scanIncident(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return workflow.Incident{}, fmt.Errorf("incident %d: %w", id, ErrNotFound)

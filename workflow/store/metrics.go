@@ -81,7 +81,7 @@ type OutboxCounts struct {
 // OutboxCounts counts the mails of the outbox.
 func (tx *Tx) OutboxCounts() (OutboxCounts, error) {
 	var c OutboxCounts
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(CASE WHEN state = ? THEN 1 END),
+	err := tx.queryRow(`SELECT COUNT(CASE WHEN state = ? THEN 1 END),
 		COUNT(CASE WHEN state = ? THEN 1 END), COUNT(CASE WHEN state = ? THEN 1 END),
 		COALESCE(SUM(attempts), 0), MIN(CASE WHEN state = ? THEN date END) FROM outbox`,
 		OutboxPending, OutboxSent, OutboxFailed, OutboxPending).Scan(&c.Pending, &c.Sent, &c.Failed, &c.Attempts, timeCol{&c.OldestPending})

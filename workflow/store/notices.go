@@ -60,7 +60,7 @@ func (tx *Tx) ThreadReferences(incidentID int64) ([]string, error) {
 		return nil, err
 	}
 	var last string
-	err = tx.tx.QueryRowContext(tx.ctx, `SELECT message_id FROM messages
+	err = tx.queryRow(`SELECT message_id FROM messages
 		WHERE incident_id = ? ORDER BY seq DESC LIMIT 1`, incidentID).Scan(&last)
 	if err != nil {
 		return nil, fmt.Errorf("latest message of incident %d: %w", incidentID, err)

@@ -120,10 +120,21 @@ func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
 	return next, !next.IsZero(), nil
 }
 
-// MarkSent records that mail id was accepted for delivery at at.
-func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time) error {
-	return s.markOutgoing(ctx, id, "mark sent", `UPDATE outbox SET state = ?, sent_at = ?
-		WHERE id = ?`, OutboxSent, formatTime(at), id)
+// MarkSent records, in one transaction, that the mails ids were accepted
+// for delivery at at.
+func (s *Store) MarkSent(ctx context.Context, at time.Time, ids ...int64) error {
+	return s.Update(ctx, func(tx *Tx) error {
+		for _, id := range ids {
+			res, err := tx.exec(`UPDATE outbox SET state = ?, sent_at = ? WHERE id = ?`, OutboxSent, formatTime(at), id)
+			if err != nil {
+				return fmt.Errorf("outgoing %d: mark sent: %w", id, err)
+			}
+			if err := mustAffect(res); err != nil {
+				return fmt.Errorf("outgoing %d: mark sent: %w", id, err)
+			}
+		}
+		return nil
+	})
 }
 
 // MarkRetry records a failed attempt of mail id and when to try again.

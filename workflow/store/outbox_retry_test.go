@@ -23,7 +23,7 @@ func TestRetryFailedPutsOnlyFailedMailBack(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := s.MarkSent(ctx, 3, t0); err != nil {
+	if err := s.MarkSent(ctx, t0, 3); err != nil {
 		t.Fatal(err)
 	}
 	later := t0.Add(time.Hour)

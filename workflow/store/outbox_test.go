@@ -78,7 +78,7 @@ func TestOutboxLifeCycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	sentAt := t0.Add(6 * time.Minute)
-	if err := s.MarkSent(ctx, n2, sentAt); err != nil {
+	if err := s.MarkSent(ctx, sentAt, n2); err != nil {
 		t.Fatal(err)
 	}
 	if due, err := s.Due(ctx, t0.Add(90*time.Minute), 10); err != nil || !reflect.DeepEqual(messageIDs(due), []string{"n3@incidentd"}) {
@@ -123,7 +123,7 @@ func TestOutboxLifeCycle(t *testing.T) {
 		return nil
 	})
 
-	if err := s.MarkSent(ctx, 999, sentAt); !errors.Is(err, ErrNotFound) {
+	if err := s.MarkSent(ctx, sentAt, 999); !errors.Is(err, ErrNotFound) {
 		t.Errorf("MarkSent of an unknown mail: %v, want ErrNotFound", err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // it has none.
 func (tx *Tx) Processed(key string) (bool, error) {
 	var one int
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT 1 FROM processed WHERE key = ?`, key).Scan(&one)
+	err := tx.queryRow(`SELECT 1 FROM processed WHERE key = ?`, key).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

@@ -14,7 +14,7 @@ func (tx *Tx) QueuedTo(recipient string, kinds []workflow.NoticeKind, since time
 	n := 0
 	for _, k := range kinds {
 		var c int
-		err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM outbox
+		err := tx.queryRow(`SELECT COUNT(*) FROM outbox
 			WHERE recipient = ? AND date >= ? AND json_extract(notice, '$.Kind') = ?`,
 			recipient, formatTime(since), string(k)).Scan(&c)
 		if err != nil {
@@ -28,7 +28,7 @@ func (tx *Tx) QueuedTo(recipient string, kinds []workflow.NoticeKind, since time
 // QueuedAbout counts the mails about incident queued at or after since.
 func (tx *Tx) QueuedAbout(incident int64, since time.Time) (int, error) {
 	var n int
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM outbox WHERE incident_id = ? AND date >= ?`,
+	err := tx.queryRow(`SELECT COUNT(*) FROM outbox WHERE incident_id = ? AND date >= ?`,
 		incident, formatTime(since)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count mail about incident %d: %w", incident, err)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
@@ -21,6 +22,7 @@ var errReadOnly = errors.New("write in a read-only transaction")
 type Store struct {
 	db      *sql.DB
 	blobDir string
+	stmts   sync.Map // query text → *sql.Stmt prepared once, reused by every transaction
 }
 
 // Open opens the database at path and the blob directory blobDir, creating
@@ -47,13 +49,20 @@ func Open(ctx context.Context, path, blobDir string) (*Store, error) {
 }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.stmts.Range(func(_, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
+	return s.db.Close()
+}
 
 // Tx is one transaction, handed to the function given to Update or View.
 // It must not be used after that function returns.
 type Tx struct {
 	ctx      context.Context
 	tx       *sql.Tx
+	store    *Store
 	readOnly bool
 }
 
@@ -74,7 +83,7 @@ func (s *Store) run(ctx context.Context, readOnly bool, fn func(*Tx) error) erro
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	if err := fn(&Tx{ctx: ctx, tx: sqlTx, readOnly: readOnly}); err != nil {
+	if err := fn(&Tx{ctx: ctx, tx: sqlTx, store: s, readOnly: readOnly}); err != nil {
 		// The rollback error, if any, says less than fn's error.
 		_ = sqlTx.Rollback()
 		return err
@@ -90,7 +99,37 @@ func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
 	if tx.readOnly {
 		return nil, errReadOnly
 	}
-	return tx.tx.ExecContext(tx.ctx, query, args...)
+	st, err := tx.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(tx.ctx, args...)
+}
+
+// stmt is query prepared for this transaction. Statements are prepared
+// once per connection and reused: preparing costs as much as running.
+func (tx *Tx) stmt(query string) (*sql.Stmt, error) {
+	v, ok := tx.store.stmts.Load(query)
+	if !ok {
+		st, err := tx.store.db.PrepareContext(tx.ctx, query)
+		if err != nil {
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+		if v, ok = tx.store.stmts.LoadOrStore(query, st); ok {
+			st.Close()
+		}
+	}
+	return tx.tx.StmtContext(tx.ctx, v.(*sql.Stmt)), nil
+}
+
+// queryRow runs a query that returns at most one row.
+func (tx *Tx) queryRow(query string, args ...any) *sql.Row {
+	st, err := tx.stmt(query)
+	if err != nil {
+		// Let the query fail the same way, through the Row.
+		return tx.tx.QueryRowContext(tx.ctx, query, args...)
+	}
+	return st.QueryRowContext(tx.ctx, args...)
 }
 
 // mustAffect turns an update of no row into ErrNotFound.
@@ -113,7 +152,11 @@ type scanner interface{ Scan(dest ...any) error }
 
 // queryAll runs a query and scans every row with scan.
 func queryAll[T any](tx *Tx, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := tx.tx.QueryContext(tx.ctx, query, args...)
+	st, err := tx.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(tx.ctx, args...)
 	if err != nil {
 		return nil, err
 	}

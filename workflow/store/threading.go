@@ -30,7 +30,7 @@ func (tx *Tx) IncidentForMessages(ids []string) (int64, bool, error) {
 			continue
 		}
 		var incidentID int64
-		err := tx.tx.QueryRowContext(tx.ctx, `SELECT incident_id FROM messages WHERE message_id = ?`,
+		err := tx.queryRow(`SELECT incident_id FROM messages WHERE message_id = ?`,
 			ids[i]).Scan(&incidentID)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
@@ -47,7 +47,7 @@ func (tx *Tx) IncidentForMessages(ids []string) (int64, bool, error) {
 // when there is none.
 func (tx *Tx) ThreadRoot(incidentID int64) (string, error) {
 	var id string
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT message_id FROM messages
+	err := tx.queryRow(`SELECT message_id FROM messages
 		WHERE incident_id = ? ORDER BY seq LIMIT 1`, incidentID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
