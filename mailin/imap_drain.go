@@ -97,7 +97,9 @@ func (s *session) handle(ctx context.Context, uid imap.UID) (bool, error) {
 		return false, nil // shutting down: leave it for next time
 	}
 	defer s.stop.release()
-	d, err := s.h.Handle(ctx, raw)
+	// A shutdown lets the mail in flight finish: its transaction is not
+	// cancelled (a second signal ends the process instead).
+	d, err := s.h.Handle(context.WithoutCancel(ctx), raw)
 	if err != nil {
 		log.Warn("mail not handled; it stays in the mailbox, untouched, and is tried again", "err", err, "retry_in", grow(s.retry))
 		return false, nil

@@ -304,13 +304,20 @@ func TestShutdownLetsTheMailInFlightMove(t *testing.T) {
 	sys := startDemo(t, "")
 	send(t, sys, "in flight")
 	started := make(chan struct{})
+	var cancelled error
 	stop := watch(t, IMAPOptions{Address: sys.IMAPAddr}, handlerFunc(func(ctx context.Context, _ []byte) (Disposition, error) {
 		close(started)
-		<-ctx.Done() // a transaction that commits as the daemon is told to stop
+		// A transaction still running as the daemon is told to stop: its
+		// context is not cancelled, so it commits.
+		time.Sleep(200 * time.Millisecond)
+		cancelled = ctx.Err()
 		return Processed, nil
 	}))
 	<-started
 	stop()
+	if cancelled != nil {
+		t.Errorf("the mail in flight was cancelled: %v", cancelled)
+	}
 	if got := messages(t, sys, "Processed"); !slices.Equal(got, []string{"in flight"}) {
 		t.Errorf("Processed holds %q, want the mail handled during shutdown", got)
 	}

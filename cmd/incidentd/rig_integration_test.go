@@ -156,10 +156,17 @@ func (p *proc) kill() {
 func (p *proc) stop(t *testing.T, timeout time.Duration) {
 	t.Helper()
 	p.cmd.Process.Signal(os.Interrupt)
+	p.wait(t, timeout)
+}
+
+// wait waits for the exit; it fails the test when the daemon takes longer
+// than timeout.
+func (p *proc) wait(t *testing.T, timeout time.Duration) {
+	t.Helper()
 	select {
 	case <-p.done:
 	case <-time.After(timeout):
-		t.Errorf("the daemon did not exit within %v of SIGTERM", timeout)
+		t.Errorf("the daemon did not exit within %v", timeout)
 		p.kill()
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -155,6 +156,8 @@ func (s *Server) Start() {
 	cmd := exec.Command(s.dovecot, "-F", "-c", s.conf)
 	// Output to a file: the daemons must not hold the test's pipes open.
 	cmd.Stdout, cmd.Stderr = out, out
+	// Its own process group, so that Stop can end every process of it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		s.t.Fatalf("start dovecot: %v", err)
 	}
@@ -192,6 +195,7 @@ func (s *Server) Stop() {
 	if s.cmd == nil {
 		return
 	}
+	pgid := s.cmd.Process.Pid
 	s.cmd.Process.Signal(os.Interrupt)
 	select {
 	case <-s.exited:
@@ -199,6 +203,9 @@ func (s *Server) Stop() {
 		s.cmd.Process.Kill()
 		<-s.exited
 	}
+	// IMAP processes may outlive the master and keep serving their
+	// connections: end them, as a restart of the machine would.
+	syscall.Kill(-pgid, syscall.SIGKILL)
 	s.cmd = nil
 }
 

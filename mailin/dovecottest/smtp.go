@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/mail"
 	"slices"
@@ -31,13 +32,16 @@ type Envelope struct {
 type Sink struct {
 	Addr string
 	// Deliver, when set, is called for each recipient of each mail before
-	// the mail is accepted; an error makes the server answer 451.
+	// the mail is accepted; an error makes the server answer 451, or the
+	// error itself when it is an *smtp.SMTPError. Set it before the first
+	// mail arrives.
 	Deliver func(to string, raw []byte) error
 
 	t    testing.TB
 	mu   sync.Mutex
 	got  []Envelope
 	srv  *smtp.Server
+	ln   net.Listener
 	wake chan struct{} // closed and replaced when a mail arrives
 }
 
@@ -79,7 +83,9 @@ func (k *Sink) Start() {
 	}))
 	srv.Domain = "localhost"
 	srv.ReadTimeout, srv.WriteTimeout = time.Minute, time.Minute
-	k.srv = srv
+	// Clients killed mid-session are the point of some tests: not news.
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	k.srv, k.ln = srv, l
 	go srv.Serve(l)
 }
 
@@ -89,8 +95,10 @@ func (k *Sink) Stop() {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.srv != nil {
+		// Serve may not have taken the listener yet: close it here too.
+		k.ln.Close()
 		k.srv.Close()
-		k.srv = nil
+		k.srv, k.ln = nil, nil
 	}
 }
 
@@ -153,7 +161,11 @@ func (s *sinkSession) Data(r io.Reader) error {
 	}
 	if s.sink.Deliver != nil {
 		for _, to := range s.to {
-			if err := s.sink.Deliver(to, raw); err != nil {
+			err := s.sink.Deliver(to, raw)
+			if smtpErr := (*smtp.SMTPError)(nil); errors.As(err, &smtpErr) {
+				return smtpErr
+			}
+			if err != nil {
 				return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0},
 					Message: fmt.Sprintf("delivery to %s failed: %v", to, err)}
 			}
