@@ -65,11 +65,7 @@ func retryOutbox(ctx context.Context, e env, path, which string) error {
 			return fmt.Errorf("-retry %q is not a mail ID or all", which)
 		}
 	}
-	cfg, base, err := load(path)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg, base)
+	_, st, err := openConfigured(ctx, path)
 	if err != nil {
 		return err
 	}

@@ -15,13 +15,20 @@ import (
 	"incidentd/workflow/store"
 )
 
-// withStore opens the configured store read-only for a query command.
-func withStore(ctx context.Context, path string, fn func(*store.Tx) error) error {
+// openConfigured loads the configuration at path and opens its store,
+// for the commands that read or tend the database.
+func openConfigured(ctx context.Context, path string) (Config, *store.Store, error) {
 	cfg, base, err := load(path)
 	if err != nil {
-		return err
+		return cfg, nil, err
 	}
 	st, err := openStore(ctx, cfg, base)
+	return cfg, st, err
+}
+
+// withStore opens the configured store read-only for a query command.
+func withStore(ctx context.Context, path string, fn func(*store.Tx) error) error {
+	_, st, err := openConfigured(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -125,11 +132,7 @@ func cmdStats(ctx context.Context, e env, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, base, err := load(*path)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, cfg, base)
+	cfg, st, err := openConfigured(ctx, *path)
 	if err != nil {
 		return err
 	}
@@ -232,11 +235,7 @@ func cmdParse(ctx context.Context, e env, args []string) error {
 	cfg := defaultConfig()
 	p := &mailin.Processor{Defaults: cfg.defaults()}
 	if *path != "" {
-		cfg, base, err := load(*path)
-		if err != nil {
-			return err
-		}
-		st, err := openStore(ctx, cfg, base)
+		cfg, st, err := openConfigured(ctx, *path)
 		if err != nil {
 			return err
 		}

@@ -47,9 +47,22 @@ func (s *System) Messages(user, mailbox string) ([][]byte, error) {
 	if err := c.Login(name, s.passwords[name]).Wait(); err != nil {
 		return nil, fmt.Errorf("demomail: login as %s: %w", name, err)
 	}
+	raws, err := ReadMailbox(c, mailbox)
+	if err != nil {
+		return nil, fmt.Errorf("demomail: %s of %s: %w", mailbox, name, err)
+	}
+	if err := c.Logout().Wait(); err != nil {
+		return nil, fmt.Errorf("demomail: logout: %w", err)
+	}
+	return raws, nil
+}
+
+// ReadMailbox returns every message of mailbox in UID order, read over a
+// logged-in client without marking anything seen.
+func ReadMailbox(c *imapclient.Client, mailbox string) ([][]byte, error) {
 	sel, err := c.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {
-		return nil, fmt.Errorf("demomail: select %s of %s: %w", mailbox, name, err)
+		return nil, fmt.Errorf("select: %w", err)
 	}
 	if sel.NumMessages == 0 {
 		return nil, nil
@@ -59,15 +72,12 @@ func (s *System) Messages(user, mailbox string) ([][]byte, error) {
 	all.AddRange(1, 0) // 1:*
 	msgs, err := c.Fetch(all, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{body}}).Collect()
 	if err != nil {
-		return nil, fmt.Errorf("demomail: fetch %s of %s: %w", mailbox, name, err)
+		return nil, fmt.Errorf("fetch: %w", err)
 	}
 	slices.SortFunc(msgs, func(a, b *imapclient.FetchMessageBuffer) int { return cmp.Compare(a.UID, b.UID) })
 	raws := make([][]byte, len(msgs))
 	for i, m := range msgs {
 		raws[i] = m.FindBodySection(body)
-	}
-	if err := c.Logout().Wait(); err != nil {
-		return nil, fmt.Errorf("demomail: logout: %w", err)
 	}
 	return raws, nil
 }

@@ -1,15 +1,14 @@
 package dovecottest
 
 import (
-	"bytes"
-	"cmp"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
+
+	"incidentd/mailin/demomail"
 )
 
 // login opens an IMAP session as addr; a sub-address (user+tag@domain)
@@ -84,24 +83,9 @@ func (s *Server) Messages(addr, mailbox string) ([][]byte, error) {
 		return nil, err
 	}
 	defer c.Close()
-	sel, err := c.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
+	raws, err := demomail.ReadMailbox(c, mailbox)
 	if err != nil {
-		return nil, fmt.Errorf("select %s of %s: %w", mailbox, addr, err)
-	}
-	if sel.NumMessages == 0 {
-		return nil, nil
-	}
-	body := &imap.FetchItemBodySection{Peek: true}
-	var all imap.SeqSet
-	all.AddRange(1, 0) // 1:*
-	msgs, err := c.Fetch(all, &imap.FetchOptions{UID: true, BodySection: []*imap.FetchItemBodySection{body}}).Collect()
-	if err != nil {
-		return nil, fmt.Errorf("fetch %s of %s: %w", mailbox, addr, err)
-	}
-	slices.SortFunc(msgs, func(a, b *imapclient.FetchMessageBuffer) int { return cmp.Compare(a.UID, b.UID) })
-	raws := make([][]byte, len(msgs))
-	for i, m := range msgs {
-		raws[i] = bytes.Clone(m.FindBodySection(body))
+		return nil, fmt.Errorf("%s of %s: %w", mailbox, addr, err)
 	}
 	return raws, c.Logout().Wait()
 }
