@@ -20,9 +20,21 @@ scenario:
 	$(GO) run ./cmd/incidentd demo -scenario -imap 127.0.0.1:0 -smtp 127.0.0.1:0
 
 # The backlog drain against the bare protocol floor, latency and memory (N=10000 by default).
+# PROFILE=file also saves a CPU profile of the daemon's first 10 s of draining;
+# DOVECOT=1 uses a private Dovecot (as make test-integration) instead of the
+# in-process IMAP server.
 N ?= 10000
+PROFILE ?=
+DOVECOT ?=
+BENCH_FLAGS = -n $(N) -binary $(CURDIR)/bin/incidentd $(if $(PROFILE),-profile $(abspath $(PROFILE)))
 bench: build
-	$(GO) run ./cmd/incidentd-bench -n $(N) -binary bin/incidentd
+ifeq ($(DOVECOT),)
+	$(GO) run ./cmd/incidentd-bench $(BENCH_FLAGS)
+else
+	@command -v dovecot >/dev/null || test -x /usr/sbin/dovecot || $(MAKE) --no-print-directory install-dovecot
+	INCIDENTD_BENCH_DOVECOT=1 INCIDENTD_REQUIRE_DOVECOT=1 $(GO) test -tags integration -count=1 -timeout 2h \
+		-run TestDovecotBench -v ./cmd/incidentd-bench -args $(BENCH_FLAGS)
+endif
 
 # test-integration runs the end-to-end and fault tests (build tag
 # "integration") against a private Dovecot the tests start on loopback.

@@ -1,6 +1,7 @@
 package mailin
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -127,7 +128,7 @@ func TestTokenReply(t *testing.T) {
 		}
 		var m matchResult
 		err = p.Store.View(t.Context(), func(tx *store.Tx) error {
-			m, err = match(tx, msg, p.tokenIncidents(msg, readTrace(raw)))
+			m, err = match(tx, msg, p.tokenIncidents(msg, readTrace(bytes.NewReader(raw))))
 			return err
 		})
 		if err != nil || m.id != 1 || m.by != "token" || !m.token {

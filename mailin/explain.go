@@ -1,6 +1,7 @@
 package mailin
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"time"
@@ -68,7 +69,7 @@ func (p *Processor) Explain(ctx context.Context, raw []byte) (Explanation, error
 	if err != nil {
 		return Explanation{}, fmt.Errorf("parse: %w", err)
 	}
-	tr := readTrace(raw)
+	tr := readTrace(bytes.NewReader(raw))
 	e := Explanation{NewText: msg.NewText, Automatic: p.ignored(msg, tr), Problems: msg.Problems,
 		Subject: msg.Subject, From: msg.From.Address, MessageID: msg.MessageID, Attachments: []ExplainedFile{}}
 	if e.Problems == nil {
@@ -78,7 +79,7 @@ func (p *Processor) Explain(ctx context.Context, raw []byte) (Explanation, error
 		e.Forward = &ExplainedForward{From: f.From.Address, Date: f.Date, Subject: f.Subject}
 	}
 	for _, a := range msg.Attachments {
-		e.Attachments = append(e.Attachments, ExplainedFile{Name: SafeFilename(a.Filename), Type: a.ContentType, Size: len(a.Data), Inline: a.Inline})
+		e.Attachments = append(e.Attachments, ExplainedFile{Name: SafeFilename(a.Filename), Type: a.ContentType, Size: int(a.Size), Inline: a.Inline})
 	}
 	var m matchResult
 	if p.Store != nil {

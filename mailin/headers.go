@@ -2,7 +2,7 @@ package mailin
 
 import (
 	"bufio"
-	"bytes"
+	"io"
 	"net/mail"
 	"net/textproto"
 	"strings"
@@ -21,10 +21,10 @@ type trace struct {
 	xLoop       []string // X-Loop values, lower-cased
 }
 
-// readTrace reads the trace of raw. A damaged header yields what could be
-// read before the damage.
-func readTrace(raw []byte) trace {
-	r := textproto.NewReader(bufio.NewReader(bytes.NewReader(raw)))
+// readTrace reads the trace of a mail from its header, read from r. A
+// damaged header yields what could be read before the damage.
+func readTrace(mailReader io.Reader) trace {
+	r := textproto.NewReader(bufio.NewReader(mailReader))
 	h, _ := r.ReadMIMEHeader()
 	var t trace
 	for _, k := range []string{"Delivered-To", "X-Original-To"} {

@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"time"
@@ -29,11 +30,21 @@ func (d Disposition) String() string {
 	return "processed"
 }
 
-// Handler handles one raw message. An error means "not handled now": the
-// mail stays in the inbox, untouched, and is tried again in the next round;
-// the error is logged.
+// Handler handles the mails Watch fetched, a batch at a time, in UID order
+// (*Processor implements it). Each mail is a reader of its raw bytes,
+// held in memory or spooled to a temporary file when large; it is valid
+// until HandleBatch returns.
 type Handler interface {
-	Handle(ctx context.Context, raw []byte) (Disposition, error)
+	// HandleBatch returns one Outcome per mail, in the same order.
+	HandleBatch(ctx context.Context, mails []*io.SectionReader) []Outcome
+}
+
+// Outcome is what became of one mail: where it goes, or why it was not
+// handled now. With an error, the mail stays in the inbox, untouched, and
+// is tried again in the next round; the error is logged.
+type Outcome struct {
+	Disposition Disposition
+	Err         error
 }
 
 // IMAPOptions configures Watch.
@@ -63,8 +74,8 @@ type IMAPOptions struct {
 const (
 	backoffMin = time.Second
 	backoffMax = time.Minute
-	// cmdTimeout bounds every command but a message fetch; fetchTimeout
-	// bounds the fetch of one message.
+	// cmdTimeout bounds every command but a fetch; fetchTimeout bounds
+	// the fetch of one batch of mails.
 	cmdTimeout   = time.Minute
 	fetchTimeout = 10 * time.Minute
 	// idleRestart is how long one IDLE lasts before a new round: servers
@@ -111,13 +122,15 @@ func (o IMAPOptions) withDefaults() (IMAPOptions, error) {
 	return o, errors.Join(errs...)
 }
 
-// Watch connects, and until ctx is done: handles every message in the
-// mailbox in UID order, moves each one only after Handle returned nil, then
-// waits for new mail with IDLE when the server offers it (polling every
-// PollInterval otherwise), and repeats. A mail whose Handle fails stays in
-// the mailbox and is tried again in the next round; the others flow on.
-// When the connection fails it reconnects with jittered exponential backoff
-// (1s doubling to 1min); a mail whose Handle failed is retried after the
+// Watch connects, and until ctx is done: hands every message in the
+// mailbox to the Handler in UID order, a batch at a time (one FETCH, one
+// HandleBatch, one MOVE per destination), moves each one only after its
+// Outcome came back without error, then waits for new mail with IDLE when
+// the server offers it (polling every PollInterval otherwise), and
+// repeats. A mail whose Outcome is an error stays in the mailbox and is
+// tried again in the next round; the others flow on. When the connection
+// fails it reconnects with jittered exponential backoff (1s doubling to
+// 1min); a mail whose handling failed is retried after the
 // same backoff, sooner than the next IDLE restart. Watch returns nil when
 // ctx is done, and an error only for invalid options.
 func Watch(ctx context.Context, o IMAPOptions, h Handler) error {

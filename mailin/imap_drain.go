@@ -3,16 +3,21 @@ package mailin
 import (
 	"context"
 	"fmt"
+	"io"
 	"slices"
 
 	"github.com/emersion/go-imap/v2"
 )
 
+// batchSize is how many mails are fetched, handled (in one transaction)
+// and moved together.
+const batchSize = 100
+
 // round hands every mail of the mailbox newer than the checkpoint to the
-// Handler once, in UID order, one message in memory at a time, and moves
-// the checkpoint past the mail handled before the first one that failed.
-// Mail flagged \Deleted is someone else's business (or ours, copied
-// already where MOVE is missing) and is skipped.
+// Handler once, in UID order, a batch at a time, and moves the checkpoint
+// past the mail handled before the first one that failed. Mail flagged
+// \Deleted is someone else's business (or ours, copied already where MOVE
+// is missing) and is skipped.
 func (s *session) round(ctx context.Context) error {
 	// Mail arriving from now on signals a new round.
 	select {
@@ -51,76 +56,89 @@ func (s *session) round(ctx context.Context) error {
 			s.retry = 0
 		}
 	}()
-	for _, uid := range uids {
+	for batch := range slices.Chunk(uids, batchSize) {
 		if ctx.Err() != nil {
 			return nil
 		}
-		handled, err := s.handle(ctx, uid)
+		done, err := s.handle(ctx, batch)
 		if err != nil {
 			return err
 		}
-		if failed = failed || !handled; !failed {
-			s.advance(ctx, uint32(uid))
+		if !failed && done > 0 {
+			s.advance(ctx, uint32(batch[done-1]))
 		}
+		failed = failed || done < len(batch)
 	}
 	return nil
 }
 
-// handle fetches one mail, hands it to the Handler and moves it where the
-// Handler said. It reports whether the mail is done with (moved, or gone);
-// an error is a connection error. A Handler error leaves the mail where it
-// is, untouched.
-func (s *session) handle(ctx context.Context, uid imap.UID) (bool, error) {
-	body := &imap.FetchItemBodySection{Peek: true} // the whole mail, not setting \Seen
-	var raw []byte
-	var size int64
-	err := within(s.c, fetchTimeout, func() error {
-		msgs, err := s.c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{
-			UID: true, Flags: true, RFC822Size: true, BodySection: []*imap.FetchItemBodySection{body},
-		}).Collect()
-		for _, m := range msgs {
-			if m.UID == uid && !slices.Contains(m.Flags, imap.FlagDeleted) {
-				raw, size = m.FindBodySection(body), m.RFC822Size
-			}
-		}
-		return err
-	})
+// handle fetches a batch of mails, hands them to the Handler and moves
+// each where the Handler said. It reports how many mails at the start of
+// the batch are done with (moved, or gone); an error is a connection
+// error. A mail whose Handler outcome is an error stays where it is,
+// untouched.
+func (s *session) handle(ctx context.Context, uids []imap.UID) (done int, err error) {
+	mails, err := s.fetch(uids)
 	if err != nil {
-		return false, fmt.Errorf("fetch uid %d: %w", uid, err)
+		return 0, fmt.Errorf("fetch %d mails from uid %d: %w", len(uids), uids[0], err)
 	}
-	log := s.o.Logger.With("mailbox", s.o.Mailbox, "uid", uid, "size", size)
-	if raw == nil {
-		log.Debug("imap mail gone before it was handled")
-		return true, nil
-	}
+	defer func() {
+		for _, m := range mails {
+			m.release()
+		}
+	}()
 	if !s.stop.hold() {
-		return false, nil // shutting down: leave it for next time
+		return 0, nil // shutting down: leave them for next time
 	}
 	defer s.stop.release()
-	// A shutdown lets the mail in flight finish: its transaction is not
+	readers := make([]*io.SectionReader, len(mails))
+	for i, m := range mails {
+		readers[i] = m.content
+	}
+	// A shutdown lets the batch in flight finish: its transaction is not
 	// cancelled (a second signal ends the process instead).
-	d, err := s.h.Handle(context.WithoutCancel(ctx), raw)
-	if err != nil {
-		log.Warn("mail not handled; it stays in the mailbox, untouched, and is tried again", "err", err, "retry_in", grow(s.retry))
-		return false, nil
+	outcomes := s.h.HandleBatch(context.WithoutCancel(ctx), readers)
+	handled := map[imap.UID]bool{}
+	dest := map[string][]imap.UID{}
+	for i, m := range mails {
+		log := s.o.Logger.With("mailbox", s.o.Mailbox, "uid", m.uid, "size", m.size)
+		if err := outcomes[i].Err; err != nil {
+			log.Warn("mail not handled; it stays in the mailbox, untouched, and is tried again", "err", err, "retry_in", grow(s.retry))
+			continue
+		}
+		to := s.o.Processed
+		if outcomes[i].Disposition == Quarantined {
+			to = s.o.Quarantine
+		}
+		dest[to] = append(dest[to], m.uid)
+		handled[m.uid] = true
+		log.Debug("mail handled", "disposition", outcomes[i].Disposition, "moved_to", to)
 	}
-	dest := s.o.Processed
-	if d == Quarantined {
-		dest = s.o.Quarantine
+	for _, to := range []string{s.o.Processed, s.o.Quarantine} {
+		if len(dest[to]) == 0 {
+			continue
+		}
+		if err := s.move(dest[to], to); err != nil {
+			return 0, fmt.Errorf("move %d mails to %s: %w", len(dest[to]), to, err)
+		}
 	}
-	if err := s.move(uid, dest); err != nil {
-		return false, fmt.Errorf("move uid %d to %s: %w", uid, dest, err)
+	fetchedUID := map[imap.UID]bool{}
+	for _, m := range mails {
+		fetchedUID[m.uid] = true
 	}
-	log.Info("mail handled", "disposition", d, "moved_to", dest)
-	return true, nil
+	// Mail not fetched was gone before it was handled: done with too.
+	for done < len(uids) && (handled[uids[done]] || !fetchedUID[uids[done]]) {
+		done++
+	}
+	return done, nil
 }
 
-// move moves one mail by UID. Without MOVE, go-imap falls back to COPY,
+// move moves mails by UID. Without MOVE, go-imap falls back to COPY,
 // STORE \Deleted and EXPUNGE; without UIDPLUS too, that EXPUNGE would also
 // remove every other \Deleted mail of the mailbox, so the mail is copied
 // and flagged \Deleted only, and the expunge is left to the mailbox's owner.
-func (s *session) move(uid imap.UID, dest string) error {
-	set := imap.UIDSetNum(uid)
+func (s *session) move(uids []imap.UID, dest string) error {
+	set := imap.UIDSetNum(uids...)
 	if s.caps.Has(imap.CapMove) || s.caps.Has(imap.CapUIDPlus) {
 		return within(s.c, cmdTimeout, func() error {
 			_, err := s.c.Move(set, dest).Wait()

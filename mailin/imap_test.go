@@ -11,6 +11,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"io"
 	"log/slog"
 	"math/big"
 	"net"
@@ -59,6 +60,24 @@ func (r *recorder) Handle(_ context.Context, raw []byte) (Disposition, error) {
 		return Processed, nil
 	}
 	return r.decide(subject, attempt)
+}
+
+func (r *recorder) HandleBatch(ctx context.Context, mails []*io.SectionReader) []Outcome {
+	return each(ctx, mails, r.Handle)
+}
+
+// each handles mails one at a time with handle.
+func each(ctx context.Context, mails []*io.SectionReader, handle func(context.Context, []byte) (Disposition, error)) []Outcome {
+	out := make([]Outcome, len(mails))
+	for i, m := range mails {
+		raw, err := io.ReadAll(m)
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		out[i].Disposition, out[i].Err = handle(ctx, raw)
+	}
+	return out
 }
 
 func (r *recorder) seen() []string {
@@ -358,7 +377,9 @@ func TestInvalidOptions(t *testing.T) {
 
 type handlerFunc func(ctx context.Context, raw []byte) (Disposition, error)
 
-func (f handlerFunc) Handle(ctx context.Context, raw []byte) (Disposition, error) { return f(ctx, raw) }
+func (f handlerFunc) HandleBatch(ctx context.Context, mails []*io.SectionReader) []Outcome {
+	return each(ctx, mails, f)
+}
 
 // memServer is a memory IMAP server with chosen capabilities, whose test
 // user has an INBOX; with tlsConfig it offers STARTTLS and can serve
@@ -484,4 +505,36 @@ func mailbox(t *testing.T, addr, name string) []stored {
 		out = append(out, stored{subjectOf(append(m.FindBodySection(header), "\r\n"...)), m.Flags})
 	}
 	return out
+}
+
+// Mail of every size reaches the Handler whole, a large one from a spool
+// file, and a batch of them is moved together.
+func TestLargeAndSmallMailInOneBatch(t *testing.T) {
+	sys := startDemo(t, "")
+	small := message("small")
+	large := append(message("large"), bytes.Repeat([]byte("a long log line, again and again\r\n"), 3*spoolOver/34)...)
+	for _, raw := range [][]byte{small, large} {
+		if err := sys.Deliver(user, raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var mu sync.Mutex
+	var got [][]byte
+	watch(t, IMAPOptions{Address: sys.IMAPAddr}, handlerFunc(func(_ context.Context, raw []byte) (Disposition, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, raw)
+		return Processed, nil
+	}))
+	waitFor(t, "both mails handled", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(got) == 2
+	})
+	waitFor(t, "both mails moved", func() bool { return len(messages(t, sys, "Processed")) == 2 })
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 || !bytes.Equal(got[0], small) || !bytes.Equal(got[1], large) {
+		t.Errorf("the Handler got %d mails, not the two delivered whole", len(got))
+	}
 }

@@ -3,9 +3,8 @@ package mailin
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/mail"
 	"strings"
@@ -53,14 +52,48 @@ type Processor struct {
 // Handle processes one mail. An error means nothing was committed and the
 // mail must stay where it is, to be tried again.
 func (p *Processor) Handle(ctx context.Context, raw []byte) (Disposition, error) {
-	if p.MaxMessageBytes > 0 && int64(len(raw)) > p.MaxMessageBytes {
-		return p.quarantine(ctx, raw, fmt.Sprintf("message of %d bytes is over the limit of %d", len(raw), p.MaxMessageBytes))
+	o := p.HandleBatch(ctx, []*io.SectionReader{io.NewSectionReader(bytes.NewReader(raw), 0, int64(len(raw)))})[0]
+	return o.Disposition, o.Err
+}
+
+// HandleBatch processes mails, in order, in one store transaction in which
+// every mail has a savepoint of its own: each mail's effects are all or
+// nothing, a mail that fails leaves no trace and does not hold back the
+// others, and the batch costs one commit. A mail's Outcome has an error
+// when nothing of it was committed. It implements Handler.
+func (p *Processor) HandleBatch(ctx context.Context, mails []*io.SectionReader) []Outcome {
+	out := make([]Outcome, len(mails))
+	units := make([]*unit, len(mails))
+	for i, m := range mails {
+		units[i], out[i].Err = p.prepare(m)
 	}
-	msg, err := parse.Parse(raw)
-	if err != nil {
-		return p.quarantine(ctx, raw, err.Error())
+	err := p.Store.Update(ctx, func(tx *store.Tx) error {
+		for i, u := range units {
+			if u == nil {
+				continue
+			}
+			if err := tx.Savepoint(func() error { return u.apply(tx) }); err != nil {
+				out[i].Err, units[i] = fmt.Errorf("process %s: %w", u.key, err), nil
+			}
+		}
+		return nil
+	})
+	committed := false
+	for i, u := range units {
+		switch {
+		case u == nil:
+		case err != nil:
+			out[i].Err = fmt.Errorf("process %s: %w", u.key, err)
+		default:
+			committed = true
+			out[i].Disposition = u.disposition
+			u.log.Info("mail processed", "outcome", u.outcome)
+		}
 	}
-	return p.handle(ctx, raw, msg)
+	if committed && p.Committed != nil {
+		p.Committed()
+	}
+	return out
 }
 
 func (p *Processor) now() time.Time {
@@ -83,63 +116,8 @@ func Key(raw []byte, messageID string) string {
 	if messageID != "" {
 		return messageID
 	}
-	sum := sha256.Sum256(raw)
-	return "sha256:" + hex.EncodeToString(sum[:])
-}
-
-func (p *Processor) handle(ctx context.Context, raw []byte, msg *parse.Message) (Disposition, error) {
-	key := Key(raw, msg.MessageID)
-	log := p.log().With("message_id", key, "from", msg.From.Address)
-	tr := readTrace(raw)
-	if reason := p.ignored(msg, tr); reason != "" {
-		log.Info("mail ignored", "reason", reason)
-		return Processed, p.Store.Update(ctx, func(tx *store.Tx) error {
-			return tx.MarkProcessed(key, 0, "ignored: "+reason, p.now())
-		})
-	}
-	blobs, dropped, err := p.storeAttachments(msg)
-	if err != nil {
-		return 0, err
-	}
-	var outcome string
-	err = p.Store.Update(ctx, func(tx *store.Tx) error {
-		if done, err := tx.Processed(key); err != nil || done {
-			outcome = "already processed"
-			return err
-		}
-		m, err := match(tx, msg, p.tokenIncidents(msg, tr))
-		if err != nil {
-			return err
-		}
-		m.authenticated = p.authenticated(msg, tr, m)
-		a := action{p: p, tx: tx, msg: msg, key: key, blobs: blobs, dropped: dropped}
-		switch {
-		case m.id != 0:
-			outcome, err = a.reply(m)
-		case m.unknown != 0:
-			outcome, err = a.unknown(m.unknown)
-		default:
-			outcome, err = a.report()
-		}
-		if err != nil {
-			return err
-		}
-		if err := a.tellDropped(); err != nil {
-			return err
-		}
-		if a.held > 0 {
-			outcome += fmt.Sprintf("; %d mails held back by the rate limits", a.held)
-		}
-		return tx.MarkProcessed(key, a.incident, outcome, p.now())
-	})
-	if err != nil {
-		return 0, fmt.Errorf("process %s: %w", key, err)
-	}
-	log.Info("mail processed", "outcome", outcome)
-	if p.Committed != nil {
-		p.Committed()
-	}
-	return Processed, nil
+	key, _ := hashKey(bytes.NewReader(raw)) // reading memory does not fail
+	return key
 }
 
 // ignored says why a mail must get no answer and have no effect: automatic
@@ -154,44 +132,10 @@ func (p *Processor) ignored(msg *parse.Message, tr trace) string {
 	return p.ownMail(msg, tr)
 }
 
-// quarantine records a mail that cannot be read and tells its sender, when
-// there is one to tell. The mail itself is kept by the caller in the
-// quarantine mailbox.
-func (p *Processor) quarantine(ctx context.Context, raw []byte, why string) (Disposition, error) {
-	from, subject := sender(raw)
-	key := Key(raw, "")
-	// The mailbox keeps the mail; the store keeps a copy too, for mail that
-	// came from standard input.
-	hash, _, err := p.Store.PutBlob(bytes.NewReader(raw))
-	if err != nil {
-		return 0, fmt.Errorf("keep quarantined mail: %w", err)
-	}
-	p.log().Warn("mail quarantined", "key", key, "from", from, "reason", why, "copy", "sha256:"+hash)
-	err = p.Store.Update(ctx, func(tx *store.Tx) error {
-		if done, err := tx.Processed(key); err != nil || done {
-			return err
-		}
-		if from != "" && !strings.EqualFold(from, p.Address) {
-			n := workflow.Notice{Kind: workflow.NoticeQuarantined, To: []string{from}, Text: why, Subject: subject}
-			if _, err := p.enqueue(tx, n, key, nil); err != nil {
-				return err
-			}
-		}
-		return tx.MarkProcessed(key, 0, "quarantined ("+why+"), copy sha256:"+hash, p.now())
-	})
-	if err != nil {
-		return 0, fmt.Errorf("quarantine %s: %w", key, err)
-	}
-	if p.Committed != nil {
-		p.Committed()
-	}
-	return Quarantined, nil
-}
-
 // sender reads the From address and the subject of a mail that could not
 // be parsed, as far as its header can be read.
-func sender(raw []byte) (from, subject string) {
-	m, err := mail.ReadMessage(bytes.NewReader(raw))
+func sender(r io.Reader) (from, subject string) {
+	m, err := mail.ReadMessage(r)
 	if err != nil {
 		return "", ""
 	}

@@ -1,11 +1,14 @@
 package mailout
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"sync"
 	"time"
 
@@ -101,15 +104,19 @@ func (d *Dispatcher) untilNextDue(ctx context.Context) time.Duration {
 	return min(max(next.Sub(d.opts.Now()), time.Second), pollInterval)
 }
 
-// Flush sends every mail due now over one SMTP connection and records the
-// outcome of each. It returns an error only when the outbox cannot be read
-// or updated; failed deliveries are recorded, not returned.
+// Flush sends every mail due now, over up to Options.Connections SMTP
+// connections at once, and records the outcome of each. It returns an
+// error only when the outbox cannot be read or updated; failed deliveries
+// are recorded, not returned.
 func (d *Dispatcher) Flush(ctx context.Context) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	now := d.opts.Now()
-	s := &session{client: d.client, opts: d.opts.SMTP, from: d.renderer.Address(), logger: d.opts.Logger}
-	defer s.close()
+	sessions := make([]*session, d.opts.Connections)
+	for i := range sessions {
+		sessions[i] = &session{client: d.client, opts: d.opts.SMTP, from: d.renderer.Address(), logger: d.opts.Logger}
+		defer sessions[i].close()
+	}
 	for {
 		due, err := d.opts.Store.Due(ctx, now, d.opts.BatchSize)
 		if err != nil {
@@ -118,59 +125,79 @@ func (d *Dispatcher) Flush(ctx context.Context) error {
 		if len(due) == 0 {
 			return nil
 		}
-		if err := d.deliverAll(ctx, s, due); err != nil {
+		if err := d.deliverAll(ctx, sessions, due); err != nil {
 			return err
 		}
 	}
 }
 
 // markEvery is how many sent mails are recorded in one transaction: after
-// a crash at most that many are sent again.
+// a crash at most that many (and the mails in flight) are sent again.
 const markEvery = 20
 
-// deliverAll sends a page of due mails, recording the sent ones a few at a
-// time.
-func (d *Dispatcher) deliverAll(ctx context.Context, s *session, due []store.Outgoing) error {
-	var sent []int64
-	mark := func() error {
-		if len(sent) == 0 {
+// deliverAll sends a page of due mails, one sender per session, recording
+// the sent ones a few at a time. It returns when the whole page is
+// recorded, so that the next page read from the outbox holds none of it.
+func (d *Dispatcher) deliverAll(ctx context.Context, sessions []*session, due []store.Outgoing) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var (
+		mu   sync.Mutex
+		sent []int64
+	)
+	// mark records the sent mails when at least n are waiting.
+	mark := func(n int) error {
+		mu.Lock()
+		if len(sent) < max(n, 1) {
+			mu.Unlock()
 			return nil
 		}
-		err := d.opts.Store.MarkSent(context.WithoutCancel(ctx), d.opts.Now(), sent...)
-		sent = sent[:0]
-		return err
+		ids := sent
+		sent = nil
+		mu.Unlock()
+		return d.opts.Store.MarkSent(context.WithoutCancel(ctx), d.opts.Now(), ids...)
+	}
+	work := make(chan store.Outgoing)
+	var wg sync.WaitGroup
+	for _, s := range sessions {
+		wg.Go(func() {
+			for o := range work {
+				ok, err := d.deliver(ctx, s, o)
+				if err == nil && ok {
+					mu.Lock()
+					sent = append(sent, o.ID)
+					mu.Unlock()
+					err = mark(markEvery)
+				}
+				if err != nil {
+					cancel(err)
+				}
+			}
+		})
 	}
 	for _, o := range due {
-		if err := ctx.Err(); err != nil {
-			return errors.Join(err, mark())
+		if ctx.Err() != nil {
+			break
 		}
-		ok, err := d.deliver(ctx, s, o)
-		if err != nil {
-			return errors.Join(err, mark())
-		}
-		if ok {
-			sent = append(sent, o.ID)
-		}
-		if len(sent) >= markEvery {
-			if err := mark(); err != nil {
-				return err
-			}
-		}
+		work <- o
 	}
-	return mark()
+	close(work)
+	wg.Wait()
+	return errors.Join(context.Cause(ctx), mark(1))
 }
 
 // deliver renders and sends one mail. It reports sent = true when the SMTP
 // server accepted it, for the caller to record; failures it records itself.
 func (d *Dispatcher) deliver(ctx context.Context, s *session, o store.Outgoing) (sent bool, err error) {
 	log := d.opts.Logger.With("outbox_id", o.ID, "message_id", o.MessageID, "recipient", o.Recipient)
-	data, err := d.render(ctx, o)
+	data, release, err := d.render(ctx, o)
 	if err != nil {
 		// A template or attachment problem may be fixed by the operator:
 		// keep the mail and try again later.
 		return false, d.retry(ctx, o, err)
 	}
 	permanent, err := s.send(ctx, o.Recipient, data)
+	release()
 	switch {
 	case err == nil:
 		log.Info("mail sent", "kind", o.Notice.Kind)
@@ -200,8 +227,9 @@ func backoff(attempts int) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 
-// render builds the mail of o, with the incident's files when asked to.
-func (d *Dispatcher) render(ctx context.Context, o store.Outgoing) ([]byte, error) {
+// render builds the mail of o, with the incident's files when asked to,
+// and returns its bytes and a function that releases them.
+func (d *Dispatcher) render(ctx context.Context, o store.Outgoing) (io.Reader, func(), error) {
 	var atts []Attached
 	if o.Notice.Attach && o.IncidentID != 0 {
 		var files []store.Attachment
@@ -211,7 +239,7 @@ func (d *Dispatcher) render(ctx context.Context, o store.Outgoing) ([]byte, erro
 			return err
 		})
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, f := range files {
 			atts = append(atts, Attached{Attachment: f, Open: func() (io.ReadCloser, error) {
@@ -223,5 +251,32 @@ func (d *Dispatcher) render(ctx context.Context, o store.Outgoing) ([]byte, erro
 	if d.opts.ReplyTo != nil {
 		replyTo = d.opts.ReplyTo(o)
 	}
-	return d.renderer.Render(o, replyTo, atts)
+	if len(atts) == 0 {
+		data, err := d.renderer.Render(o, replyTo, nil)
+		return bytes.NewReader(data), func() {}, err
+	}
+	// With files, the mail can be large: it is written to a temporary
+	// file, so that a file that cannot be read fails the rendering, not
+	// the SMTP transaction.
+	f, err := os.CreateTemp("", "incidentd-out-*")
+	if err != nil {
+		return nil, nil, fmt.Errorf("render %s: %w", o.MessageID, err)
+	}
+	done := func() {
+		f.Close()
+		os.Remove(f.Name())
+	}
+	w := bufio.NewWriter(f)
+	err = d.renderer.RenderTo(w, o, replyTo, atts)
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		done()
+		return nil, nil, fmt.Errorf("render %s: %w", o.MessageID, err)
+	}
+	return bufio.NewReader(f), done, nil
 }

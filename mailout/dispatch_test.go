@@ -207,6 +207,7 @@ func TestPermanentFailureIsNotRetried(t *testing.T) {
 		}
 		return nil
 	}})
+	f.d.opts.Connections = 1 // both mails over the same connection
 	inc := f.incident(t, workflow.Reported, nil)
 	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "nobody@example.com", "alice@example.com")
 	f.flush(t)
@@ -249,17 +250,51 @@ func TestConnectionFailureIsRetried(t *testing.T) {
 	}
 }
 
-func TestOneConnectionPerBatch(t *testing.T) {
-	f := newFixture(t, "es", &sink{})
-	f.d.opts.BatchSize = 2 // several reads of the outbox, still one connection
+// A recipient refused in a pipelined transaction fails that mail only;
+// the connection goes on with the next.
+func TestRefusedRecipientIsNotRetried(t *testing.T) {
+	f := newFixture(t, "en", &sink{refuseRcpt: func(to string) error {
+		if to == "nobody@example.com" {
+			return errNoSuchUser
+		}
+		return nil
+	}})
+	f.d.opts.Connections = 1
 	inc := f.incident(t, workflow.Reported, nil)
-	to := []string{"a@example.com", "b@example.com", "c@example.com", "d@example.com", "e@example.com"}
-	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, to...)
+	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "nobody@example.com", "alice@example.com")
 	f.flush(t)
 
-	sessions, mails := f.sink.snapshot()
-	if sessions != 1 || len(mails) != len(to) {
-		t.Errorf("%d sessions and %d mails, want 1 session for %d mails", sessions, len(mails), len(to))
+	rows := f.outbox(t) // newest first
+	if rows[1].State != store.OutboxFailed || !strings.Contains(rows[1].LastError, "RCPT TO:<nobody@example.com>: 550") {
+		t.Errorf("after a 550 to RCPT: %+v, want failed with the error", rows[1])
+	}
+	if sessions, mails := f.sink.snapshot(); rows[0].State != store.OutboxSent || len(mails) != 1 || sessions != 1 {
+		t.Errorf("the next mail: %+v, %d mails over %d sessions; want sent, 1 mail, 1 session", rows[0], len(mails), sessions)
+	}
+}
+
+func TestConnectionsLastTheWholeFlush(t *testing.T) {
+	for _, conns := range []int{1, 3} {
+		f := newFixture(t, "es", &sink{})
+		f.d.opts.BatchSize = 2 // several reads of the outbox, the same connections
+		f.d.opts.Connections = conns
+		inc := f.incident(t, workflow.Reported, nil)
+		var to []string
+		for i := range 25 {
+			to = append(to, fmt.Sprintf("r%d@example.com", i))
+		}
+		f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, to...)
+		f.flush(t)
+
+		sessions, mails := f.sink.snapshot()
+		if sessions > conns || len(mails) != len(to) {
+			t.Errorf("%d connections: %d sessions and %d mails, want at most %d sessions for %d mails", conns, sessions, len(mails), conns, len(to))
+		}
+		for _, row := range f.outbox(t) {
+			if row.State != store.OutboxSent {
+				t.Errorf("%d connections: %s is %s, want sent", conns, row.Recipient, row.State)
+			}
+		}
 	}
 }
 

@@ -30,13 +30,15 @@ type received struct {
 }
 
 // sink is a go-smtp backend that records what it receives. refuse, when
-// set, is asked for every DATA command (numbered from 0) and may refuse it.
+// set, is asked for every DATA command (numbered from 0) and may refuse it;
+// refuseRcpt, for every recipient.
 type sink struct {
-	mu       sync.Mutex
-	sessions int
-	attempts int
-	mails    []received
-	refuse   func(attempt int) error
+	mu         sync.Mutex
+	sessions   int
+	attempts   int
+	mails      []received
+	refuse     func(attempt int) error
+	refuseRcpt func(to string) error
 }
 
 func (b *sink) NewSession(*smtp.Conn) (smtp.Session, error) {
@@ -71,6 +73,11 @@ func (s *sinkSession) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 func (s *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if s.b.refuseRcpt != nil {
+		if err := s.b.refuseRcpt(to); err != nil {
+			return err
+		}
+	}
 	s.to = append(s.to, to)
 	return nil
 }

@@ -1,7 +1,7 @@
 // Package mailout owns the mail incidentd sends: rendering a notice from the
 // outbox to RFC 5322 bytes (templates from incidentd/templates, threading
 // headers, attachments) and the dispatcher that sends the outbox over SMTP,
-// one connection per batch, with jittered exponential backoff for temporary
+// over a few SMTP connections at once, each reused for many mails, with jittered exponential backoff for temporary
 // failures and a permanent "failed" state for mail the server refuses with
 // a 5xx reply. No row of the outbox is ever dropped: each attempt ends in
 // MarkSent, MarkRetry or MarkFailed.
@@ -40,6 +40,9 @@ type Options struct {
 	// BatchSize is how many due mails are read from the outbox at a time.
 	// Default: 100.
 	BatchSize int
+	// Connections is how many SMTP connections send at once, each its own
+	// share of the due mails. Default: 4.
+	Connections int
 }
 
 // SMTPOptions say how to reach the SMTP server.
@@ -87,6 +90,9 @@ func (o *Options) setDefaults() error {
 	}
 	if o.BatchSize <= 0 {
 		o.BatchSize = 100
+	}
+	if o.Connections <= 0 {
+		o.Connections = 4
 	}
 	return errors.Join(errs...)
 }

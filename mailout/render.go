@@ -67,9 +67,19 @@ func (r *Renderer) Address() string { return r.address }
 // threading headers of o, the markers of an automatic mail, a text body
 // with an HTML alternative, and atts as attachments.
 func (r *Renderer) Render(o store.Outgoing, replyTo string, atts []Attached) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := r.RenderTo(&buf, o, replyTo, atts); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// RenderTo is Render writing to w. Attachments are streamed from their
+// files to w, never held in memory whole.
+func (r *Renderer) RenderTo(w io.Writer, o store.Outgoing, replyTo string, atts []Attached) error {
 	nt, ok := r.templates[o.Notice.Kind]
 	if !ok {
-		return nil, fmt.Errorf("render %s: no template for notice kind %q", o.MessageID, o.Notice.Kind)
+		return fmt.Errorf("render %s: no template for notice kind %q", o.MessageID, o.Notice.Kind)
 	}
 	v := View{Notice: o.Notice, Recipient: o.Recipient, Address: r.address}
 	if o.IncidentID != 0 {
@@ -83,24 +93,28 @@ func (r *Renderer) Render(o store.Outgoing, replyTo string, atts []Attached) ([]
 	}
 	msg, err := r.headers(nt, v, o, replyTo)
 	if err != nil {
-		return nil, fmt.Errorf("render %s: %w", o.MessageID, err)
+		return fmt.Errorf("render %s: %w", o.MessageID, err)
 	}
 	if err := msg.SetBodyTextTemplate(nt.text, v); err != nil {
-		return nil, fmt.Errorf("render %s: text body: %w", o.MessageID, err)
+		return fmt.Errorf("render %s: text body: %w", o.MessageID, err)
 	}
 	if err := msg.AddAlternativeHTMLTemplate(nt.html, v); err != nil {
-		return nil, fmt.Errorf("render %s: html body: %w", o.MessageID, err)
+		return fmt.Errorf("render %s: html body: %w", o.MessageID, err)
 	}
-	for _, a := range atts {
-		if err := attach(msg, a); err != nil {
-			return nil, fmt.Errorf("render %s: %w", o.MessageID, err)
+	if len(atts) == 0 {
+		if _, err := msg.WriteTo(w); err != nil {
+			return fmt.Errorf("render %s: write: %w", o.MessageID, err)
 		}
+		return nil
 	}
 	var buf bytes.Buffer
 	if _, err := msg.WriteTo(&buf); err != nil {
-		return nil, fmt.Errorf("render %s: write: %w", o.MessageID, err)
+		return fmt.Errorf("render %s: write: %w", o.MessageID, err)
 	}
-	return buf.Bytes(), nil
+	if err := withFiles(w, buf.Bytes(), atts); err != nil {
+		return fmt.Errorf("render %s: %w", o.MessageID, err)
+	}
+	return nil
 }
 
 // headers starts the message with every header but the body's.
@@ -159,25 +173,4 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 func hasReplyPrefix(s string) bool {
 	return len(s) >= 3 && strings.EqualFold(s[:3], "re:")
-}
-
-// attach adds one of the incident's files to msg, under its own name.
-func attach(msg *mail.Msg, a Attached) error {
-	rc, err := a.Open()
-	if err != nil {
-		return fmt.Errorf("attachment %q: %w", a.Filename, err)
-	}
-	defer rc.Close()
-	var opts []mail.FileOption
-	if a.ContentType != "" {
-		opts = append(opts, mail.WithFileContentType(mail.ContentType(a.ContentType)))
-	}
-	name := a.Filename
-	if name == "" {
-		name = "attachment"
-	}
-	if err := msg.AttachReader(name, rc, opts...); err != nil {
-		return fmt.Errorf("attachment %q: %w", a.Filename, err)
-	}
-	return nil
 }

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/textproto"
 	"strconv"
-	"time"
 
 	"github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
@@ -66,7 +66,7 @@ type session struct {
 // send hands one mail's bytes, unchanged, to the server for rcpt. permanent
 // reports a 5xx reply to the mail itself: sending it again will not help.
 // Connection trouble, including a refusal while connecting, is temporary.
-func (s *session) send(ctx context.Context, rcpt string, data []byte) (permanent bool, err error) {
+func (s *session) send(ctx context.Context, rcpt string, data io.Reader) (permanent bool, err error) {
 	if s.dialErr != nil {
 		return false, s.dialErr
 	}
@@ -78,7 +78,15 @@ func (s *session) send(ctx context.Context, rcpt string, data []byte) (permanent
 		}
 		s.conn = conn
 	}
-	err = transmit(s.conn, s.opts.Timeout, s.from, rcpt, data)
+	if err := s.conn.UpdateDeadline(s.opts.Timeout); err != nil {
+		s.drop(err)
+		return false, fmt.Errorf("set deadline: %w", err)
+	}
+	if ok, _ := s.conn.Extension("PIPELINING"); ok {
+		err = transmitPipelined(s.conn, s.from, rcpt, data)
+	} else {
+		err = transmit(s.conn, s.from, rcpt, data)
+	}
 	if err == nil {
 		return false, nil
 	}
@@ -94,11 +102,8 @@ func (s *session) send(ctx context.Context, rcpt string, data []byte) (permanent
 	return reply.Code >= 500, err
 }
 
-// transmit runs one SMTP transaction.
-func transmit(conn *smtp.Client, timeout time.Duration, from, rcpt string, data []byte) error {
-	if err := conn.UpdateDeadline(timeout); err != nil {
-		return fmt.Errorf("set deadline: %w", err)
-	}
+// transmit runs one SMTP transaction, a command at a time.
+func transmit(conn *smtp.Client, from, rcpt string, data io.Reader) error {
 	if err := conn.Mail(from); err != nil {
 		return fmt.Errorf("MAIL FROM:<%s>: %w", from, err)
 	}
@@ -109,7 +114,7 @@ func transmit(conn *smtp.Client, timeout time.Duration, from, rcpt string, data 
 	if err != nil {
 		return fmt.Errorf("DATA: %w", err)
 	}
-	if _, err := w.Write(data); err != nil {
+	if _, err := io.Copy(w, data); err != nil {
 		w.Close()
 		return fmt.Errorf("write message: %w", err)
 	}

@@ -38,14 +38,14 @@ func report(who string, attach int) []byte {
 }
 
 // bareFetch is the IMAP floor: one login and one fetch of every message.
-func bareFetch(addr string, n int) (time.Duration, error) {
+func bareFetch(srv server, n int) (time.Duration, error) {
 	start := time.Now()
-	c, err := imapclient.DialInsecure(addr, nil)
+	c, err := imapclient.DialInsecure(srv.addr, nil)
 	if err != nil {
 		return 0, err
 	}
 	defer c.Close()
-	if err := c.Login("incidents", "bench").Wait(); err != nil {
+	if err := c.Login(srv.user, srv.password).Wait(); err != nil {
 		return 0, err
 	}
 	if _, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait(); err != nil {

@@ -22,27 +22,59 @@ import (
 )
 
 func main() {
-	n := flag.Int("n", 10000, "reports in the backlog")
-	bin := flag.String("binary", "bin/incidentd", "the incidentd `binary` to measure")
-	oneByOne := flag.Int("latency", 100, "mails sent one by one to measure latency")
-	bigMB := flag.Int("attachment-mb", 25, "size of the large attachment, in MB (0: skip)")
+	o := flags()
 	flag.Parse()
-	if err := run(*bin, *n, *oneByOne, *bigMB); err != nil {
+	sys, err := demomail.Start(demomail.Options{Domain: "example.com", Users: map[string]string{"incidents": "bench"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer sys.Close()
+	srv := server{name: "in-process IMAP (go-imap imapmemserver)", addr: sys.IMAPAddr, user: "incidents", password: "bench",
+		deliver: func(raws ...[]byte) error {
+			for _, raw := range raws {
+				if err := sys.Deliver("incidents", raw); err != nil {
+					return err
+				}
+			}
+			return nil
+		}}
+	if err := run(*o, srv); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(bin string, n, oneByOne, bigMB int) error {
+// options are the bench's flags.
+type options struct {
+	bin                string
+	n, oneByOne, bigMB int
+	profile            string
+}
+
+func flags() *options {
+	o := &options{}
+	flag.IntVar(&o.n, "n", 10000, "reports in the backlog")
+	flag.StringVar(&o.bin, "binary", "bin/incidentd", "the incidentd `binary` to measure")
+	flag.IntVar(&o.oneByOne, "latency", 100, "mails sent one by one to measure latency")
+	flag.IntVar(&o.bigMB, "attachment-mb", 25, "size of the large attachment, in MB (0: skip)")
+	flag.StringVar(&o.profile, "profile", "", "write a CPU profile of the daemon's first seconds of draining to `file`")
+	return o
+}
+
+// server is the IMAP server the backlog waits in.
+type server struct {
+	name           string
+	addr           string                     // host:port, plaintext
+	user, password string                     // incidentd's mailbox
+	deliver        func(raws ...[]byte) error // into the INBOX
+}
+
+func run(o options, srv server) error {
+	bin, n, oneByOne, bigMB, profile := o.bin, o.n, o.oneByOne, o.bigMB, o.profile
 	dir, err := os.MkdirTemp("", "incidentd-bench-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	sys, err := demomail.Start(demomail.Options{Domain: "example.com", Users: map[string]string{"incidents": "bench"}})
-	if err != nil {
-		return err
-	}
-	defer sys.Close()
 	sink, err := startSink()
 	if err != nil {
 		return err
@@ -50,12 +82,16 @@ func run(bin string, n, oneByOne, bigMB int) error {
 	defer sink.close()
 
 	fmt.Printf("preloading %d reports...\n", n)
-	for i := range n {
-		if err := sys.Deliver("incidents", report(fmt.Sprintf("r%d", i), 0)); err != nil {
+	for start := 0; start < n; start += 500 {
+		var raws [][]byte
+		for i := start; i < min(start+500, n); i++ {
+			raws = append(raws, report(fmt.Sprintf("r%d", i), 0))
+		}
+		if err := srv.deliver(raws...); err != nil {
 			return err
 		}
 	}
-	floorIMAP, err := bareFetch(sys.IMAPAddr, n)
+	floorIMAP, err := bareFetch(srv, n)
 	if err != nil {
 		return fmt.Errorf("floor fetch: %w", err)
 	}
@@ -66,11 +102,17 @@ func run(bin string, n, oneByOne, bigMB int) error {
 	sink.reset()
 
 	cfg := filepath.Join(dir, "incidentd.toml")
-	if err := writeConfig(cfg, dir, sys.IMAPAddr, sink.addr); err != nil {
+	httpAddr := ""
+	if profile != "" {
+		if httpAddr, err = freeAddr(); err != nil {
+			return err
+		}
+	}
+	if err := writeConfig(cfg, dir, srv, sink.addr, httpAddr); err != nil {
 		return err
 	}
 	cmd := exec.Command(bin, "run", "-config", cfg)
-	cmd.Env = append(os.Environ(), "INCIDENTD_BENCH_PASSWORD=bench")
+	cmd.Env = append(os.Environ(), "INCIDENTD_BENCH_PASSWORD="+srv.password)
 	logFile, err := os.Create(filepath.Join(dir, "incidentd.log"))
 	if err != nil {
 		return err
@@ -80,23 +122,46 @@ func run(bin string, n, oneByOne, bigMB int) error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", bin, err)
 	}
+	exited := make(chan struct{})
+	go func() {
+		cmd.Wait()
+		close(exited)
+	}()
 	defer func() {
 		cmd.Process.Signal(os.Interrupt)
-		cmd.Wait()
+		<-exited
 	}()
+	// Waiting ends when the daemon does (a bad configuration, a crash).
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Hour)
 	defer cancel()
+	go func() {
+		select {
+		case <-exited:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	profiled := make(chan error, 1)
+	if profile != "" {
+		go func() { profiled <- cpuProfile(ctx, httpAddr, profile) }()
+	}
 	if err := sink.waitCount(ctx, 2*n); err != nil {
 		return fmt.Errorf("drain: %w (log: %s)", err, logFile.Name())
 	}
 	drain := time.Since(start)
 	peakDrain := peakRSS(cmd.Process.Pid)
+	cpuDrain := cpuTime(cmd.Process.Pid)
+	if profile != "" {
+		if err := <-profiled; err != nil {
+			return fmt.Errorf("profile: %w", err)
+		}
+	}
 
 	var lat []time.Duration
 	for i := range oneByOne {
 		who := fmt.Sprintf("l%d", i)
 		t0 := time.Now()
-		if err := sys.Deliver("incidents", report(who, 0)); err != nil {
+		if err := srv.deliver(report(who, 0)); err != nil {
 			return err
 		}
 		at, err := sink.waitFor(ctx, who+"@example.com")
@@ -108,20 +173,24 @@ func run(bin string, n, oneByOne, bigMB int) error {
 	var bigAdded int64
 	if bigMB > 0 {
 		before := peakRSS(cmd.Process.Pid)
-		if err := sys.Deliver("incidents", report("big", bigMB<<20)); err != nil {
+		sent := sink.sent()
+		if err := srv.deliver(report("big", bigMB<<20)); err != nil {
 			return err
 		}
-		if _, err := sink.waitFor(ctx, "big@example.com"); err != nil {
+		// The acknowledgement and the evaluators' notice, which carries
+		// the attachment.
+		if err := sink.waitCount(ctx, sent+2); err != nil {
 			return fmt.Errorf("large attachment: %w", err)
 		}
 		bigAdded = peakRSS(cmd.Process.Pid) - before
 	}
 
 	floor := floorIMAP + floorSMTP
-	fmt.Printf("\n%-44s %12s\n", "measure", "value")
+	fmt.Printf("\nIMAP server: %s\n%-44s %12s\n", srv.name, "measure", "value")
 	row := func(k, v string) { fmt.Printf("%-44s %12s\n", k, v) }
 	row(fmt.Sprintf("drain of %d reports (%d notifications)", n, 2*n), drain.Round(time.Millisecond).String())
 	row("drain rate (reports/s)", fmt.Sprintf("%.0f", float64(n)/drain.Seconds()))
+	row("daemon CPU time while draining", cpuDrain.Round(time.Millisecond).String())
 	row("floor: bare IMAP fetch", floorIMAP.Round(time.Millisecond).String())
 	row("floor: bare SMTP send", floorSMTP.Round(time.Millisecond).String())
 	row("ratio drain / floor", fmt.Sprintf("%.2f", drain.Seconds()/floor.Seconds()))
@@ -153,11 +222,30 @@ func peakRSS(pid int) int64 {
 	return 0
 }
 
-func writeConfig(path, dir, imapAddr, smtpAddr string) error {
+// cpuTime is the CPU time (user and system) a process used so far.
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses: utime
+	// and stime are the 12th and 13th, in clock ticks (100 a second).
+	_, rest, _ := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	var user, sys int64
+	fmt.Sscan(f[11], &user)
+	fmt.Sscan(f[12], &sys)
+	return time.Duration(user+sys) * 10 * time.Millisecond
+}
+
+func writeConfig(path, dir string, srv server, smtpAddr, httpAddr string) error {
 	cfg := fmt.Sprintf(`[imap]
 address = %q
 tls = "none"
-username = "incidents@example.com"
+username = %q
 password_env = "INCIDENTD_BENCH_PASSWORD"
 poll_interval = "5s"
 
@@ -179,6 +267,10 @@ command_auth = "sender"
 database = %q
 attachments_dir = %q
 max_message_bytes = 67108864
-`, imapAddr, smtpAddr, filepath.Join(dir, "incidentd.db"), filepath.Join(dir, "attachments"))
+max_attachment_bytes = 67108864
+`, srv.addr, srv.user, smtpAddr, filepath.Join(dir, "incidentd.db"), filepath.Join(dir, "attachments"))
+	if httpAddr != "" {
+		cfg += fmt.Sprintf("\n[http]\nlisten = %q\npprof = true\n", httpAddr)
+	}
 	return os.WriteFile(path, []byte(cfg), 0o600)
 }

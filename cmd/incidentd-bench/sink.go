@@ -75,6 +75,13 @@ func (ss *sinkSession) Data(r io.Reader) error {
 func (ss *sinkSession) Reset()        { ss.rcpt = nil }
 func (ss *sinkSession) Logout() error { return nil }
 
+// sent is how many mails were accepted so far.
+func (s *sink) sent() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.count
+}
+
 // waitCount waits until n mails were accepted.
 func (s *sink) waitCount(ctx context.Context, n int) error {
 	return s.wait(ctx, func() bool { return s.count >= n })

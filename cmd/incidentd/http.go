@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -25,6 +26,9 @@ type HTTPConfig struct {
 	// MaxOutboxAge is how long the oldest pending mail may wait before
 	// /healthz reports a problem.
 	MaxOutboxAge Duration `toml:"max_outbox_age"`
+	// Pprof serves the Go profiler under /debug/pprof/ (CPU, heap,
+	// goroutines) on the same loopback listener. Default false.
+	Pprof bool `toml:"pprof"`
 }
 
 // validateHTTP checks the [http] keys: the listener is for the machine
@@ -56,6 +60,11 @@ func (d *daemon) startHTTP(ctx context.Context) (stop func(), failed func(job st
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /healthz", d.healthz)
+	if d.cfg.HTTP.Pprof {
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	}
 	ln, err := net.Listen("tcp", d.cfg.HTTP.Listen)
 	if err != nil {
 		return nil, nil, fmt.Errorf("http listener: %w", err)

@@ -131,6 +131,7 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	tuneGC()
 	d, err := newDaemon(ctx, cfg, base, e.log)
 	if err != nil {
 		return err

@@ -1,16 +1,20 @@
 package parse
 
 import (
+	"bytes"
+	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
 )
 
 // FuzzParse checks that Parse never panics, returns a message whenever it
-// returns no error, and hands back valid UTF-8 text. Seeds: the golden
-// .eml files and testdata/fuzz/FuzzParse.
+// returns no error, hands back valid UTF-8 text, and reads a mail as
+// ParseStream does. Seeds: the golden .eml files and
+// testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.eml")
 	for _, file := range files {
@@ -20,6 +24,10 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		m, err := Parse(raw)
+		streamed, streamErr := parseStreamed(raw)
+		if (err == nil) != (streamErr == nil) || (err == nil && !reflect.DeepEqual(m, streamed)) {
+			t.Fatalf("ParseStream differs from Parse:\n%+v, %v\n%+v, %v", streamed, streamErr, m, err)
+		}
 		if err != nil {
 			return
 		}
@@ -32,6 +40,24 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// parseStreamed is ParseStream with a Keeper that puts each attachment's
+// content back in Data.
+func parseStreamed(raw []byte) (*Message, error) {
+	var data [][]byte
+	m, err := ParseStream(bytes.NewReader(raw), func(_ Attachment, content io.Reader) (int64, error) {
+		b, err := io.ReadAll(content)
+		data = append(data, b)
+		return int64(len(b)), err
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range m.Attachments {
+		m.Attachments[i].Data = data[i]
+	}
+	return m, nil
 }
 
 // FuzzNewText checks that the trimmer never panics and never keeps a

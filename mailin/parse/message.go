@@ -7,7 +7,10 @@
 // Message.Problems instead of failing.
 package parse
 
-import "time"
+import (
+	"io"
+	"time"
+)
 
 // Address is a mailbox: a display name and a lower-cased address.
 type Address struct{ Name, Address string }
@@ -17,8 +20,17 @@ type Address struct{ Name, Address string }
 type Attachment struct {
 	Filename, ContentType, ContentID string
 	Inline                           bool
-	Data                             []byte
+	// Data is the content; nil from ParseStream, which hands the content
+	// to its Keeper instead.
+	Data []byte
+	Size int64 // of the content, in bytes
 }
+
+// A Keeper takes the content of one attachment as ParseStream decodes it,
+// so that a large file goes where it belongs (e.g. to disk) without ever
+// being held in memory whole. It returns how many bytes it read; it may
+// stop early. An error stops the parse and is returned by ParseStream.
+type Keeper func(a Attachment, content io.Reader) (size int64, err error)
 
 // Message is an inbound mail as incidentd understands it.
 type Message struct {

@@ -22,6 +22,8 @@ type body struct {
 	forwards    [][]byte // enclosed message/rfc822 parts, raw
 	report      bool     // a multipart/report was seen
 	problems    []string
+	keep        Keeper // takes attachments' content; nil: kept in Data
+	keepErr     error  // the first error of keep, which ends the walk
 }
 
 func (b *body) problem(format string, args ...any) {
@@ -48,19 +50,23 @@ func (b *body) walk(h message.Header, r io.Reader, name string, depth int) {
 		b.problem("%s: %v", name, err)
 		return
 	}
-	data, readErr := io.ReadAll(e.Body)
-	if readErr != nil {
-		b.problem("%s (%s): the content is damaged (%v); what could be read was kept", name, mediaType, readErr)
-	}
 	if message.IsUnknownEncoding(err) {
 		b.problem("%s (%s): unknown transfer encoding %q; kept as it was", name, mediaType, h.Get("Content-Transfer-Encoding"))
 	}
 	disp, filename := disposition(h, params)
+	content := &damage{r: e.Body}
+	defer func() {
+		if content.err != nil {
+			b.problem("%s (%s): the content is damaged (%v); what could be read was kept", name, mediaType, content.err)
+		}
+	}()
 	switch {
 	case mediaType == "message/rfc822" || mediaType == "message/global":
+		data, _ := io.ReadAll(content)
 		b.forwards = append(b.forwards, data)
-		b.attach(h, mediaType, disp, filename, data)
+		b.attach(h, mediaType, disp, filename, bytes.NewReader(data))
 	case (mediaType == "text/plain" || mediaType == "text/html") && disp != "attachment" && filename == "":
+		data, _ := io.ReadAll(content)
 		text := b.decodeText(data, params["charset"], err, name)
 		if mediaType == "text/html" {
 			b.html = append(b.html, text)
@@ -71,8 +77,26 @@ func (b *body) walk(h message.Header, r io.Reader, name string, depth int) {
 		mediaType == "message/feedback-report" || mediaType == "text/rfc822-headers" || mediaType == "message/rfc822-headers":
 		// The machine-readable parts of a report: not for people.
 	default:
-		b.attach(h, mediaType, disp, filename, data)
+		b.attach(h, mediaType, disp, filename, content)
 	}
+}
+
+// damage reads r, turning its first error into the end of the content:
+// what could be read before the damage is kept, and err says what it was.
+type damage struct {
+	r   io.Reader
+	err error
+}
+
+func (d *damage) Read(p []byte) (int, error) {
+	if d.err != nil {
+		return 0, io.EOF
+	}
+	n, err := d.r.Read(p)
+	if err != nil && err != io.EOF {
+		d.err, err = err, io.EOF
+	}
+	return n, err
 }
 
 // multipart reads the parts of a multipart entity, keeping what it read
@@ -96,12 +120,27 @@ func (b *body) multipart(r io.Reader, boundary, name string, depth int) {
 	}
 }
 
-// attach keeps a part as an attachment. Images shown in the text (inline,
-// or with a Content-ID) are attachments marked Inline.
-func (b *body) attach(h message.Header, mediaType, disp, filename string, data []byte) {
+// attach keeps a part as an attachment: its content in Data, or handed to
+// the Keeper. Images shown in the text (inline, or with a Content-ID) are
+// attachments marked Inline.
+func (b *body) attach(h message.Header, mediaType, disp, filename string, content io.Reader) {
+	if b.keepErr != nil {
+		return
+	}
 	id := strings.Trim(strings.TrimSpace(h.Get("Content-Id")), "<>")
-	a := Attachment{Filename: filename, ContentType: mediaType, ContentID: id, Data: data}
+	a := Attachment{Filename: filename, ContentType: mediaType, ContentID: id}
 	a.Inline = disp != "attachment" && (strings.HasPrefix(mediaType, "image/") || id != "")
+	if b.keep == nil {
+		a.Data, _ = io.ReadAll(content)
+		a.Size = int64(len(a.Data))
+	} else {
+		size, err := b.keep(a, content)
+		if err != nil {
+			b.keepErr = fmt.Errorf("keep attachment %q: %w", filename, err)
+			return
+		}
+		a.Size = size
+	}
 	b.attachments = append(b.attachments, a)
 }
 

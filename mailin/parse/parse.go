@@ -1,9 +1,11 @@
 package parse
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -18,23 +20,39 @@ var ErrEmpty = errors.New("empty mail")
 // there at all (no header); otherwise it does its best and lists in
 // Message.Problems what it could not read cleanly. It never panics.
 func Parse(raw []byte) (*Message, error) {
-	return parse(raw, 0)
+	return parse(bytes.NewReader(raw), 0, nil)
 }
 
-func parse(raw []byte, depth int) (*Message, error) {
-	raw = skipEnvelope(raw)
-	if len(bytes.TrimSpace(raw)) == 0 {
+// ParseStream reads a raw mail from r like Parse, but hands the content of
+// every attachment to keep as it is decoded instead of holding it in
+// Attachment.Data: only the header and the text parts are held in memory.
+// Besides the errors of Parse, it returns keep's error, wrapped.
+func ParseStream(r io.Reader, keep Keeper) (*Message, error) {
+	return parse(r, 0, keep)
+}
+
+func parse(r io.Reader, depth int, keep Keeper) (*Message, error) {
+	br := bufio.NewReader(r)
+	skipEnvelope(br)
+	head, err := headerBytes(br)
+	if err != nil {
+		return nil, fmt.Errorf("read header: %w", err)
+	}
+	if len(bytes.TrimSpace(head)) == 0 && onlySpaceLeft(br) {
 		return nil, ErrEmpty
 	}
-	h, rest, problems, err := readHeader(raw)
+	h, rest, problems, err := readHeader(head)
 	if err != nil {
 		return nil, err
 	}
 	m := &Message{Problems: problems}
 	m.readHeader(mail.Header{Header: h})
 
-	b := &body{}
-	b.walk(h, rest, "body", depth)
+	b := &body{keep: keep}
+	b.walk(h, io.MultiReader(rest, br), "body", depth)
+	if b.keepErr != nil {
+		return nil, b.keepErr
+	}
 	m.Problems = append(m.Problems, b.problems...)
 	m.Attachments = b.attachments
 
@@ -142,7 +160,7 @@ func (m *Message) forward(enclosed [][]byte, depth int) {
 		if depth >= maxDepth {
 			break
 		}
-		inner, err := parse(raw, depth+1)
+		inner, err := parse(bytes.NewReader(raw), depth+1, nil)
 		if err != nil {
 			m.Problems = append(m.Problems, fmt.Sprintf("an enclosed message could not be read: %v", err))
 			continue
@@ -156,11 +174,31 @@ func (m *Message) forward(enclosed [][]byte, depth int) {
 }
 
 // skipEnvelope drops the "From " line that mbox files put before a mail.
-func skipEnvelope(raw []byte) []byte {
-	if bytes.HasPrefix(raw, []byte("From ")) {
-		if nl := bytes.IndexByte(raw, '\n'); nl >= 0 {
-			return raw[nl+1:]
+func skipEnvelope(br *bufio.Reader) {
+	if p, _ := br.Peek(5); string(p) == "From " {
+		br.ReadSlice('\n') // a line longer than the buffer is cut short; the header reader copes
+	}
+}
+
+// headerBytes reads the header of a mail: every line up to and including
+// the first empty one, or all of it when there is none.
+func headerBytes(br *bufio.Reader) ([]byte, error) {
+	var head []byte
+	for {
+		line, err := br.ReadSlice('\n')
+		head = append(head, line...)
+		if err == io.EOF || (err == nil && (len(line) == 1 || (len(line) == 2 && line[0] == '\r'))) {
+			return head, nil
+		}
+		if err != nil && err != bufio.ErrBufferFull {
+			return head, err
 		}
 	}
-	return raw
+}
+
+// onlySpaceLeft reports whether what is left of br is white space, as far
+// as one buffer of it shows.
+func onlySpaceLeft(br *bufio.Reader) bool {
+	rest, err := br.Peek(br.Size())
+	return err != nil && len(bytes.TrimSpace(rest)) == 0
 }

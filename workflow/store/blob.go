@@ -11,11 +11,24 @@ import (
 	"path/filepath"
 )
 
+// ErrTooLarge is returned (wrapped) by PutBlobMax for content over its limit.
+var ErrTooLarge = errors.New("too large")
+
 // PutBlob stores the content read from r under its sha256 and returns the
 // hash (lower-case hex) and the size. The content is streamed to a
 // temporary file, synced, and renamed into place; a blob already present
 // is left as it is.
 func (s *Store) PutBlob(r io.Reader) (hash string, size int64, err error) {
+	return s.PutBlobMax(r, -1)
+}
+
+// PutBlobMax is PutBlob for content of at most max bytes (no limit when
+// max is negative). Longer content is not stored: it returns an error
+// matching ErrTooLarge, having read max+1 bytes of r.
+func (s *Store) PutBlobMax(r io.Reader, max int64) (hash string, size int64, err error) {
+	if max >= 0 {
+		r = io.LimitReader(r, max+1)
+	}
 	tmp, err := os.CreateTemp(s.blobDir, ".incoming-*")
 	if err != nil {
 		return "", 0, fmt.Errorf("store blob: %w", err)
@@ -30,6 +43,10 @@ func (s *Store) PutBlob(r io.Reader) (hash string, size int64, err error) {
 	size, err = io.Copy(io.MultiWriter(tmp, h), r)
 	if err != nil {
 		return "", 0, fmt.Errorf("store blob: write: %w", err)
+	}
+	if max >= 0 && size > max {
+		err = fmt.Errorf("store blob: %w: over %d bytes", ErrTooLarge, max)
+		return "", size, err
 	}
 	if err = tmp.Sync(); err != nil {
 		return "", 0, fmt.Errorf("store blob: sync: %w", err)

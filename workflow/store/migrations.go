@@ -101,6 +101,9 @@ CREATE TABLE checkpoints (
 	updated      TEXT NOT NULL
 );
 `,
+	// Due reads pending mail oldest first: with this index it reads one
+	// page of the outbox, not every pending row sorted.
+	`CREATE INDEX outbox_pending_date ON outbox(state, date);`,
 }
 
 // migrate applies the steps the database lacks, each in its own

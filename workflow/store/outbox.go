@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"incidentd/workflow"
@@ -97,7 +98,9 @@ func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]Outgoing, 
 	var out []Outgoing
 	err := s.View(ctx, func(tx *Tx) error {
 		var err error
+		// In date order, the index stops the scan at the page's end.
 		out, err = queryAll(tx, scanOutgoing, `SELECT `+outgoingColumns+` FROM outbox
+			INDEXED BY outbox_pending_date
 			WHERE state = ? AND next_attempt <= ? ORDER BY date, id LIMIT ?`,
 			OutboxPending, formatTime(now), limit)
 		return err
@@ -123,15 +126,22 @@ func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
 // MarkSent records, in one transaction, that the mails ids were accepted
 // for delivery at at.
 func (s *Store) MarkSent(ctx context.Context, at time.Time, ids ...int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := []any{OutboxSent, formatTime(at)}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	// One statement for the lot (prepared once per number of ids).
+	query := `UPDATE outbox SET state = ?, sent_at = ? WHERE id IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`
 	return s.Update(ctx, func(tx *Tx) error {
-		for _, id := range ids {
-			res, err := tx.exec(`UPDATE outbox SET state = ?, sent_at = ? WHERE id = ?`, OutboxSent, formatTime(at), id)
-			if err != nil {
-				return fmt.Errorf("outgoing %d: mark sent: %w", id, err)
-			}
-			if err := mustAffect(res); err != nil {
-				return fmt.Errorf("outgoing %d: mark sent: %w", id, err)
-			}
+		res, err := tx.exec(query, args...)
+		if err != nil {
+			return fmt.Errorf("outgoing %v: mark sent: %w", ids, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != int64(len(ids)) {
+			return fmt.Errorf("outgoing %v: mark sent: %d of %d rows (%v): %w", ids, n, len(ids), err, ErrNotFound)
 		}
 		return nil
 	})

@@ -36,7 +36,10 @@ func Open(ctx context.Context, path, blobDir string) (*Store, error) {
 		return nil, fmt.Errorf("create blob directory: %w", err)
 	}
 	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate" +
+		// Savepoints (one per mail of a batch) journal in memory, not in a
+		// temporary file.
+		"&_pragma=temp_store(memory)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
@@ -64,6 +67,9 @@ type Tx struct {
 	tx       *sql.Tx
 	store    *Store
 	readOnly bool
+	// broken is set when a savepoint could not be rolled back: the
+	// transaction is in an unknown state and must not commit.
+	broken error
 }
 
 // Update runs fn in one immediate (write-locking) transaction. It commits
@@ -83,7 +89,12 @@ func (s *Store) run(ctx context.Context, readOnly bool, fn func(*Tx) error) erro
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	if err := fn(&Tx{ctx: ctx, tx: sqlTx, store: s, readOnly: readOnly}); err != nil {
+	tx := &Tx{ctx: ctx, tx: sqlTx, store: s, readOnly: readOnly}
+	err = fn(tx)
+	if err == nil {
+		err = tx.broken
+	}
+	if err != nil {
 		// The rollback error, if any, says less than fn's error.
 		_ = sqlTx.Rollback()
 		return err

@@ -1,0 +1,114 @@
+package mailin
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+// spoolOver is the size above which a fetched mail is written to a
+// temporary file as it arrives instead of being held in memory: a batch
+// holds at most batchSize·spoolOver bytes of mail in memory, whatever the
+// size of its mails.
+const spoolOver = 128 << 10
+
+// fetched is one mail of a batch, read from the server.
+type fetched struct {
+	uid     imap.UID
+	size    int64
+	content *io.SectionReader
+	spool   *os.File // the temporary file holding content; nil when in memory
+}
+
+// release removes the spool file, if any.
+func (f fetched) release() {
+	if f.spool != nil {
+		f.spool.Close()
+		os.Remove(f.spool.Name())
+	}
+}
+
+// fetch reads the mails uids in one FETCH, streaming each body to memory
+// or to a spool file. Mail gone in the meantime or flagged \Deleted is
+// left out. The result is in UID order; the caller releases it.
+func (s *session) fetch(uids []imap.UID) ([]fetched, error) {
+	var out []fetched
+	err := within(s.c, fetchTimeout, func() error {
+		cmd := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
+			UID: true, Flags: true, RFC822Size: true,
+			BodySection: []*imap.FetchItemBodySection{{Peek: true}}, // the whole mail, not setting \Seen
+		})
+		for m := cmd.Next(); m != nil; m = cmd.Next() {
+			f, deleted, err := readFetched(m)
+			if err != nil {
+				f.release()
+				cmd.Close()
+				return err
+			}
+			if f.content == nil || deleted || !slices.Contains(uids, f.uid) {
+				f.release()
+				continue
+			}
+			out = append(out, f)
+		}
+		return cmd.Close()
+	})
+	if err != nil {
+		for _, f := range out {
+			f.release()
+		}
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b fetched) int { return int(a.uid) - int(b.uid) })
+	return out, nil
+}
+
+// readFetched reads the items of one message of a FETCH response.
+func readFetched(m *imapclient.FetchMessageData) (f fetched, deleted bool, err error) {
+	for item := m.Next(); item != nil; item = m.Next() {
+		switch it := item.(type) {
+		case imapclient.FetchItemDataUID:
+			f.uid = it.UID
+		case imapclient.FetchItemDataFlags:
+			deleted = slices.Contains(it.Flags, imap.FlagDeleted)
+		case imapclient.FetchItemDataRFC822Size:
+			f.size = it.Size
+		case imapclient.FetchItemDataBodySection:
+			if it.Literal == nil || f.content != nil {
+				continue
+			}
+			if f.content, f.spool, err = spool(it.Literal); err != nil {
+				return f, false, fmt.Errorf("read uid %d: %w", f.uid, err)
+			}
+		}
+	}
+	return f, deleted, nil
+}
+
+// spool reads a literal into memory, or into a temporary file when it is
+// larger than spoolOver.
+func spool(lit imap.LiteralReader) (*io.SectionReader, *os.File, error) {
+	if lit.Size() <= spoolOver {
+		buf := make([]byte, lit.Size())
+		if _, err := io.ReadFull(lit, buf); err != nil {
+			return nil, nil, err
+		}
+		return io.NewSectionReader(bytes.NewReader(buf), 0, lit.Size()), nil, nil
+	}
+	f, err := os.CreateTemp("", "incidentd-mail-*")
+	if err != nil {
+		return nil, nil, fmt.Errorf("spool: %w", err)
+	}
+	n, err := io.Copy(f, lit)
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, nil, fmt.Errorf("spool: %w", err)
+	}
+	return io.NewSectionReader(f, 0, n), f, nil
+}
