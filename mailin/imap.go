@@ -67,6 +67,10 @@ type IMAPOptions struct {
 	// newer mail (*store.Store implements it). Default: none; every round
 	// looks at the whole mailbox.
 	Checkpoints Checkpoints
+	// Connected, when set, is told when a session is logged in with the
+	// mailbox selected (true) and when it ends (false), e.g. for a health
+	// check. It must not block.
+	Connected func(bool)
 	Logger      *slog.Logger     // default: discarded
 	Now         func() time.Time // default time.Now
 }

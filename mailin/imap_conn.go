@@ -54,6 +54,10 @@ func (w *watcher) session(ctx context.Context) error {
 	if err := s.open(ctx); err != nil {
 		return err
 	}
+	if w.o.Connected != nil {
+		w.o.Connected(true)
+		defer w.o.Connected(false)
+	}
 	for {
 		if err := s.round(ctx); err != nil {
 			return err

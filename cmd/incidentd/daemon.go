@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"incidentd/mailin"
@@ -27,6 +28,8 @@ type daemon struct {
 	// tlsConfig, when set, replaces certificate verification for both
 	// servers (the demo's loopback servers need none).
 	tlsConfig *tls.Config
+	// imapUp says whether the IMAP session is logged in, for /healthz.
+	imapUp atomic.Bool
 }
 
 // openStore opens the configured database; relative paths are taken from
@@ -127,7 +130,7 @@ func (d *daemon) run(ctx context.Context) error {
 		Username: d.cfg.IMAP.Username, Password: pass,
 		Mailbox: d.cfg.IMAP.Mailbox, Processed: d.cfg.IMAP.ProcessedMailbox,
 		Quarantine: d.cfg.IMAP.QuarantineMailbox, PollInterval: d.cfg.IMAP.PollInterval.Duration,
-		Checkpoints: d.store, Logger: d.log.With("part", "imap"),
+		Checkpoints: d.store, Connected: d.imapUp.Store, Logger: d.log.With("part", "imap"),
 	}, d.processor)
 	wg.Wait()
 	d.flush()

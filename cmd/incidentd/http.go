@@ -86,10 +86,12 @@ func (d *daemon) startHTTP(ctx context.Context) (stop func(), failed func(job st
 
 // health is the answer of /healthz.
 type health struct {
-	OK     bool               `json:"ok"`
-	IMAP   reach              `json:"imap"`
-	SMTP   reach              `json:"smtp"`
-	Outbox store.OutboxCounts `json:"outbox"`
+	OK bool `json:"ok"`
+	// IMAPSession says whether the daemon's IMAP session is logged in now.
+	IMAPSession bool               `json:"imap_connected"`
+	IMAP        reach              `json:"imap"`
+	SMTP        reach              `json:"smtp"`
+	Outbox      store.OutboxCounts `json:"outbox"`
 	// OutboxAge is how long the oldest pending mail has waited, in seconds.
 	OutboxAge workflow.Seconds `json:"outbox_age_seconds"`
 	Problems  []string         `json:"problems,omitempty"`
@@ -103,7 +105,8 @@ type reach struct {
 // healthz says whether the mail servers answer and the outbox drains:
 // 200 when all is well, 503 with the problems otherwise.
 func (d *daemon) healthz(w http.ResponseWriter, r *http.Request) {
-	h := health{OK: true, IMAP: probe(r.Context(), d.cfg.IMAP.Address), SMTP: probe(r.Context(), d.cfg.SMTP.Address)}
+	h := health{OK: true, IMAPSession: d.imapUp.Load(),
+		IMAP: probe(r.Context(), d.cfg.IMAP.Address), SMTP: probe(r.Context(), d.cfg.SMTP.Address)}
 	err := d.store.View(r.Context(), func(tx *store.Tx) (err error) {
 		h.Outbox, err = tx.OutboxCounts()
 		return err
@@ -113,6 +116,9 @@ func (d *daemon) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	if !h.Outbox.OldestPending.IsZero() {
 		h.OutboxAge = workflow.SecondsOf(time.Since(h.Outbox.OldestPending))
+	}
+	if !h.IMAPSession {
+		h.Problems = append(h.Problems, "not logged in to the IMAP server (see the log)")
 	}
 	for _, s := range []reach{h.IMAP, h.SMTP} {
 		if !s.Reachable {
