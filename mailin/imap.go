@@ -71,8 +71,8 @@ type IMAPOptions struct {
 	// mailbox selected (true) and when it ends (false), e.g. for a health
 	// check. It must not block.
 	Connected func(bool)
-	Logger      *slog.Logger     // default: discarded
-	Now         func() time.Time // default time.Now
+	Logger    *slog.Logger     // default: discarded
+	Now       func() time.Time // default time.Now
 }
 
 const (
