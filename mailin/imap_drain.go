@@ -101,9 +101,9 @@ func (s *session) handle(ctx context.Context, uids []imap.UID) (done int, err er
 	handled := map[imap.UID]bool{}
 	dest := map[string][]imap.UID{}
 	for i, m := range mails {
-		log := s.o.Logger.With("mailbox", s.o.Mailbox, "uid", m.uid, "size", m.size)
 		if err := outcomes[i].Err; err != nil {
-			log.Warn("mail not handled; it stays in the mailbox, untouched, and is tried again", "err", err, "retry_in", grow(s.retry))
+			s.o.Logger.Warn("mail not handled; it stays in the mailbox, untouched, and is tried again",
+				"mailbox", s.o.Mailbox, "uid", m.uid, "size", m.size, "err", err, "retry_in", grow(s.retry))
 			continue
 		}
 		to := s.o.Processed
@@ -112,7 +112,8 @@ func (s *session) handle(ctx context.Context, uids []imap.UID) (done int, err er
 		}
 		dest[to] = append(dest[to], m.uid)
 		handled[m.uid] = true
-		log.Debug("mail handled", "disposition", outcomes[i].Disposition, "moved_to", to)
+		s.o.Logger.Debug("mail handled", "mailbox", s.o.Mailbox, "uid", m.uid, "size", m.size,
+			"disposition", outcomes[i].Disposition, "moved_to", to)
 	}
 	for _, to := range []string{s.o.Processed, s.o.Quarantine} {
 		if len(dest[to]) == 0 {

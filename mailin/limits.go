@@ -50,7 +50,10 @@ func limit(v, def int) int {
 // held back is dropped, not delayed: the state change that caused it is
 // committed and in the history all the same, and a loop between two
 // programs dies out instead of being slowed down. It is logged.
-func (p *Processor) withinLimits(tx *store.Tx, n workflow.Notice, rcpt string) (bool, error) {
+// about is the count of mails queued about n's incident in the last
+// hour, -1 until counted: nothing is queued between the checks of one
+// notice's recipients, so one count serves them all.
+func (p *Processor) withinLimits(tx *store.Tx, n workflow.Notice, rcpt string, about *int) (bool, error) {
 	since := p.now().Add(-time.Hour)
 	checks := []struct {
 		max   int
@@ -64,10 +67,15 @@ func (p *Processor) withinLimits(tx *store.Tx, n workflow.Notice, rcpt string) (
 			return tx.QueuedTo(rcpt, replyKinds, since)
 		}, "answers per sender per hour"},
 		{limit(p.Limits.NoticesPerIncidentHour, 30), func() (int, error) {
-			if n.Incident.ID == 0 {
+			switch {
+			case n.Incident.ID == 0:
 				return 0, nil
+			case *about >= 0:
+				return *about, nil
 			}
-			return tx.QueuedAbout(n.Incident.ID, since)
+			var err error
+			*about, err = tx.QueuedAbout(n.Incident.ID, since)
+			return *about, err
 		}, "mails per incident per hour"},
 	}
 	for _, c := range checks {

@@ -73,6 +73,8 @@ type action struct {
 	dropped  []droppedFile // attachments not kept, to tell the sender
 	incident int64         // the incident the mail ended up concerning
 	held     int           // mails not queued because of the rate limits
+	created  bool          // the mail created the incident: its thread starts with the mail
+	queued   int           // when created: the mails queued about the incident, all by this action
 }
 
 func (a *action) input() workflow.Input {
@@ -93,13 +95,17 @@ func (a *action) report() (string, error) {
 	if inc.Title == "" {
 		inc.Title = "(no subject)"
 	}
-	if err := a.tx.CreateIncident(&inc); err != nil {
-		return "", err
-	}
+	// The incident is written once, as Report leaves it; its new ID is
+	// then given to the notices about it.
 	res := workflow.Report(inc, a.input(), assumed, a.p.Roles)
-	if err := a.tx.SaveIncident(res.Incident); err != nil {
+	if err := a.tx.CreateIncident(&res.Incident); err != nil {
 		return "", err
 	}
+	inc.ID = res.Incident.ID
+	for i := range res.Notices {
+		res.Notices[i].Incident.ID = inc.ID
+	}
+	a.created = true
 	if err := a.apply(res); err != nil {
 		return "", err
 	}
@@ -224,7 +230,9 @@ func (a *action) apply(res workflow.Result) error {
 // incident's first message and the mail being answered.
 func (a *action) notify(notices []workflow.Notice, id int64) error {
 	var refs []string
-	if id != 0 {
+	// A new incident's thread root is the mail itself (or none, when its
+	// Message-ID was linked before), which refs gets below in either case.
+	if id != 0 && !a.created {
 		root, err := a.tx.ThreadRoot(id)
 		if err != nil {
 			return err
@@ -236,8 +244,15 @@ func (a *action) notify(notices []workflow.Notice, id int64) error {
 	}
 	refs = slices.DeleteFunc(refs, func(r string) bool { return r == "" })
 	for _, n := range notices {
-		held, err := a.p.enqueue(a.tx, n, a.key, refs)
+		about := -1 // counted by enqueue, unless the incident is new
+		if a.created {
+			about = a.queued
+		}
+		held, err := a.p.enqueue(a.tx, n, a.key, refs, &about)
 		a.held += held
+		if a.created {
+			a.queued = about
+		}
 		if err != nil {
 			return err
 		}
@@ -249,11 +264,13 @@ func (a *action) notify(notices []workflow.Notice, id int64) error {
 // it back, and returns how many were held back. Its Message-ID carries the
 // reply token of the incident and the recipient and is derived from the
 // mail that caused it, so handling that mail twice queues nothing new, and
-// replies to it are linked to the incident's thread.
-func (p *Processor) enqueue(tx *store.Tx, n workflow.Notice, cause string, refs []string) (int, error) {
+// replies to it are linked to the incident's thread. about is the count
+// of mails queued about n's incident in the last hour, -1 when not known
+// yet; enqueue updates it.
+func (p *Processor) enqueue(tx *store.Tx, n workflow.Notice, cause string, refs []string, about *int) (int, error) {
 	var to []string
 	for _, rcpt := range n.To {
-		ok, err := p.withinLimits(tx, n, rcpt)
+		ok, err := p.withinLimits(tx, n, rcpt, about)
 		if err != nil {
 			return 0, err
 		}
@@ -263,6 +280,9 @@ func (p *Processor) enqueue(tx *store.Tx, n workflow.Notice, cause string, refs 
 	}
 	held := len(n.To) - len(to)
 	n.To = to
+	if *about >= 0 {
+		*about += len(to)
+	}
 	return held, tx.QueueNotice(n, refs, p.now(), p.MessageIDs(cause))
 }
 

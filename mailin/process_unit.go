@@ -155,7 +155,8 @@ func (u *unit) applyQuarantine(tx *store.Tx) error {
 	u.disposition = Quarantined
 	if q.from != "" && !strings.EqualFold(q.from, p.Address) {
 		n := workflow.Notice{Kind: workflow.NoticeQuarantined, To: []string{q.from}, Text: q.why, Subject: q.subject}
-		if _, err := p.enqueue(tx, n, u.key, nil); err != nil {
+		unknown := -1
+		if _, err := p.enqueue(tx, n, u.key, nil, &unknown); err != nil {
 			return err
 		}
 	}

@@ -36,6 +36,7 @@ type Dispatcher struct {
 	client   *mail.Client
 	kick     chan struct{}
 	mu       sync.Mutex // held by Flush
+	bufs     sync.Pool  // of *bytes.Buffer: mails without files, rendered in memory
 }
 
 // NewDispatcher checks o, parses the templates and configures the SMTP
@@ -139,6 +140,10 @@ const markEvery = 20
 // the sent ones a few at a time. It returns when the whole page is
 // recorded, so that the next page read from the outbox holds none of it.
 func (d *Dispatcher) deliverAll(ctx context.Context, sessions []*session, due []store.Outgoing) error {
+	files, err := d.files(ctx, due)
+	if err != nil {
+		return err
+	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var (
@@ -162,7 +167,11 @@ func (d *Dispatcher) deliverAll(ctx context.Context, sessions []*session, due []
 	for _, s := range sessions {
 		wg.Go(func() {
 			for o := range work {
-				ok, err := d.deliver(ctx, s, o)
+				var f []store.Attachment
+				if o.Notice.Attach {
+					f = files[o.IncidentID]
+				}
+				ok, err := d.deliver(ctx, s, o, f)
 				if err == nil && ok {
 					mu.Lock()
 					sent = append(sent, o.ID)
@@ -186,11 +195,31 @@ func (d *Dispatcher) deliverAll(ctx context.Context, sessions []*session, due []
 	return errors.Join(context.Cause(ctx), mark(1))
 }
 
-// deliver renders and sends one mail. It reports sent = true when the SMTP
-// server accepted it, for the caller to record; failures it records itself.
-func (d *Dispatcher) deliver(ctx context.Context, s *session, o store.Outgoing) (sent bool, err error) {
-	log := d.opts.Logger.With("outbox_id", o.ID, "message_id", o.MessageID, "recipient", o.Recipient)
-	data, release, err := d.render(ctx, o)
+// files reads the files of the incidents whose mails of due carry them,
+// in one transaction for the page.
+func (d *Dispatcher) files(ctx context.Context, due []store.Outgoing) (map[int64][]store.Attachment, error) {
+	files := map[int64][]store.Attachment{}
+	err := d.opts.Store.View(ctx, func(tx *store.Tx) error {
+		for _, o := range due {
+			if _, done := files[o.IncidentID]; done || !o.Notice.Attach || o.IncidentID == 0 {
+				continue
+			}
+			f, err := tx.Attachments(o.IncidentID)
+			if err != nil {
+				return err
+			}
+			files[o.IncidentID] = f
+		}
+		return nil
+	})
+	return files, err
+}
+
+// deliver renders and sends one mail with files, the incident's files
+// when the mail carries them. It reports sent = true when the SMTP server
+// accepted it, for the caller to record; failures it records itself.
+func (d *Dispatcher) deliver(ctx context.Context, s *session, o store.Outgoing, files []store.Attachment) (sent bool, err error) {
+	data, release, err := d.render(o, files)
 	if err != nil {
 		// A template or attachment problem may be fixed by the operator:
 		// keep the mail and try again later.
@@ -200,10 +229,12 @@ func (d *Dispatcher) deliver(ctx context.Context, s *session, o store.Outgoing) 
 	release()
 	switch {
 	case err == nil:
-		log.Info("mail sent", "kind", o.Notice.Kind)
+		d.opts.Logger.Info("mail sent", "outbox_id", o.ID, "message_id", o.MessageID, "recipient", o.Recipient,
+			"kind", o.Notice.Kind)
 		return true, nil
 	case permanent:
-		log.Error("mail refused by the SMTP server; not retrying", "error", err)
+		d.opts.Logger.Error("mail refused by the SMTP server; not retrying", "outbox_id", o.ID,
+			"message_id", o.MessageID, "recipient", o.Recipient, "error", err)
 		return false, d.opts.Store.MarkFailed(ctx, o.ID, err.Error())
 	default:
 		return false, d.retry(ctx, o, err)
@@ -227,33 +258,31 @@ func backoff(attempts int) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 
-// render builds the mail of o, with the incident's files when asked to,
-// and returns its bytes and a function that releases them.
-func (d *Dispatcher) render(ctx context.Context, o store.Outgoing) (io.Reader, func(), error) {
+// render builds the mail of o with files and returns its bytes and a
+// function that releases them.
+func (d *Dispatcher) render(o store.Outgoing, files []store.Attachment) (io.Reader, func(), error) {
 	var atts []Attached
-	if o.Notice.Attach && o.IncidentID != 0 {
-		var files []store.Attachment
-		err := d.opts.Store.View(ctx, func(tx *store.Tx) error {
-			var err error
-			files, err = tx.Attachments(o.IncidentID)
-			return err
-		})
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, f := range files {
-			atts = append(atts, Attached{Attachment: f, Open: func() (io.ReadCloser, error) {
-				return d.opts.Store.OpenBlob(f.Hash)
-			}})
-		}
+	for _, f := range files {
+		atts = append(atts, Attached{Attachment: f, Open: func() (io.ReadCloser, error) {
+			return d.opts.Store.OpenBlob(f.Hash)
+		}})
 	}
 	replyTo := ""
 	if d.opts.ReplyTo != nil {
 		replyTo = d.opts.ReplyTo(o)
 	}
 	if len(atts) == 0 {
-		data, err := d.renderer.Render(o, replyTo, nil)
-		return bytes.NewReader(data), func() {}, err
+		buf, _ := d.bufs.Get().(*bytes.Buffer)
+		if buf == nil {
+			buf = new(bytes.Buffer)
+		}
+		buf.Reset()
+		release := func() { d.bufs.Put(buf) }
+		if err := d.renderer.RenderTo(buf, o, replyTo, nil); err != nil {
+			release()
+			return nil, nil, err
+		}
+		return bytes.NewReader(buf.Bytes()), release, nil
 	}
 	// With files, the mail can be large: it is written to a temporary
 	// file, so that a file that cannot be read fails the rendering, not

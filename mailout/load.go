@@ -60,18 +60,27 @@ func loadTemplates(lang, dir string) (map[workflow.NoticeKind]noticeTemplates, e
 			continue
 		}
 		var nt noticeTemplates
-		nt.text = texttemplate.New(name).Funcs(funcs(lang))
+		textWords, htmlWords := &lookups{}, &lookups{html: true}
+		nt.text = texttemplate.New(name).Funcs(funcs(lang)).Funcs(textWords.funcs())
 		if err := parseAll(src, nt.text, words, "common."+lang+".txt", name); err != nil {
 			return nil, err
+		}
+		for _, t := range nt.text.Templates() {
+			textWords.rewrite(t.Root)
 		}
 		if nt.text.Lookup("subject") == nil {
 			_, origin, _ := src.read(name)
 			return nil, fmt.Errorf("template %s: no {{define \"subject\"}}", origin)
 		}
 		htmlName := string(kind) + "." + lang + ".html"
-		nt.html = htmltemplate.New(htmlName).Funcs(funcs(lang))
+		nt.html = htmltemplate.New(htmlName).Funcs(funcs(lang)).Funcs(htmlWords.funcs())
 		if err := parseAll(src, nt.html, words, "common.html", htmlName); err != nil {
 			return nil, err
+		}
+		for _, t := range nt.html.Templates() {
+			if t.Tree != nil {
+				htmlWords.rewrite(t.Tree.Root)
+			}
 		}
 		out[kind] = nt
 	}

@@ -1,0 +1,86 @@
+package mailout
+
+import (
+	"bytes"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"incidentd/workflow"
+	"incidentd/workflow/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// boundaryRE finds the MIME boundaries go-mail draws at random.
+var boundaryRE = regexp.MustCompile(`boundary="?([^";\r\n]+)"?`)
+
+// stable replaces the random MIME boundaries of data with fixed names.
+func stable(data []byte) []byte {
+	for i, m := range boundaryRE.FindAllSubmatch(data, -1) {
+		data = bytes.ReplaceAll(data, m[1], []byte("BOUNDARY-"+string(rune('A'+i))))
+	}
+	return data
+}
+
+// goldenSamples are the samples of every notice kind, plus the kinds the
+// other tests do not cover and a mail with attachments listed.
+func goldenSamples() []sample {
+	all := samples()
+	for _, kind := range []workflow.NoticeKind{"dropped", "reminder", "escalation", "digest"} {
+		n := workflow.Notice{Kind: kind, Incident: sampleIncident(12, workflow.Reported), Actor: "alice@example.com", Text: "Some text"}
+		all = append(all, sample{name: string(kind), out: outgoing(n)})
+	}
+	return all
+}
+
+// TestRenderGolden renders every notice kind in both languages, with and
+// without attachments, and compares the whole mail (boundaries aside) with
+// testdata/; go test -run TestRenderGolden -update rewrites the files.
+func TestRenderGolden(t *testing.T) {
+	atts := []Attached{{
+		Attachment: store.Attachment{Filename: "server log.txt", ContentType: "text/plain", Size: 7},
+		Open:       func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader("line 1\n")), nil },
+	}}
+	for _, lang := range []string{"es", "en"} {
+		r, err := NewRenderer(lang, "", testFrom)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range goldenSamples() {
+			for _, withFiles := range []bool{false, true} {
+				name := lang + "." + s.name
+				var a []Attached
+				if withFiles {
+					name, a = name+".files", atts
+				}
+				data, err := r.Render(s.out, "", a)
+				if err != nil {
+					data = []byte("error: " + err.Error())
+				}
+				data = stable(data)
+				path := filepath.Join("testdata", name+".eml")
+				if *update {
+					if err := os.MkdirAll("testdata", 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(path, data, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				want, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(data, want) {
+					t.Errorf("%s differs from %s:\n%s", name, path, data)
+				}
+			}
+		}
+	}
+}
