@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapclient"
 
 	"incidentd/workflow/store"
 )
@@ -28,18 +27,7 @@ func openStore(t *testing.T) *store.Store {
 // uidValidity reads the UIDVALIDITY of the test user's INBOX.
 func uidValidity(t *testing.T, addr string) uint32 {
 	t.Helper()
-	c, err := imapclient.DialInsecure(addr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Login(user, password).Wait(); err != nil {
-		t.Fatal(err)
-	}
-	sel, err := c.Select("INBOX", &imap.SelectOptions{ReadOnly: true}).Wait()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, sel := selectAs(t, addr, "INBOX")
 	return sel.UIDValidity
 }
 

@@ -467,6 +467,25 @@ func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, roots
 }
 
+// selectAs logs in as the test user and selects mailbox read-only; the
+// client is closed when the test ends.
+func selectAs(t *testing.T, addr, mailbox string) (*imapclient.Client, *imap.SelectData) {
+	t.Helper()
+	c, err := imapclient.DialInsecure(addr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	if err := c.Login(user, password).Wait(); err != nil {
+		t.Fatal(err)
+	}
+	sel, err := c.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, sel
+}
+
 type stored struct {
 	subject string
 	flags   []imap.Flag
@@ -475,18 +494,7 @@ type stored struct {
 // mailbox reads a mailbox of the test user with its flags, in UID order.
 func mailbox(t *testing.T, addr, name string) []stored {
 	t.Helper()
-	c, err := imapclient.DialInsecure(addr, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Login(user, password).Wait(); err != nil {
-		t.Fatal(err)
-	}
-	sel, err := c.Select(name, &imap.SelectOptions{ReadOnly: true}).Wait()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, sel := selectAs(t, addr, name)
 	if sel.NumMessages == 0 {
 		return nil
 	}
