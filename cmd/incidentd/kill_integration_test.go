@@ -42,7 +42,7 @@ func TestKill9WhileDrainingBacklog(t *testing.T) {
 		select {
 		case <-p.done:
 			t.Fatalf("the daemon exited by itself (see its log)")
-		case <-time.After(100*time.Millisecond + time.Duration(rng.Int64N(int64(1500*time.Millisecond)))):
+		case <-time.After(50*time.Millisecond + time.Duration(rng.Int64N(int64(400*time.Millisecond)))):
 		}
 		p.kill()
 		kills++
