@@ -2,10 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // TestHealthz: /healthz is 200 while the daemon is logged in to IMAP and
@@ -41,4 +46,36 @@ func TestHealthz(t *testing.T) {
 	waitFor("unhealthy", func(code int, h health) bool {
 		return code == http.StatusServiceUnavailable && !h.IMAPSession && !h.SMTP.Reachable && len(h.Problems) >= 2
 	})
+}
+
+// TestMetrics: /metrics tells the incidents per state, the history and the
+// stage times from the store, after a whole scenario.
+func TestMetrics(t *testing.T) {
+	w := startWorld(t, nil)
+	w.client.out = io.Discard
+	if err := playScenario(t.Context(), w.client); err != nil {
+		t.Fatal(err)
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(storeCollector{w.d})
+	rec := httptest.NewRecorder()
+	promhttp.HandlerFor(reg, promhttp.HandlerOpts{}).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body := rec.Body.String()
+	for _, want := range []string{
+		`incidentd_incidents{state="closed"} 1`,
+		`incidentd_incidents{state="rejected"} 1`,
+		`incidentd_incidents{state="reported"} 0`,
+		`incidentd_events_total{kind="reopened"} 1`,
+		`incidentd_events_total{kind="resolved"} 2`,
+		`incidentd_stage_seconds_count{stage="close"} 1`,
+		`incidentd_stage_seconds_count{stage="evaluate"} 2`,
+		`incidentd_scrape_error 0`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(body)
+	}
 }
