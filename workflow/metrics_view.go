@@ -50,11 +50,16 @@ func (m Metrics) Flow() Rows {
 
 // Bar is the width of n's bar when the largest row's is full.
 func (rs Rows) Bar(n, full int) Width {
+	return bar(n, largest(rs, func(r Row) int { return r.N }), full)
+}
+
+// largest is the largest value of f over items, 0 for none.
+func largest[T any](items []T, f func(T) int) int {
 	top := 0
-	for _, r := range rs {
-		top = max(top, r.N)
+	for _, it := range items {
+		top = max(top, f(it))
 	}
-	return bar(n, top, full)
+	return top
 }
 
 // StageRow is one stage's times beside the period before.
@@ -83,20 +88,12 @@ func (m Metrics) Stages() StageRows {
 
 // Bar is the width of s's bar when the longest 90th percentile's is full.
 func (rs StageRows) Bar(s Seconds, full int) Width {
-	var top Seconds
-	for _, r := range rs {
-		top = max(top, r.P90)
-	}
-	return bar(int(s), int(top), full)
+	return bar(int(s), largest(rs, func(r StageRow) int { return int(r.P90) }), full)
 }
 
 // Bar is the width of n's bar when the largest count's is full.
 func (cs Counts) Bar(n, full int) Width {
-	top := 0
-	for _, c := range cs {
-		top = max(top, c.N)
-	}
-	return bar(n, top, full)
+	return bar(n, largest(cs, func(c Count) int { return c.N }), full)
 }
 
 // Total is the sum of the counts.
@@ -111,11 +108,7 @@ func (cs Counts) Total() int {
 // Bar is the width of n's bar when the group with the most reports has a
 // full one.
 func (gs Groups) Bar(n, full int) Width {
-	top := 0
-	for _, g := range gs {
-		top = max(top, g.Reported)
-	}
-	return bar(n, top, full)
+	return bar(n, largest(gs, func(g Group) int { return g.Reported }), full)
 }
 
 // Dimension is one way of grouping the figures.
