@@ -155,7 +155,7 @@ func quoted(line string) bool {
 		return true
 	}
 	gt := strings.IndexByte(s, '>')
-	if gt <= 0 || gt > 20 || (len(s) > gt+1 && s[gt+1] != ' ') {
+	if gt <= 0 || gt > 20 || (len(s) > gt+1 && s[gt+1] != ' ' && s[gt+1] != '\t') {
 		return false
 	}
 	return strings.IndexFunc(s[:gt], func(r rune) bool { return !unicode.IsLetter(r) && r != '_' }) < 0
