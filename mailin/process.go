@@ -110,16 +110,6 @@ func (p *Processor) log() *slog.Logger {
 	return slog.Default()
 }
 
-// Key is the dedupe key of a mail: its Message-ID, or a hash of its bytes
-// when it has none.
-func Key(raw []byte, messageID string) string {
-	if messageID != "" {
-		return messageID
-	}
-	key, _ := hashKey(bytes.NewReader(raw)) // reading memory does not fail
-	return key
-}
-
 // ignored says why a mail must get no answer and have no effect: automatic
 // mail and our own.
 func (p *Processor) ignored(msg *parse.Message, tr trace) string {

@@ -1,6 +1,7 @@
 package mailin
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -162,7 +163,11 @@ func TestQuarantine(t *testing.T) {
 	if len(out) != 1 || out[0].Notice.Kind != workflow.NoticeQuarantined || out[0].Recipient != "carol@example.com" {
 		t.Fatalf("outbox %+v", out)
 	}
-	hash := Key(raw, "")[len("sha256:"):]
+	key, err := hashKey(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash := key[len("sha256:"):]
 	f, err := p.Store.OpenBlob(hash)
 	if err != nil {
 		t.Fatalf("quarantined mail not kept: %v", err)

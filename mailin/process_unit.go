@@ -77,7 +77,8 @@ func (p *Processor) prepare(m *io.SectionReader) (*unit, error) {
 // reread is a reader of the whole of m, from its start.
 func reread(m *io.SectionReader) io.Reader { return io.NewSectionReader(m, 0, m.Size()) }
 
-// hashKey is the dedupe key of a mail without Message-ID (see Key).
+// hashKey is the dedupe key of a mail without a Message-ID: a hash of
+// its bytes.
 func hashKey(r io.Reader) (string, error) {
 	h := sha256.New()
 	if _, err := io.Copy(h, r); err != nil {

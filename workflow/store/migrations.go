@@ -147,12 +147,3 @@ func migrateStep(ctx context.Context, db *sql.DB) (done bool, err error) {
 	}
 	return false, nil
 }
-
-// SchemaVersion reports the database's schema version (PRAGMA user_version).
-func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
-	var v int
-	if err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return 0, fmt.Errorf("read schema version: %w", err)
-	}
-	return v, nil
-}

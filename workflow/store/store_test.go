@@ -67,7 +67,7 @@ func TestOpenMigratesAndReopens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, err := s.SchemaVersion(ctx); err != nil || v != len(migrations) {
+	if v, err := schemaVersion(ctx, s); err != nil || v != len(migrations) {
 		t.Fatalf("fresh database at version %d (%v), want %d", v, err, len(migrations))
 	}
 	inc := newIncident("kept across opens")
@@ -85,7 +85,7 @@ func TestOpenMigratesAndReopens(t *testing.T) {
 		t.Fatalf("second open: %v", err)
 	}
 	defer s.Close()
-	if v, err := s.SchemaVersion(ctx); err != nil || v != len(migrations) {
+	if v, err := schemaVersion(ctx, s); err != nil || v != len(migrations) {
 		t.Fatalf("reopened database at version %d (%v), want %d", v, err, len(migrations))
 	}
 	var again string
@@ -206,4 +206,11 @@ func TestConcurrentUpdates(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// schemaVersion reads the database's schema version (PRAGMA user_version).
+func schemaVersion(ctx context.Context, s *Store) (int, error) {
+	var v int
+	err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, err
 }
