@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	texttemplate "text/template"
+	tparse "text/template/parse"
 
 	"incidentd/templates"
 	"incidentd/workflow"
@@ -72,6 +74,12 @@ func loadTemplates(lang, dir string) (map[workflow.NoticeKind]noticeTemplates, e
 			_, origin, _ := src.read(name)
 			return nil, fmt.Errorf("template %s: no {{define \"subject\"}}", origin)
 		}
+		textFolder := folder{trees: map[string]*tparse.Tree{}, exec: nt.text.ExecuteTemplate}
+		for _, t := range nt.text.Templates() {
+			textFolder.trees[t.Name()] = t.Tree
+		}
+		textFolder.fold(name)
+		textFolder.fold("subject")
 		htmlName := string(kind) + "." + lang + ".html"
 		nt.html = htmltemplate.New(htmlName).Funcs(funcs(lang)).Funcs(htmlWords.funcs())
 		if err := parseAll(src, nt.html, words, "common.html", htmlName); err != nil {
@@ -82,6 +90,18 @@ func loadTemplates(lang, dir string) (map[workflow.NoticeKind]noticeTemplates, e
 				htmlWords.rewrite(t.Tree.Root)
 			}
 		}
+		// Escaping happens on the first execution, whatever its outcome;
+		// only a template that cannot be escaped is an error here.
+		var escapeErr *htmltemplate.Error
+		if err := nt.html.Execute(io.Discard, View{}); errors.As(err, &escapeErr) {
+			_, origin, _ := src.read(htmlName)
+			return nil, fmt.Errorf("template %s: %w", origin, err)
+		}
+		htmlFolder := folder{trees: map[string]*tparse.Tree{}, exec: nt.html.ExecuteTemplate}
+		for _, t := range nt.html.Templates() {
+			htmlFolder.trees[t.Name()] = t.Tree
+		}
+		htmlFolder.fold(htmlName)
 		out[kind] = nt
 	}
 	if len(out) == 0 {

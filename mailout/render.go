@@ -13,16 +13,6 @@ import (
 	"incidentd/workflow/store"
 )
 
-// View is what a notice template is executed with (see package
-// incidentd/templates).
-type View struct {
-	workflow.Notice
-	Tag         string // "INC-12"; empty when the mail concerns no incident
-	Recipient   string
-	Address     string             // the service's own address, to write to
-	Attachments []store.Attachment // the files sent along with the mail
-}
-
 // Attached is an incident's file to send along with a mail.
 type Attached struct {
 	store.Attachment
@@ -81,10 +71,7 @@ func (r *Renderer) RenderTo(w io.Writer, o store.Outgoing, replyTo string, atts 
 	if !ok {
 		return fmt.Errorf("render %s: no template for notice kind %q", o.MessageID, o.Notice.Kind)
 	}
-	v := View{Notice: o.Notice, Recipient: o.Recipient, Address: r.address}
-	if o.IncidentID != 0 {
-		v.Tag = fmt.Sprintf("INC-%d", o.IncidentID)
-	}
+	v := newView(o, r.address)
 	for _, a := range atts {
 		v.Attachments = append(v.Attachments, a.Attachment)
 	}
@@ -151,8 +138,8 @@ func (r *Renderer) headers(nt noticeTemplates, v View, o store.Outgoing, replyTo
 // with the tag in front when the incident is known and the subject lacks it.
 func (r *Renderer) subject(nt noticeTemplates, v View) (string, error) {
 	var s string
-	if v.Notice.Subject != "" {
-		s = oneLine(v.Notice.Subject)
+	if v.Subject != "" {
+		s = oneLine(v.Subject)
 		if !hasReplyPrefix(s) {
 			s = "Re: " + s
 		}

@@ -118,7 +118,7 @@ func run(o options, srv server) error {
 		return err
 	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	start := time.Now()
+	start, serversCPU := time.Now(), cpuTime(os.Getpid())
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", bin, err)
 	}
@@ -151,6 +151,7 @@ func run(o options, srv server) error {
 	drain := time.Since(start)
 	peakDrain := peakRSS(cmd.Process.Pid)
 	cpuDrain := cpuTime(cmd.Process.Pid)
+	serversCPU = cpuTime(os.Getpid()) - serversCPU
 	if profile != "" {
 		if err := <-profiled; err != nil {
 			return fmt.Errorf("profile: %w", err)
@@ -191,6 +192,7 @@ func run(o options, srv server) error {
 	row(fmt.Sprintf("drain of %d reports (%d notifications)", n, 2*n), drain.Round(time.Millisecond).String())
 	row("drain rate (reports/s)", fmt.Sprintf("%.0f", float64(n)/drain.Seconds()))
 	row("daemon CPU time while draining", cpuDrain.Round(time.Millisecond).String())
+	row("servers' CPU time while draining", serversCPU.Round(time.Millisecond).String())
 	row("floor: bare IMAP fetch", floorIMAP.Round(time.Millisecond).String())
 	row("floor: bare SMTP send", floorSMTP.Round(time.Millisecond).String())
 	row("ratio drain / floor", fmt.Sprintf("%.2f", drain.Seconds()/floor.Seconds()))

@@ -1,0 +1,96 @@
+package mailout
+
+import (
+	htmltemplate "html/template"
+	"io"
+	"strings"
+	"testing"
+	texttemplate "text/template"
+	tparse "text/template/parse"
+)
+
+// TestFoldKeepsOutput executes templates with and without their constant
+// calls folded, in text and in HTML, where one call sits in an attribute
+// and one fails: the output is the same, and the calls that can be folded
+// are.
+func TestFoldKeepsOutput(t *testing.T) {
+	const src = `{{define "sign"}}Desk & co{{end}}` +
+		`{{define "label"}}{{if eq . "title"}}Title <b>{{else}}{{.}}{{end}}{{end}}` +
+		`{{define "fails"}}{{index . 3}}{{end}}` +
+		`{{define "main"}}<p title="{{template "label" "x\"y"}}">{{template "sign"}} {{template "label" "title"}}` +
+		`{{range .}}[{{template "label" .}}]{{if .}}{{template "label" "other"}}{{end}}{{end}}</p>{{end}}` +
+		`{{define "broken"}}{{template "fails" "ab"}}{{end}}`
+	data := []string{"title", "", "<i>"}
+	for _, html := range []bool{false, true} {
+		run := func(fold bool) (string, int) {
+			var (
+				b     strings.Builder
+				err   error
+				trees = map[string]*tparse.Tree{}
+				exec  func(io.Writer, string, any) error
+			)
+			if html {
+				tm := htmltemplate.Must(htmltemplate.New("t").Parse(src))
+				tm.ExecuteTemplate(io.Discard, "main", nil) // escapes
+				tm.ExecuteTemplate(io.Discard, "broken", nil)
+				for _, x := range tm.Templates() {
+					trees[x.Name()] = x.Tree
+				}
+				exec = tm.ExecuteTemplate
+			} else {
+				tm := texttemplate.Must(texttemplate.New("t").Parse(src))
+				for _, x := range tm.Templates() {
+					trees[x.Name()] = x.Tree
+				}
+				exec = tm.ExecuteTemplate
+			}
+			if fold {
+				f := folder{trees: trees, exec: exec}
+				f.fold("main")
+				f.fold("broken")
+			}
+			err = exec(&b, "main", data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if exec(io.Discard, "broken", nil) == nil {
+				t.Errorf("html %v, folded %v: a failing call does not fail", html, fold)
+			}
+			return b.String(), calls(trees["main"].Root)
+		}
+		want, before := run(false)
+		got, after := run(true)
+		if got != want {
+			t.Errorf("html %v: folded templates write\n%s\nwant\n%s", html, got, want)
+		}
+		// In HTML, the call in an attribute is one of a template escaped
+		// for that context, and stays.
+		left := 1
+		if html {
+			left = 2
+		}
+		if before != 5 || after != left {
+			t.Errorf("html %v: %d template calls left of %d, want %d of 5", html, after, before, left)
+		}
+	}
+}
+
+// calls counts the template calls under n.
+func calls(n tparse.Node) int {
+	c := 0
+	switch n := n.(type) {
+	case *tparse.ListNode:
+		if n != nil {
+			for _, x := range n.Nodes {
+				c += calls(x)
+			}
+		}
+	case *tparse.TemplateNode:
+		c = 1
+	case *tparse.RangeNode:
+		c = calls(n.List) + calls(n.ElseList)
+	case *tparse.IfNode:
+		c = calls(n.List) + calls(n.ElseList)
+	}
+	return c
+}
