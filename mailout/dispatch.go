@@ -105,94 +105,136 @@ func (d *Dispatcher) untilNextDue(ctx context.Context) time.Duration {
 	return min(max(next.Sub(d.opts.Now()), time.Second), pollInterval)
 }
 
-// Flush sends every mail due now, over up to Options.Connections SMTP
-// connections at once, and records the outcome of each. It returns an
-// error only when the outbox cannot be read or updated; failed deliveries
-// are recorded, not returned.
+// Flush sends every mail due, over up to Options.Connections SMTP
+// connections at once, and records the outcome of each; mail queued while
+// it runs is sent too. It returns an error only when the outbox cannot be
+// read or updated; failed deliveries are recorded, not returned.
 func (d *Dispatcher) Flush(ctx context.Context) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	now := d.opts.Now()
-	sessions := make([]*session, d.opts.Connections)
-	for i := range sessions {
-		sessions[i] = &session{client: d.client, opts: d.opts.SMTP, from: d.renderer.Address(), logger: d.opts.Logger}
-		defer sessions[i].close()
-	}
-	for {
-		due, err := d.opts.Store.Due(ctx, now, d.opts.BatchSize)
-		if err != nil {
-			return err
-		}
-		if len(due) == 0 {
-			return nil
-		}
-		if err := d.deliverAll(ctx, sessions, due); err != nil {
-			return err
-		}
-	}
-}
-
-// markEvery is how many sent mails are recorded in one transaction: after
-// a crash at most that many (and the mails in flight) are sent again.
-const markEvery = 20
-
-// deliverAll sends a page of due mails, one sender per session, recording
-// the sent ones a few at a time. It returns when the whole page is
-// recorded, so that the next page read from the outbox holds none of it.
-func (d *Dispatcher) deliverAll(ctx context.Context, sessions []*session, due []store.Outgoing) error {
-	files, err := d.files(ctx, due)
-	if err != nil {
-		return err
-	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	var (
-		mu   sync.Mutex
-		sent []int64
-	)
-	// mark records the sent mails when at least n are waiting.
-	mark := func(n int) error {
-		mu.Lock()
-		if len(sent) < max(n, 1) {
-			mu.Unlock()
-			return nil
-		}
-		ids := sent
-		sent = nil
-		mu.Unlock()
-		return d.opts.Store.MarkSent(context.WithoutCancel(ctx), d.opts.Now(), ids...)
-	}
-	work := make(chan store.Outgoing)
+	m := d.newMarker(ctx, cancel)
+	work := make(chan job)
 	var wg sync.WaitGroup
-	for _, s := range sessions {
+	for range d.opts.Connections {
+		s := &session{client: d.client, opts: d.opts.SMTP, from: d.renderer.Address(), logger: d.opts.Logger}
 		wg.Go(func() {
-			for o := range work {
-				var f []store.Attachment
-				if o.Notice.Attach {
-					f = files[o.IncidentID]
-				}
-				ok, err := d.deliver(ctx, s, o, f)
-				if err == nil && ok {
-					mu.Lock()
-					sent = append(sent, o.ID)
-					mu.Unlock()
-					err = mark(markEvery)
-				}
+			defer s.close()
+			for j := range work {
+				ok, err := d.deliver(ctx, s, j.o, j.files)
 				if err != nil {
 					cancel(err)
+				} else if ok {
+					m.sent(j.o.ID)
 				}
 			}
 		})
 	}
-	for _, o := range due {
-		if ctx.Err() != nil {
-			break
-		}
-		work <- o
-	}
+	err := d.feed(ctx, work)
 	close(work)
 	wg.Wait()
-	return errors.Join(context.Cause(ctx), mark(1))
+	return errors.Join(err, m.close(), context.Cause(ctx))
+}
+
+// job is one mail to send, with the files it carries.
+type job struct {
+	o     store.Outgoing
+	files []store.Attachment
+}
+
+// feed hands every due mail to work, a page of the outbox at a time: the
+// next page is read while the last mails of the previous one are sent.
+func (d *Dispatcher) feed(ctx context.Context, work chan<- job) error {
+	var after store.Outgoing
+	for {
+		due, err := d.opts.Store.Due(ctx, d.opts.Now(), after, d.opts.BatchSize)
+		if err != nil || len(due) == 0 {
+			return err
+		}
+		files, err := d.files(ctx, due)
+		if err != nil {
+			return err
+		}
+		for _, o := range due {
+			j := job{o: o}
+			if o.Notice.Attach {
+				j.files = files[o.IncidentID]
+			}
+			select {
+			case work <- j:
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		after = due[len(due)-1]
+	}
+}
+
+// markEvery is how many sent mails wait to be recorded before a
+// transaction records them: after a crash at most that many, the mails
+// sent while it ran and those in flight are sent again.
+const markEvery = 20
+
+// marker records sent mails in the background, markEvery or more in one
+// transaction, so that no connection waits for the database.
+type marker struct {
+	d      *Dispatcher
+	ctx    context.Context
+	mu     sync.Mutex
+	ids    []int64       // sent, not recorded yet
+	wake   chan struct{} // markEvery are waiting
+	closed chan struct{}
+	done   chan error
+}
+
+func (d *Dispatcher) newMarker(ctx context.Context, fail context.CancelCauseFunc) *marker {
+	m := &marker{d: d, ctx: context.WithoutCancel(ctx), wake: make(chan struct{}, 1),
+		closed: make(chan struct{}), done: make(chan error, 1)}
+	go func() {
+		for {
+			select {
+			case <-m.wake:
+				if err := m.record(); err != nil {
+					fail(err)
+				}
+			case <-m.closed:
+				m.done <- m.record()
+				return
+			}
+		}
+	}()
+	return m
+}
+
+// sent notes that mail id was accepted by the SMTP server.
+func (m *marker) sent(id int64) {
+	m.mu.Lock()
+	m.ids = append(m.ids, id)
+	n := len(m.ids)
+	m.mu.Unlock()
+	if n >= markEvery {
+		select {
+		case m.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// record records every mail noted as sent so far.
+func (m *marker) record() error {
+	m.mu.Lock()
+	ids := m.ids
+	m.ids = nil
+	m.mu.Unlock()
+	return m.d.opts.Store.MarkSent(m.ctx, m.d.opts.Now(), ids...)
+}
+
+// close records what is left, once every sender has stopped, and returns
+// the error of that last transaction.
+func (m *marker) close() error {
+	close(m.closed)
+	return <-m.done
 }
 
 // files reads the files of the incidents whose mails of due carry them,

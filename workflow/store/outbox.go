@@ -93,16 +93,18 @@ func (tx *Tx) Outbox(state string) ([]Outgoing, error) {
 }
 
 // Due lists up to limit pending mails whose next attempt is at or before
-// now, oldest (by Date, then queueing order) first.
-func (s *Store) Due(ctx context.Context, now time.Time, limit int) ([]Outgoing, error) {
+// now, oldest (by Date, then queueing order) first, after the mail after:
+// the last of the previous page, or the zero Outgoing for the first page.
+func (s *Store) Due(ctx context.Context, now time.Time, after Outgoing, limit int) ([]Outgoing, error) {
 	var out []Outgoing
 	err := s.View(ctx, func(tx *Tx) error {
 		var err error
 		// In date order, the index stops the scan at the page's end.
 		out, err = queryAll(tx, scanOutgoing, `SELECT `+outgoingColumns+` FROM outbox
 			INDEXED BY outbox_pending_date
-			WHERE state = ? AND next_attempt <= ? ORDER BY date, id LIMIT ?`,
-			OutboxPending, formatTime(now), limit)
+			WHERE state = ? AND date >= ? AND (date > ? OR id > ?) AND next_attempt <= ?
+			ORDER BY date, id LIMIT ?`,
+			OutboxPending, formatTime(after.Date), formatTime(after.Date), after.ID, formatTime(now), limit)
 		return err
 	})
 	if err != nil {

@@ -55,7 +55,7 @@ func TestOutboxLifeCycle(t *testing.T) {
 	if next, ok, err := s.NextDue(ctx); err != nil || !ok || !next.Equal(t0) {
 		t.Fatalf("NextDue = %v, %v, %v; want %v", next, ok, err, t0)
 	}
-	due, err := s.Due(ctx, t0.Add(5*time.Minute), 10)
+	due, err := s.Due(ctx, t0.Add(5*time.Minute), Outgoing{}, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,8 +68,11 @@ func TestOutboxLifeCycle(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("queued mail read back\n%+v\nwant\n%+v", got, want)
 	}
-	if due, err := s.Due(ctx, t0.Add(5*time.Minute), 1); err != nil || len(due) != 1 {
+	if due, err := s.Due(ctx, t0.Add(5*time.Minute), Outgoing{}, 1); err != nil || len(due) != 1 {
 		t.Errorf("Due with limit 1 = %d rows, %v", len(due), err)
+	}
+	if page, err := s.Due(ctx, t0.Add(5*time.Minute), due[0], 10); err != nil || !reflect.DeepEqual(messageIDs(page), []string{"n2@incidentd"}) {
+		t.Errorf("Due after n1 = %q, %v; want n2", messageIDs(page), err)
 	}
 
 	// n1 fails once, n2 is sent, n1 is retried later and finally fails.
@@ -81,13 +84,13 @@ func TestOutboxLifeCycle(t *testing.T) {
 	if err := s.MarkSent(ctx, sentAt, n2); err != nil {
 		t.Fatal(err)
 	}
-	if due, err := s.Due(ctx, t0.Add(90*time.Minute), 10); err != nil || !reflect.DeepEqual(messageIDs(due), []string{"n3@incidentd"}) {
+	if due, err := s.Due(ctx, t0.Add(90*time.Minute), Outgoing{}, 10); err != nil || !reflect.DeepEqual(messageIDs(due), []string{"n3@incidentd"}) {
 		t.Errorf("Due after retry and sent = %q, %v; want n3", messageIDs(due), err)
 	}
 	if next, ok, err := s.NextDue(ctx); err != nil || !ok || !next.Equal(t0.Add(time.Hour)) {
 		t.Errorf("NextDue = %v, %v, %v; want n3's date", next, ok, err)
 	}
-	if due, err := s.Due(ctx, t0.Add(3*time.Hour), 10); err != nil || !reflect.DeepEqual(messageIDs(due), []string{"n1@incidentd", "n3@incidentd"}) {
+	if due, err := s.Due(ctx, t0.Add(3*time.Hour), Outgoing{}, 10); err != nil || !reflect.DeepEqual(messageIDs(due), []string{"n1@incidentd", "n3@incidentd"}) {
 		t.Errorf("Due after the retry time = %q, %v; want n1, n3", messageIDs(due), err)
 	}
 	if err := s.MarkFailed(ctx, n1, "550 no such user"); err != nil {
