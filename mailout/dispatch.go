@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -238,21 +239,22 @@ func (m *marker) close() error {
 }
 
 // files reads the files of the incidents whose mails of due carry them,
-// in one transaction for the page.
+// in one query for the page.
 func (d *Dispatcher) files(ctx context.Context, due []store.Outgoing) (map[int64][]store.Attachment, error) {
-	files := map[int64][]store.Attachment{}
-	err := d.opts.Store.View(ctx, func(tx *store.Tx) error {
-		for _, o := range due {
-			if _, done := files[o.IncidentID]; done || !o.Notice.Attach || o.IncidentID == 0 {
-				continue
-			}
-			f, err := tx.Attachments(o.IncidentID)
-			if err != nil {
-				return err
-			}
-			files[o.IncidentID] = f
+	var ids []int64
+	for _, o := range due {
+		if o.Notice.Attach && o.IncidentID != 0 && !slices.Contains(ids, o.IncidentID) {
+			ids = append(ids, o.IncidentID)
 		}
-		return nil
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var files map[int64][]store.Attachment
+	err := d.opts.Store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		files, err = tx.AttachmentsOf(ids)
+		return err
 	})
 	return files, err
 }

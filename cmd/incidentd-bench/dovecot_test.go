@@ -4,6 +4,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"testing"
 
 	"incidentd/mailin/dovecottest"
@@ -24,7 +25,11 @@ func TestDovecotBench(t *testing.T) {
 	d := dovecottest.Start(t, map[string]string{user: password})
 	srv := server{name: "Dovecot (private, on loopback)", addr: d.Addr, user: user, password: password,
 		deliver: func(raws ...[]byte) error { return d.Append(user, "INBOX", raws...) }}
-	if err := run(*benchFlags, srv); err != nil {
+	o := *benchFlags
+	if !filepath.IsAbs(o.bin) {
+		o.bin = filepath.Join("..", "..", o.bin) // go test runs in this package's directory
+	}
+	if err := run(o, srv); err != nil {
 		t.Fatal(err)
 	}
 }

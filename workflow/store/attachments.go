@@ -1,6 +1,9 @@
 package store
 
-import "fmt"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // Attachment describes one file kept with an incident. Its content is the
 // blob named by Hash (see PutBlob).
@@ -24,14 +27,33 @@ func (tx *Tx) AddAttachment(incidentID int64, a Attachment) error {
 
 // Attachments lists the incident's files in the order they were added.
 func (tx *Tx) Attachments(incidentID int64) ([]Attachment, error) {
-	out, err := queryAll(tx, func(r scanner) (Attachment, error) {
-		var a Attachment
-		err := r.Scan(&a.Filename, &a.ContentType, &a.ContentID, &a.Hash, &a.Size, &a.Inline)
-		return a, err
-	}, `SELECT filename, content_type, content_id, hash, size, inline FROM attachments
-		WHERE incident_id = ? ORDER BY seq`, incidentID)
+	files, err := tx.AttachmentsOf([]int64{incidentID})
+	return files[incidentID], err
+}
+
+// AttachmentsOf lists the files of several incidents, by incident, each
+// incident's in the order they were added, in one query.
+func (tx *Tx) AttachmentsOf(incidentIDs []int64) (map[int64][]Attachment, error) {
+	ids, err := json.Marshal(incidentIDs)
 	if err != nil {
-		return nil, fmt.Errorf("attachments of incident %d: %w", incidentID, err)
+		return nil, fmt.Errorf("attachments of incidents %v: %w", incidentIDs, err)
 	}
-	return out, nil
+	type row struct {
+		incident int64
+		Attachment
+	}
+	rows, err := queryAll(tx, func(r scanner) (row, error) {
+		var a row
+		err := r.Scan(&a.incident, &a.Filename, &a.ContentType, &a.ContentID, &a.Hash, &a.Size, &a.Inline)
+		return a, err
+	}, `SELECT incident_id, filename, content_type, content_id, hash, size, inline FROM attachments
+		WHERE incident_id IN (SELECT value FROM json_each(?)) ORDER BY incident_id, seq`, string(ids))
+	if err != nil {
+		return nil, fmt.Errorf("attachments of incidents %v: %w", incidentIDs, err)
+	}
+	files := map[int64][]Attachment{}
+	for _, r := range rows {
+		files[r.incident] = append(files[r.incident], r.Attachment)
+	}
+	return files, nil
 }

@@ -106,8 +106,15 @@ func TestAttachments(t *testing.T) {
 		{Filename: "screen.png", ContentType: "image/png", ContentID: "img1@x", Hash: strings.Repeat("ab", 32), Size: 1234, Inline: true},
 		{Filename: "log.csv", ContentType: "text/csv", Hash: strings.Repeat("cd", 32), Size: 5},
 	}
+	other := newIncident("one file")
 	update(t, s, func(tx *Tx) error {
 		if err := tx.CreateIncident(&inc); err != nil {
+			return err
+		}
+		if err := tx.CreateIncident(&other); err != nil {
+			return err
+		}
+		if err := tx.AddAttachment(other.ID, want[1]); err != nil {
 			return err
 		}
 		for _, a := range want {
@@ -122,9 +129,13 @@ func TestAttachments(t *testing.T) {
 		if err != nil || !slices.Equal(got, want) {
 			t.Errorf("Attachments = %+v, %v; want %+v", got, err, want)
 		}
-		none, err := tx.Attachments(inc.ID + 1)
+		none, err := tx.Attachments(other.ID + 1)
 		if err != nil || len(none) != 0 {
-			t.Errorf("Attachments of another incident = %+v, %v", none, err)
+			t.Errorf("Attachments of an incident without files = %+v, %v", none, err)
+		}
+		both, err := tx.AttachmentsOf([]int64{other.ID, inc.ID, other.ID + 1})
+		if err != nil || len(both) != 2 || !slices.Equal(both[inc.ID], want) || !slices.Equal(both[other.ID], want[1:]) {
+			t.Errorf("AttachmentsOf both = %+v, %v", both, err)
 		}
 		return nil
 	})
