@@ -14,7 +14,7 @@ import (
 	"incidentd/workflow/token"
 )
 
-func newProcessor(t *testing.T) *Processor {
+func newProcessor(t testing.TB) *Processor {
 	t.Helper()
 	dir := t.TempDir()
 	st, err := store.Open(t.Context(), filepath.Join(dir, "db"), filepath.Join(dir, "blobs"))

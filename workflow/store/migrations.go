@@ -104,6 +104,15 @@ CREATE TABLE checkpoints (
 	// Due reads pending mail oldest first: with this index it reads one
 	// page of the outbox, not every pending row sorted.
 	`CREATE INDEX outbox_pending_date ON outbox(state, date);`,
+	// 5: the indexes that find pending mail hold pending mail only: a mail
+	// sent leaves them instead of moving within them, and they stay as
+	// small as the queue.
+	`
+DROP INDEX outbox_due;
+DROP INDEX outbox_pending_date;
+CREATE INDEX outbox_pending ON outbox(date, id) WHERE state = 'pending';
+CREATE INDEX outbox_pending_next ON outbox(next_attempt) WHERE state = 'pending';
+`,
 }
 
 // migrate applies the steps the database lacks, each in its own

@@ -92,6 +92,17 @@ func (tx *Tx) Outbox(state string) ([]Outgoing, error) {
 	return out, nil
 }
 
+// dueQuery reads a page of due mail. In date order, the index of pending
+// mail starts the scan at the page's start and stops it at its end. (A
+// partial index serves a query that names its condition literally, not as
+// a parameter.)
+const dueQuery = `SELECT ` + outgoingColumns + ` FROM outbox INDEXED BY outbox_pending
+	WHERE state = 'pending' AND (date, id) > (?, ?) AND next_attempt <= ?
+	ORDER BY date, id LIMIT ?`
+
+// nextDueQuery reads when the next pending mail is due.
+const nextDueQuery = `SELECT MIN(next_attempt) FROM outbox WHERE state = 'pending'`
+
 // Due lists up to limit pending mails whose next attempt is at or before
 // now, oldest (by Date, then queueing order) first, after the mail after:
 // the last of the previous page, or the zero Outgoing for the first page.
@@ -99,12 +110,7 @@ func (s *Store) Due(ctx context.Context, now time.Time, after Outgoing, limit in
 	var out []Outgoing
 	err := s.View(ctx, func(tx *Tx) error {
 		var err error
-		// In date order, the index stops the scan at the page's end.
-		out, err = queryAll(tx, scanOutgoing, `SELECT `+outgoingColumns+` FROM outbox
-			INDEXED BY outbox_pending_date
-			WHERE state = ? AND date >= ? AND (date > ? OR id > ?) AND next_attempt <= ?
-			ORDER BY date, id LIMIT ?`,
-			OutboxPending, formatTime(after.Date), formatTime(after.Date), after.ID, formatTime(now), limit)
+		out, err = queryAll(tx, scanOutgoing, dueQuery, formatTime(after.Date), after.ID, formatTime(now), limit)
 		return err
 	})
 	if err != nil {
@@ -117,8 +123,7 @@ func (s *Store) Due(ctx context.Context, now time.Time, after Outgoing, limit in
 // nothing is pending.
 func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
 	var next time.Time
-	err := s.db.QueryRowContext(ctx, `SELECT MIN(next_attempt) FROM outbox WHERE state = ?`,
-		OutboxPending).Scan(timeCol{&next})
+	err := s.db.QueryRowContext(ctx, nextDueQuery).Scan(timeCol{&next})
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("next due outgoing mail: %w", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -144,4 +145,36 @@ func messageIDs(os []Outgoing) []string {
 		ids = append(ids, o.MessageID)
 	}
 	return ids
+}
+
+// TestPendingMailIsFoundByIndex checks that finding due mail reads the
+// index of pending mail, not the whole outbox, which keeps every mail
+// ever sent.
+func TestPendingMailIsFoundByIndex(t *testing.T) {
+	s := openTest(t)
+	for _, q := range []struct {
+		query, index string
+		args         []any
+	}{
+		{dueQuery, "outbox_pending", []any{"", 0, "", 10}},
+		{nextDueQuery, "outbox_pending_next", nil},
+	} {
+		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+q.query, q.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		if got := strings.Join(plan, "; "); !strings.Contains(got, "USING INDEX "+q.index) && !strings.Contains(got, "USING COVERING INDEX "+q.index) {
+			t.Errorf("plan of %q:\n%s\nwant it to use %s", q.query, got, q.index)
+		}
+	}
 }
