@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net/mail"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"incidentd/mailin/parse"
@@ -64,9 +66,21 @@ func (p *Processor) Handle(ctx context.Context, raw []byte) (Disposition, error)
 func (p *Processor) HandleBatch(ctx context.Context, mails []*io.SectionReader) []Outcome {
 	out := make([]Outcome, len(mails))
 	units := make([]*unit, len(mails))
-	for i, m := range mails {
-		units[i], out[i].Err = p.prepare(m)
+	// The mails are read on every core, and applied in order.
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(mails)) {
+		wg.Go(func() {
+			for i := range next {
+				units[i], out[i].Err = p.prepare(mails[i])
+			}
+		})
 	}
+	for i := range mails {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	err := p.Store.Update(ctx, func(tx *store.Tx) error {
 		for i, u := range units {
 			if u == nil {

@@ -3,6 +3,7 @@ package mailin
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -195,5 +196,43 @@ func TestForwardedReport(t *testing.T) {
 		if !strings.Contains(inc.Description, want) {
 			t.Errorf("description lacks %q:\n%s", want, inc.Description)
 		}
+	}
+}
+
+// TestBatchKeepsOrder: the mails of a batch are read in parallel but take
+// effect in their order: incidents are numbered as the mails come, a mail
+// over the limit is quarantined in its place, and the second copy of a
+// mail in the same batch has no effect.
+func TestBatchKeepsOrder(t *testing.T) {
+	p := newProcessor(t)
+	p.MaxMessageBytes = 2000
+	var raws [][]byte
+	for i := range 12 {
+		raws = append(raws, mailText(fmt.Sprintf("r%d@example.com", i), fmt.Sprintf("Report %d", i), fmt.Sprintf("r%d@x", i), "", "It fails."))
+	}
+	raws[5] = mailText("big@example.com", "Big", "big@x", "", strings.Repeat("log line\n", 300))
+	raws[9] = raws[2]
+	var batch []*io.SectionReader
+	for _, raw := range raws {
+		batch = append(batch, io.NewSectionReader(bytes.NewReader(raw), 0, int64(len(raw))))
+	}
+	for i, o := range p.HandleBatch(t.Context(), batch) {
+		want := Processed
+		if i == 5 {
+			want = Quarantined
+		}
+		if o.Err != nil || o.Disposition != want {
+			t.Errorf("mail %d: %v %v, want %v", i, o.Disposition, o.Err, want)
+		}
+	}
+	incs, _, _ := p.snapshot(t)
+	var titles []string
+	for _, inc := range incs {
+		titles = append(titles, fmt.Sprintf("%d %s", inc.ID, inc.Title))
+	}
+	want := []string{"1 Report 0", "2 Report 1", "3 Report 2", "4 Report 3", "5 Report 4", "6 Report 6",
+		"7 Report 7", "8 Report 8", "9 Report 10", "10 Report 11"}
+	if !slices.Equal(titles, want) {
+		t.Errorf("incidents %q\nwant %q", titles, want)
 	}
 }
