@@ -263,13 +263,13 @@ func (d *Dispatcher) files(ctx context.Context, due []store.Outgoing) (map[int64
 // when the mail carries them. It reports sent = true when the SMTP server
 // accepted it, for the caller to record; failures it records itself.
 func (d *Dispatcher) deliver(ctx context.Context, s *session, o store.Outgoing, files []store.Attachment) (sent bool, err error) {
-	data, release, err := d.render(o, files)
+	data, size, release, err := d.render(o, files)
 	if err != nil {
 		// A template or attachment problem may be fixed by the operator:
 		// keep the mail and try again later.
 		return false, d.retry(ctx, o, err)
 	}
-	permanent, err := s.send(ctx, o.Recipient, data)
+	permanent, err := s.send(ctx, o.Recipient, data, size)
 	release()
 	switch {
 	case err == nil:
@@ -302,9 +302,9 @@ func backoff(attempts int) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 
-// render builds the mail of o with files and returns its bytes and a
-// function that releases them.
-func (d *Dispatcher) render(o store.Outgoing, files []store.Attachment) (io.Reader, func(), error) {
+// render builds the mail of o with files and returns its bytes, their
+// number and a function that releases them.
+func (d *Dispatcher) render(o store.Outgoing, files []store.Attachment) (io.Reader, int64, func(), error) {
 	var atts []Attached
 	for _, f := range files {
 		atts = append(atts, Attached{Attachment: f, Open: func() (io.ReadCloser, error) {
@@ -324,16 +324,16 @@ func (d *Dispatcher) render(o store.Outgoing, files []store.Attachment) (io.Read
 		release := func() { d.bufs.Put(buf) }
 		if err := d.renderer.RenderTo(buf, o, replyTo, nil); err != nil {
 			release()
-			return nil, nil, err
+			return nil, 0, nil, err
 		}
-		return bytes.NewReader(buf.Bytes()), release, nil
+		return bytes.NewReader(buf.Bytes()), int64(buf.Len()), release, nil
 	}
 	// With files, the mail can be large: it is written to a temporary
 	// file, so that a file that cannot be read fails the rendering, not
 	// the SMTP transaction.
 	f, err := os.CreateTemp("", "incidentd-out-*")
 	if err != nil {
-		return nil, nil, fmt.Errorf("render %s: %w", o.MessageID, err)
+		return nil, 0, nil, fmt.Errorf("render %s: %w", o.MessageID, err)
 	}
 	done := func() {
 		f.Close()
@@ -344,12 +344,16 @@ func (d *Dispatcher) render(o store.Outgoing, files []store.Attachment) (io.Read
 	if err == nil {
 		err = w.Flush()
 	}
+	var size int64
+	if err == nil {
+		size, err = f.Seek(0, io.SeekCurrent)
+	}
 	if err == nil {
 		_, err = f.Seek(0, io.SeekStart)
 	}
 	if err != nil {
 		done()
-		return nil, nil, fmt.Errorf("render %s: %w", o.MessageID, err)
+		return nil, 0, nil, fmt.Errorf("render %s: %w", o.MessageID, err)
 	}
-	return bufio.NewReader(f), done, nil
+	return bufio.NewReader(f), size, done, nil
 }

@@ -146,87 +146,97 @@ func TestFlushSends(t *testing.T) {
 }
 
 func TestFlushSendsAttachments(t *testing.T) {
-	f := newFixture(t, "en", &sink{})
-	files := map[string]string{"error log.txt": "panic: nil map\n", "notes.txt": "see screenshot"}
-	inc := f.incident(t, workflow.Reported, files)
-	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter, Attach: true}, "alice@example.com")
-	f.flush(t)
+	transmissions(t, func() *sink { return &sink{} }, func(t *testing.T, b *sink) {
+		f := newFixture(t, "en", b)
+		files := map[string]string{"error log.txt": "panic: nil map\n", "notes.txt": "see screenshot"}
+		inc := f.incident(t, workflow.Reported, files)
+		f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter, Attach: true}, "alice@example.com")
+		f.flush(t)
 
-	_, mails := f.sink.snapshot()
-	if len(mails) != 1 {
-		t.Fatalf("got %d mails, want 1", len(mails))
-	}
-	_, p := parse(t, mails[0].Data)
-	if len(p.attachments) != len(files) {
-		t.Errorf("attachments %v, want %v", p.attachments, files)
-	}
-	for name, content := range files {
-		if p.attachments[name] != content {
-			t.Errorf("attachment %q = %q, want %q", name, p.attachments[name], content)
+		_, mails := f.sink.snapshot()
+		if len(mails) != 1 {
+			t.Fatalf("got %d mails, want 1", len(mails))
 		}
-	}
+		_, p := parse(t, mails[0].Data)
+		if len(p.attachments) != len(files) {
+			t.Errorf("attachments %v, want %v", p.attachments, files)
+		}
+		for name, content := range files {
+			if p.attachments[name] != content {
+				t.Errorf("attachment %q = %q, want %q", name, p.attachments[name], content)
+			}
+		}
+	})
 }
 
 func TestTemporaryFailureIsRetried(t *testing.T) {
-	f := newFixture(t, "es", &sink{refuse: func(attempt int) error {
-		if attempt == 0 {
-			return errTempFailure
+	transmissions(t, func() *sink {
+		return &sink{refuse: func(attempt int) error {
+			if attempt == 0 {
+				return errTempFailure
+			}
+			return nil
+		}}
+	}, func(t *testing.T, b *sink) {
+		f := newFixture(t, "es", b)
+		inc := f.incident(t, workflow.Reported, nil)
+		f.enqueue(t, workflow.Notice{Kind: workflow.NoticeAck, Incident: inc, Actor: inc.Reporter}, inc.Reporter)
+		f.flush(t)
+
+		row := f.outbox(t)[0]
+		if row.State != store.OutboxPending || row.Attempts != 1 || !strings.Contains(row.LastError, "451") {
+			t.Fatalf("after a 451: %+v, want pending with 1 attempt and the error", row)
 		}
-		return nil
-	}})
-	inc := f.incident(t, workflow.Reported, nil)
-	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeAck, Incident: inc, Actor: inc.Reporter}, inc.Reporter)
-	f.flush(t)
+		if d := row.NextAttempt.Sub(t0); d < 24*time.Second || d > 36*time.Second {
+			t.Errorf("next attempt in %v, want 30s ± 20%%", d)
+		}
+		f.flush(t) // not due yet
+		if _, mails := f.sink.snapshot(); len(mails) != 0 || f.sink.dataAttempts() != 1 {
+			t.Fatalf("retried before it was due: %d mails, %d attempts", len(mails), f.sink.dataAttempts())
+		}
 
-	row := f.outbox(t)[0]
-	if row.State != store.OutboxPending || row.Attempts != 1 || !strings.Contains(row.LastError, "451") {
-		t.Fatalf("after a 451: %+v, want pending with 1 attempt and the error", row)
-	}
-	if d := row.NextAttempt.Sub(t0); d < 24*time.Second || d > 36*time.Second {
-		t.Errorf("next attempt in %v, want 30s ± 20%%", d)
-	}
-	f.flush(t) // not due yet
-	if _, mails := f.sink.snapshot(); len(mails) != 0 || f.sink.dataAttempts() != 1 {
-		t.Fatalf("retried before it was due: %d mails, %d attempts", len(mails), f.sink.dataAttempts())
-	}
-
-	f.clock.Advance(time.Minute)
-	f.flush(t)
-	if _, mails := f.sink.snapshot(); len(mails) != 1 {
-		t.Fatalf("got %d mails after the retry, want 1", len(mails))
-	}
-	if row := f.outbox(t)[0]; row.State != store.OutboxSent {
-		t.Errorf("after the retry: %+v, want sent", row)
-	}
+		f.clock.Advance(time.Minute)
+		f.flush(t)
+		if _, mails := f.sink.snapshot(); len(mails) != 1 {
+			t.Fatalf("got %d mails after the retry, want 1", len(mails))
+		}
+		if row := f.outbox(t)[0]; row.State != store.OutboxSent {
+			t.Errorf("after the retry: %+v, want sent", row)
+		}
+	})
 }
 
 func TestPermanentFailureIsNotRetried(t *testing.T) {
-	f := newFixture(t, "en", &sink{refuse: func(attempt int) error {
-		if attempt == 0 {
-			return errNoSuchUser
-		}
-		return nil
-	}})
-	f.d.opts.Connections = 1 // both mails over the same connection
-	inc := f.incident(t, workflow.Reported, nil)
-	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "nobody@example.com", "alice@example.com")
-	f.flush(t)
+	transmissions(t, func() *sink {
+		return &sink{refuse: func(attempt int) error {
+			if attempt == 0 {
+				return errNoSuchUser
+			}
+			return nil
+		}}
+	}, func(t *testing.T, b *sink) {
+		f := newFixture(t, "en", b)
+		f.d.opts.Connections = 1 // both mails over the same connection
+		inc := f.incident(t, workflow.Reported, nil)
+		f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "nobody@example.com", "alice@example.com")
+		f.flush(t)
 
-	rows := f.outbox(t) // newest first
-	if rows[1].State != store.OutboxFailed || !strings.Contains(rows[1].LastError, "550") {
-		t.Fatalf("after a 550: %+v, want failed with the error", rows[1])
-	}
-	if rows[0].State != store.OutboxSent {
-		t.Errorf("the next mail of the batch: %+v, want sent", rows[0])
-	}
-	if sessions, _ := f.sink.snapshot(); sessions != 1 {
-		t.Errorf("%d sessions, want the connection reused after a refused mail", sessions)
-	}
-	f.clock.Advance(2 * time.Hour)
-	f.flush(t)
-	if n := f.sink.dataAttempts(); n != 2 {
-		t.Errorf("%d attempts, want no retry after a permanent failure", n)
-	}
+		rows := f.outbox(t) // newest first
+		if rows[1].State != store.OutboxFailed || !strings.Contains(rows[1].LastError, "550") {
+			t.Fatalf("after a 550: %+v, want failed with the error", rows[1])
+		}
+		if rows[0].State != store.OutboxSent {
+			t.Errorf("the next mail of the batch: %+v, want sent", rows[0])
+		}
+		if sessions, _ := f.sink.snapshot(); sessions != 1 {
+			t.Errorf("%d sessions, want the connection reused after a refused mail", sessions)
+		}
+		f.clock.Advance(2 * time.Hour)
+		f.flush(t)
+		if n := f.sink.dataAttempts(); n != 2 {
+			t.Errorf("%d attempts, want no retry after a permanent failure", n)
+		}
+	})
 }
 
 func TestConnectionFailureIsRetried(t *testing.T) {
@@ -253,24 +263,28 @@ func TestConnectionFailureIsRetried(t *testing.T) {
 // A recipient refused in a pipelined transaction fails that mail only;
 // the connection goes on with the next.
 func TestRefusedRecipientIsNotRetried(t *testing.T) {
-	f := newFixture(t, "en", &sink{refuseRcpt: func(to string) error {
-		if to == "nobody@example.com" {
-			return errNoSuchUser
-		}
-		return nil
-	}})
-	f.d.opts.Connections = 1
-	inc := f.incident(t, workflow.Reported, nil)
-	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "nobody@example.com", "alice@example.com")
-	f.flush(t)
+	transmissions(t, func() *sink {
+		return &sink{refuseRcpt: func(to string) error {
+			if to == "nobody@example.com" {
+				return errNoSuchUser
+			}
+			return nil
+		}}
+	}, func(t *testing.T, b *sink) {
+		f := newFixture(t, "en", b)
+		f.d.opts.Connections = 1
+		inc := f.incident(t, workflow.Reported, nil)
+		f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "nobody@example.com", "alice@example.com")
+		f.flush(t)
 
-	rows := f.outbox(t) // newest first
-	if rows[1].State != store.OutboxFailed || !strings.Contains(rows[1].LastError, "RCPT TO:<nobody@example.com>: 550") {
-		t.Errorf("after a 550 to RCPT: %+v, want failed with the error", rows[1])
-	}
-	if sessions, mails := f.sink.snapshot(); rows[0].State != store.OutboxSent || len(mails) != 1 || sessions != 1 {
-		t.Errorf("the next mail: %+v, %d mails over %d sessions; want sent, 1 mail, 1 session", rows[0], len(mails), sessions)
-	}
+		rows := f.outbox(t) // newest first
+		if rows[1].State != store.OutboxFailed || !strings.Contains(rows[1].LastError, "RCPT TO:<nobody@example.com>: 550") {
+			t.Errorf("after a 550 to RCPT: %+v, want failed with the error", rows[1])
+		}
+		if sessions, mails := f.sink.snapshot(); rows[0].State != store.OutboxSent || len(mails) != 1 || sessions != 1 {
+			t.Errorf("the next mail: %+v, %d mails over %d sessions; want sent, 1 mail, 1 session", rows[0], len(mails), sessions)
+		}
+	})
 }
 
 func TestConnectionsLastTheWholeFlush(t *testing.T) {

@@ -1,6 +1,7 @@
 package mailout
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -39,6 +40,10 @@ type sink struct {
 	mails      []received
 	refuse     func(attempt int) error
 	refuseRcpt func(to string) error
+	// noChunking takes CHUNKING out of the server's EHLO reply, so that
+	// mail goes with DATA.
+	noChunking bool
+	bdat       int // BDAT commands received
 }
 
 func (b *sink) NewSession(*smtp.Conn) (smtp.Session, error) {
@@ -104,6 +109,62 @@ var (
 	errNoSuchUser  = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user"}
 )
 
+// transmissions runs test once with a server that offers CHUNKING, where
+// a mail goes with BDAT, and once with one that does not, where it goes
+// with DATA, and checks which was used.
+func transmissions(t *testing.T, b func() *sink, test func(t *testing.T, b *sink)) {
+	for _, noChunking := range []bool{false, true} {
+		t.Run(map[bool]string{false: "BDAT", true: "DATA"}[noChunking], func(t *testing.T) {
+			sk := b()
+			sk.noChunking = noChunking
+			test(t, sk)
+			sk.mu.Lock()
+			defer sk.mu.Unlock()
+			if used := sk.bdat > 0; used == noChunking {
+				t.Errorf("%d BDAT commands with CHUNKING hidden: %v", sk.bdat, noChunking)
+			}
+		})
+	}
+}
+
+// tap is a listener whose connections count the BDAT commands b receives
+// and, if b says so, hide the server's CHUNKING.
+type tap struct {
+	net.Listener
+	b *sink
+}
+
+func (l tap) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return tapConn{c, l.b}, nil
+}
+
+type tapConn struct {
+	net.Conn
+	b *sink
+}
+
+func (c tapConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.b.mu.Lock()
+	c.b.bdat += bytes.Count(p[:n], []byte("BDAT "))
+	c.b.mu.Unlock()
+	return n, err
+}
+
+func (c tapConn) Write(p []byte) (int, error) {
+	if !c.b.noChunking {
+		return c.Conn.Write(p)
+	}
+	if _, err := c.Conn.Write(bytes.ReplaceAll(p, []byte("250-CHUNKING\r\n"), nil)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
 // startSink runs a plain SMTP server for b on loopback and returns its
 // address.
 func startSink(t *testing.T, b *sink) string { return startTLSSink(t, b, nil, false) }
@@ -116,6 +177,7 @@ func startTLSSink(t *testing.T, b *sink, cfg *tls.Config, implicit bool) string 
 	if err != nil {
 		t.Fatal(err)
 	}
+	l = tap{l, b}
 	if implicit {
 		l = tls.NewListener(l, cfg)
 	}

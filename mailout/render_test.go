@@ -1,6 +1,7 @@
 package mailout
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -287,5 +288,33 @@ func TestBrokenOverrideNamesFile(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, name)) {
 			t.Errorf("override %s: error %v, want one naming the file", name, err)
 		}
+	}
+}
+
+// TestRenderIsCanonical: whatever line ends the texts of an incident
+// hold, the mail's lines all end in CRLF and no CR or LF stands alone,
+// as a mail sent with BDAT, unchanged, must be.
+func TestRenderIsCanonical(t *testing.T) {
+	r, err := NewRenderer("en", "", testFrom)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := workflow.Notice{Kind: workflow.NoticeComment, Incident: sampleIncident(12, workflow.InResolution),
+		Actor: "carol@example.com", Text: "one\rtwo\n\rthree\r\r\nfour\n\nfive\r"}
+	n.Incident.Description = "a\rb\n" + strings.Repeat("long line ", 200) + "\r\n\r"
+	n.Incident.Title = "title\rwith\nbreaks"
+	atts := []Attached{{Attachment: store.Attachment{Filename: "log.txt", ContentType: "text/plain", Size: 9},
+		Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader("a\rb\nc\r\nd")), nil }}}
+	data, err := r.Render(outgoing(n), "", atts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range data {
+		if c == '\r' && (i+1 == len(data) || data[i+1] != '\n') || c == '\n' && (i == 0 || data[i-1] != '\r') {
+			t.Fatalf("a lone %q at byte %d: %q", c, i, data[max(0, i-40):min(len(data), i+40)])
+		}
+	}
+	if !bytes.HasSuffix(data, []byte("\r\n")) {
+		t.Errorf("the mail does not end with CRLF: %q", data[max(0, len(data)-20):])
 	}
 }

@@ -1,6 +1,7 @@
 package mailout
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -61,12 +62,17 @@ type session struct {
 	logger  *slog.Logger
 	conn    *smtp.Client
 	dialErr error
+	buf     *bufio.Writer // gathers a chunked transaction, for one write
 }
 
-// send hands one mail's bytes, unchanged, to the server for rcpt. permanent
+// chunkBuffer is the size of session.buf: a typical notification and its
+// envelope fit whole.
+const chunkBuffer = 64 << 10
+
+// send hands one mail's size bytes, unchanged, to the server for rcpt. permanent
 // reports a 5xx reply to the mail itself: sending it again will not help.
 // Connection trouble, including a refusal while connecting, is temporary.
-func (s *session) send(ctx context.Context, rcpt string, data io.Reader) (permanent bool, err error) {
+func (s *session) send(ctx context.Context, rcpt string, data io.Reader, size int64) (permanent bool, err error) {
 	if s.dialErr != nil {
 		return false, s.dialErr
 	}
@@ -82,9 +88,17 @@ func (s *session) send(ctx context.Context, rcpt string, data io.Reader) (perman
 		s.drop(err)
 		return false, fmt.Errorf("set deadline: %w", err)
 	}
-	if ok, _ := s.conn.Extension("PIPELINING"); ok {
+	pipelining, _ := s.conn.Extension("PIPELINING")
+	chunking, _ := s.conn.Extension("CHUNKING")
+	switch {
+	case pipelining && chunking:
+		if s.buf == nil {
+			s.buf = bufio.NewWriterSize(nil, chunkBuffer)
+		}
+		err = transmitChunked(s.conn, s.buf, s.from, rcpt, data, size)
+	case pipelining:
 		err = transmitPipelined(s.conn, s.from, rcpt, data)
-	} else {
+	default:
 		err = transmit(s.conn, s.from, rcpt, data)
 	}
 	if err == nil {

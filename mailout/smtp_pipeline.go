@@ -11,13 +11,40 @@ import (
 	"github.com/wneessen/go-mail/smtp"
 )
 
-// transmitPipelined runs one SMTP transaction with PIPELINING (RFC 2920),
-// for servers that offer it: MAIL, RCPT and DATA go out together and their
-// replies are read after, so that a mail costs two round trips, not four.
-// Replies that refuse the mail are *textproto.Error, as with transmit.
-func transmitPipelined(conn *smtp.Client, from, rcpt string, data io.Reader) error {
+// transmitChunked runs one SMTP transaction in one round trip, for servers
+// that offer CHUNKING (RFC 3030) and PIPELINING: MAIL, RCPT, "BDAT size
+// LAST" and the mail itself go out in one write, the three replies are
+// read after. The mail is sent as it is, size bytes with CRLF line ends,
+// with no dot to add or to end it. Replies that refuse the mail are
+// *textproto.Error, as with transmit.
+func transmitChunked(conn *smtp.Client, buf *bufio.Writer, from, rcpt string, data io.Reader, size int64) error {
+	params, err := envelopeParams(conn, from, rcpt)
+	if err != nil {
+		return err
+	}
+	text := conn.Text
+	// buf gathers the whole transaction, so that it reaches text.W, and
+	// the connection, in one write when it fits.
+	buf.Reset(text.W)
+	fmt.Fprintf(buf, "MAIL FROM:<%s>%s\r\nRCPT TO:<%s>\r\nBDAT %d LAST\r\n", from, params, rcpt, size)
+	if n, err := io.Copy(buf, data); err != nil || n != size {
+		return fmt.Errorf("write message: %d of %d bytes: %w", n, size, err)
+	}
+	if err := buf.Flush(); err != nil {
+		return fmt.Errorf("write message: %w", err)
+	}
+	if err := text.W.Flush(); err != nil {
+		return fmt.Errorf("write message: %w", err)
+	}
+	refused, _ := readReplies(text, from, rcpt, "BDAT")
+	return refused
+}
+
+// envelopeParams are the MAIL parameters the server's extensions call
+// for; an address holding a line break is refused before anything is sent.
+func envelopeParams(conn *smtp.Client, from, rcpt string) (string, error) {
 	if strings.ContainsAny(from+rcpt, "\r\n") {
-		return &textproto.Error{Code: 501, Msg: "an address holds a line break"}
+		return "", &textproto.Error{Code: 501, Msg: "an address holds a line break"}
 	}
 	params := ""
 	if ok, _ := conn.Extension("8BITMIME"); ok {
@@ -26,23 +53,47 @@ func transmitPipelined(conn *smtp.Client, from, rcpt string, data io.Reader) err
 	if ok, _ := conn.Extension("SMTPUTF8"); ok {
 		params += " SMTPUTF8"
 	}
+	return params, nil
+}
+
+// readReplies reads the replies to a pipelined MAIL, RCPT and last
+// command (DATA or BDAT). It returns the first refusal, if any, and
+// whether the last command was accepted.
+func readReplies(text *textproto.Conn, from, rcpt, last string) (refused error, lastOK bool) {
+	for _, step := range []struct {
+		code int
+		what string
+	}{{250, "MAIL FROM:<" + from + ">"}, {25, "RCPT TO:<" + rcpt + ">"}, {lastCode[last], last}} {
+		_, _, err := text.ReadResponse(step.code)
+		if err != nil && refused == nil {
+			refused = fmt.Errorf("%s: %w", step.what, err)
+		}
+		lastOK = err == nil
+	}
+	return refused, lastOK
+}
+
+// lastCode is the reply that accepts the last command of a pipelined
+// transaction.
+var lastCode = map[string]int{"DATA": 354, "BDAT": 250}
+
+// transmitPipelined runs one SMTP transaction with PIPELINING (RFC 2920),
+// for servers that offer it: MAIL, RCPT and DATA go out together and their
+// replies are read after, so that a mail costs two round trips, not four.
+// Replies that refuse the mail are *textproto.Error, as with transmit.
+func transmitPipelined(conn *smtp.Client, from, rcpt string, data io.Reader) error {
+	params, err := envelopeParams(conn, from, rcpt)
+	if err != nil {
+		return err
+	}
 	text := conn.Text
 	fmt.Fprintf(text.W, "MAIL FROM:<%s>%s\r\nRCPT TO:<%s>\r\nDATA\r\n", from, params, rcpt)
 	if err := text.W.Flush(); err != nil {
 		return fmt.Errorf("MAIL FROM:<%s>: %w", from, err)
 	}
-	var refused error
-	for _, step := range []struct {
-		code int
-		what string
-	}{{250, "MAIL FROM:<" + from + ">"}, {25, "RCPT TO:<" + rcpt + ">"}, {354, "DATA"}} {
-		_, _, err := text.ReadResponse(step.code)
-		if err != nil && refused == nil {
-			refused = fmt.Errorf("%s: %w", step.what, err)
-		}
-		if err != nil && step.code == 354 {
-			return refused // no content phase to end
-		}
+	refused, dataOK := readReplies(text, from, rcpt, "DATA")
+	if !dataOK {
+		return refused // no content phase to end
 	}
 	if refused != nil {
 		// DATA was accepted all the same: end it with no content.
