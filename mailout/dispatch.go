@@ -263,7 +263,11 @@ func (d *Dispatcher) files(ctx context.Context, due []store.Outgoing) (map[int64
 // when the mail carries them. It reports sent = true when the SMTP server
 // accepted it, for the caller to record; failures it records itself.
 func (d *Dispatcher) deliver(ctx context.Context, s *session, o store.Outgoing, files []store.Attachment) (sent bool, err error) {
-	data, size, release, err := d.render(o, files)
+	// The mail is rendered for the server it goes to: connect first.
+	if err := s.ready(ctx); err != nil {
+		return false, d.retry(ctx, o, err)
+	}
+	data, size, release, err := d.render(o, files, s.eightBit())
 	if err != nil {
 		// A template or attachment problem may be fixed by the operator:
 		// keep the mail and try again later.
@@ -302,9 +306,10 @@ func backoff(attempts int) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 
-// render builds the mail of o with files and returns its bytes, their
-// number and a function that releases them.
-func (d *Dispatcher) render(o store.Outgoing, files []store.Attachment) (io.Reader, int64, func(), error) {
+// render builds the mail of o with files, with 8-bit bodies when
+// eightBit, and returns its bytes, their number and a function that
+// releases them.
+func (d *Dispatcher) render(o store.Outgoing, files []store.Attachment, eightBit bool) (io.Reader, int64, func(), error) {
 	var atts []Attached
 	for _, f := range files {
 		atts = append(atts, Attached{Attachment: f, Open: func() (io.ReadCloser, error) {
@@ -322,7 +327,7 @@ func (d *Dispatcher) render(o store.Outgoing, files []store.Attachment) (io.Read
 		}
 		buf.Reset()
 		release := func() { d.bufs.Put(buf) }
-		if err := d.renderer.RenderTo(buf, o, replyTo, nil); err != nil {
+		if err := d.renderer.render(buf, o, replyTo, nil, eightBit); err != nil {
 			release()
 			return nil, 0, nil, err
 		}
@@ -340,7 +345,7 @@ func (d *Dispatcher) render(o store.Outgoing, files []store.Attachment) (io.Read
 		os.Remove(f.Name())
 	}
 	w := bufio.NewWriter(f)
-	err = d.renderer.RenderTo(w, o, replyTo, atts)
+	err = d.renderer.render(w, o, replyTo, atts, eightBit)
 	if err == nil {
 		err = w.Flush()
 	}

@@ -40,10 +40,10 @@ type sink struct {
 	mails      []received
 	refuse     func(attempt int) error
 	refuseRcpt func(to string) error
-	// noChunking takes CHUNKING out of the server's EHLO reply, so that
-	// mail goes with DATA.
-	noChunking bool
-	bdat       int // BDAT commands received
+	// older takes CHUNKING and 8BITMIME out of the server's EHLO reply,
+	// so that mail goes with DATA and quoted-printable bodies.
+	older bool
+	bdat  int // BDAT commands received
 }
 
 func (b *sink) NewSession(*smtp.Conn) (smtp.Session, error) {
@@ -109,26 +109,34 @@ var (
 	errNoSuchUser  = &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "No such user"}
 )
 
-// transmissions runs test once with a server that offers CHUNKING, where
-// a mail goes with BDAT, and once with one that does not, where it goes
-// with DATA, and checks which was used.
+// transmissions runs test once with a server that offers CHUNKING and
+// 8BITMIME, where a mail goes with BDAT and 8-bit bodies, and once with
+// one that offers neither, where it goes with DATA and quoted-printable
+// bodies, and checks which was used.
 func transmissions(t *testing.T, b func() *sink, test func(t *testing.T, b *sink)) {
-	for _, noChunking := range []bool{false, true} {
-		t.Run(map[bool]string{false: "BDAT", true: "DATA"}[noChunking], func(t *testing.T) {
+	for _, older := range []bool{false, true} {
+		t.Run(map[bool]string{false: "BDAT", true: "DATA"}[older], func(t *testing.T) {
 			sk := b()
-			sk.noChunking = noChunking
+			sk.older = older
 			test(t, sk)
+			_, mails := sk.snapshot()
 			sk.mu.Lock()
 			defer sk.mu.Unlock()
-			if used := sk.bdat > 0; used == noChunking {
-				t.Errorf("%d BDAT commands with CHUNKING hidden: %v", sk.bdat, noChunking)
+			if used := sk.bdat > 0; used == older {
+				t.Errorf("%d BDAT commands from a server without CHUNKING: %v", sk.bdat, older)
+			}
+			want := map[bool]string{false: "8bit", true: "quoted-printable"}[older]
+			for _, m := range mails {
+				if !bytes.Contains(m.Data, []byte("Content-Transfer-Encoding: "+want+"\r\n")) {
+					t.Errorf("a mail without %s bodies:\n%s", want, m.Data)
+				}
 			}
 		})
 	}
 }
 
 // tap is a listener whose connections count the BDAT commands b receives
-// and, if b says so, hide the server's CHUNKING.
+// and, if b says so, hide the server's CHUNKING and 8BITMIME.
 type tap struct {
 	net.Listener
 	b *sink
@@ -156,10 +164,11 @@ func (c tapConn) Read(p []byte) (int, error) {
 }
 
 func (c tapConn) Write(p []byte) (int, error) {
-	if !c.b.noChunking {
+	if !c.b.older {
 		return c.Conn.Write(p)
 	}
-	if _, err := c.Conn.Write(bytes.ReplaceAll(p, []byte("250-CHUNKING\r\n"), nil)); err != nil {
+	q := bytes.ReplaceAll(p, []byte("250-CHUNKING\r\n"), nil)
+	if _, err := c.Conn.Write(bytes.ReplaceAll(q, []byte("250-8BITMIME\r\n"), nil)); err != nil {
 		return 0, err
 	}
 	return len(p), nil

@@ -65,8 +65,15 @@ func (r *Renderer) Render(o store.Outgoing, replyTo string, atts []Attached) ([]
 }
 
 // RenderTo is Render writing to w. Attachments are streamed from their
-// files to w, never held in memory whole.
+// files to w, never held in memory whole. The bodies are quoted-printable,
+// for any SMTP server.
 func (r *Renderer) RenderTo(w io.Writer, o store.Outgoing, replyTo string, atts []Attached) error {
+	return r.render(w, o, replyTo, atts, false)
+}
+
+// render is RenderTo; with eightBit, for a server that takes 8-bit data
+// (8BITMIME), a body whose lines all fit goes as it is.
+func (r *Renderer) render(w io.Writer, o store.Outgoing, replyTo string, atts []Attached, eightBit bool) error {
 	nt, ok := r.templates[o.Notice.Kind]
 	if !ok {
 		return fmt.Errorf("render %s: no template for notice kind %q", o.MessageID, o.Notice.Kind)
@@ -82,12 +89,16 @@ func (r *Renderer) RenderTo(w io.Writer, o store.Outgoing, replyTo string, atts 
 	if err != nil {
 		return fmt.Errorf("render %s: %w", o.MessageID, err)
 	}
-	if err := msg.SetBodyTextTemplate(nt.text, v); err != nil {
+	text, enc, err := body(func(w io.Writer) error { return nt.text.Execute(w, v) }, eightBit)
+	if err != nil {
 		return fmt.Errorf("render %s: text body: %w", o.MessageID, err)
 	}
-	if err := msg.AddAlternativeHTMLTemplate(nt.html, v); err != nil {
+	msg.SetBodyString(mail.TypeTextPlain, text, mail.WithPartEncoding(enc))
+	html, enc, err := body(func(w io.Writer) error { return nt.html.Execute(w, v) }, eightBit)
+	if err != nil {
 		return fmt.Errorf("render %s: html body: %w", o.MessageID, err)
 	}
+	msg.AddAlternativeString(mail.TypeTextHTML, html, mail.WithPartEncoding(enc))
 	if len(atts) == 0 {
 		if _, err := msg.WriteTo(w); err != nil {
 			return fmt.Errorf("render %s: write: %w", o.MessageID, err)
@@ -102,6 +113,42 @@ func (r *Renderer) RenderTo(w io.Writer, o store.Outgoing, replyTo string, atts 
 		return fmt.Errorf("render %s: %w", o.MessageID, err)
 	}
 	return nil
+}
+
+// body is the text exec writes and its transfer encoding: with eightBit,
+// a text that can go as 8-bit data goes as it is, with CRLF line ends
+// (8bit); any other in quoted-printable.
+func body(exec func(io.Writer) error, eightBit bool) (string, mail.Encoding, error) {
+	var b strings.Builder
+	if err := exec(&b); err != nil {
+		return "", "", err
+	}
+	if eightBit {
+		if s, ok := crlf8bit(b.String()); ok {
+			return s, mail.NoEncoding, nil
+		}
+	}
+	return b.String(), mail.EncodingQP, nil
+}
+
+// crlf8bit is s with CRLF line ends when s can go as 8-bit data (RFC
+// 6152, RFC 5322): no line over 998 octets, no NUL, no CR but before LF.
+func crlf8bit(s string) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/40)
+	for s != "" {
+		line, rest, found := strings.Cut(s, "\n")
+		line = strings.TrimSuffix(line, "\r")
+		if len(line) > 998 || strings.ContainsAny(line, "\r\x00") {
+			return "", false
+		}
+		b.WriteString(line)
+		if found {
+			b.WriteString("\r\n")
+		}
+		s = rest
+	}
+	return b.String(), true
 }
 
 // headers starts the message with every header but the body's.

@@ -305,16 +305,55 @@ func TestRenderIsCanonical(t *testing.T) {
 	n.Incident.Title = "title\rwith\nbreaks"
 	atts := []Attached{{Attachment: store.Attachment{Filename: "log.txt", ContentType: "text/plain", Size: 9},
 		Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader("a\rb\nc\r\nd")), nil }}}
-	data, err := r.Render(outgoing(n), "", atts)
+	for _, eightBit := range []bool{false, true} {
+		var b bytes.Buffer
+		if err := r.render(&b, outgoing(n), "", atts, eightBit); err != nil {
+			t.Fatal(err)
+		}
+		data := b.Bytes()
+		for i, c := range data {
+			if c == '\r' && (i+1 == len(data) || data[i+1] != '\n') || c == '\n' && (i == 0 || data[i-1] != '\r') {
+				t.Fatalf("8-bit %v: a lone %q at byte %d: %q", eightBit, c, i, data[max(0, i-40):min(len(data), i+40)])
+			}
+		}
+		if !bytes.HasSuffix(data, []byte("\r\n")) {
+			t.Errorf("8-bit %v: the mail does not end with CRLF: %q", eightBit, data[max(0, len(data)-20):])
+		}
+	}
+}
+
+// TestEightBitBodies: for a server that takes 8-bit data, bodies go as
+// they are, with the same text as quoted-printable gives; a body with a
+// line too long for 8-bit data, or a lone CR, stays quoted-printable.
+func TestEightBitBodies(t *testing.T) {
+	r, err := NewRenderer("es", "", testFrom)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, c := range data {
-		if c == '\r' && (i+1 == len(data) || data[i+1] != '\n') || c == '\n' && (i == 0 || data[i-1] != '\r') {
-			t.Fatalf("a lone %q at byte %d: %q", c, i, data[max(0, i-40):min(len(data), i+40)])
+	for _, c := range []struct {
+		name, text string
+		want       string
+	}{
+		{"short lines", "Ya está: era la caché.\nGracias.", "8bit"},
+		{"a long line", strings.Repeat("x", 1200), "quoted-printable"},
+		{"a lone CR", "uno\rdos", "quoted-printable"},
+	} {
+		n := workflow.Notice{Kind: workflow.NoticeComment, Incident: sampleIncident(12, workflow.InResolution),
+			Actor: "carol@example.com", Text: c.text}
+		var qp, eight bytes.Buffer
+		if err := r.render(&qp, outgoing(n), "", nil, false); err != nil {
+			t.Fatal(err)
 		}
-	}
-	if !bytes.HasSuffix(data, []byte("\r\n")) {
-		t.Errorf("the mail does not end with CRLF: %q", data[max(0, len(data)-20):])
+		if err := r.render(&eight, outgoing(n), "", nil, true); err != nil {
+			t.Fatal(err)
+		}
+		if got := bytes.Count(eight.Bytes(), []byte("Content-Transfer-Encoding: "+c.want+"\r\n")); got != 2 {
+			t.Errorf("%s: %d bodies in %s, want 2", c.name, got, c.want)
+		}
+		_, pq := parse(t, qp.Bytes())
+		_, p8 := parse(t, eight.Bytes())
+		if pq.text != p8.text || pq.html != p8.html {
+			t.Errorf("%s: 8-bit bodies differ from quoted-printable ones:\n%q\n%q", c.name, p8.text, pq.text)
+		}
 	}
 }

@@ -69,20 +69,35 @@ type session struct {
 // envelope fit whole.
 const chunkBuffer = 64 << 10
 
-// send hands one mail's size bytes, unchanged, to the server for rcpt. permanent
-// reports a 5xx reply to the mail itself: sending it again will not help.
-// Connection trouble, including a refusal while connecting, is temporary.
-func (s *session) send(ctx context.Context, rcpt string, data io.Reader, size int64) (permanent bool, err error) {
+// ready connects the session unless it is connected. After a failed dial
+// it returns the same error again without dialing.
+func (s *session) ready(ctx context.Context) error {
 	if s.dialErr != nil {
-		return false, s.dialErr
+		return s.dialErr
 	}
 	if s.conn == nil {
 		conn, err := s.client.DialToSMTPClientWithContext(ctx)
 		if err != nil {
 			s.dialErr = fmt.Errorf("connect to %s: %w", s.opts.Address, err)
-			return false, s.dialErr
+			return s.dialErr
 		}
 		s.conn = conn
+	}
+	return nil
+}
+
+// eightBit reports whether the connected server takes 8-bit data.
+func (s *session) eightBit() bool {
+	ok, _ := s.conn.Extension("8BITMIME")
+	return ok
+}
+
+// send hands one mail's size bytes, unchanged, to the server for rcpt. permanent
+// reports a 5xx reply to the mail itself: sending it again will not help.
+// Connection trouble, including a refusal while connecting, is temporary.
+func (s *session) send(ctx context.Context, rcpt string, data io.Reader, size int64) (permanent bool, err error) {
+	if err := s.ready(ctx); err != nil {
+		return false, err
 	}
 	if err := s.conn.UpdateDeadline(s.opts.Timeout); err != nil {
 		s.drop(err)
