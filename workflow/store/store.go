@@ -39,7 +39,11 @@ func Open(ctx context.Context, path, blobDir string) (*Store, error) {
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate" +
 		// Savepoints (one per mail of a batch) journal in memory, not in a
 		// temporary file.
-		"&_pragma=temp_store(memory)"
+		"&_pragma=temp_store(memory)" +
+		// The log is copied into the database every 8000 pages (32 MB), not
+		// every 1000: a page written again and again while a backlog
+		// drains (the outbox's) is copied once per checkpoint.
+		"&_pragma=wal_autocheckpoint(8000)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
