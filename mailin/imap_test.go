@@ -136,8 +136,11 @@ func watch(t *testing.T, o IMAPOptions, h Handler) (stop func()) {
 	if o.TLS == "" {
 		o.TLS = "none"
 	}
-	// The memory server has IDLE: no test may depend on polling.
-	o.PollInterval = time.Hour
+	// The memory server has IDLE: only a test that sets an interval (for
+	// a server without IDLE) depends on polling.
+	if o.PollInterval == 0 {
+		o.PollInterval = time.Hour
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- Watch(ctx, o, h) }()
@@ -317,6 +320,53 @@ func TestWithoutMoveNorUIDPlusNothingIsExpunged(t *testing.T) {
 			t.Errorf("%q is not flagged \\Deleted: %v", m.subject, m.flags)
 		}
 	}
+}
+
+// A server without IDLE is polled: mail arriving after the first look is
+// handled at the next.
+func TestPollsAServerWithoutIdle(t *testing.T) {
+	// The memory server always offers IDLE: its listener takes it out of
+	// the capabilities the server announces.
+	srv, u := memServer(t, imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapMove: {}}, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(noIdle{ln})
+	addr := ln.Addr().String()
+	if err := u.Create("Processed", nil); err != nil {
+		t.Fatal(err)
+	}
+	appendMail(t, u, "before")
+	h := &recorder{}
+	watch(t, IMAPOptions{Address: addr, PollInterval: 100 * time.Millisecond}, h)
+	waitFor(t, "the first mail handled", func() bool { return len(h.seen()) == 1 })
+	appendMail(t, u, "after")
+	waitFor(t, "the second mail handled", func() bool { return len(mailbox(t, addr, "Processed")) == 2 })
+	if seen := h.seen(); !slices.Equal(seen, []string{"before", "after"}) {
+		t.Errorf("handled %q, want before and after, once each", seen)
+	}
+}
+
+// noIdle is a listener whose connections take IDLE out of what the server
+// writes, as a server without IDLE would announce its capabilities.
+type noIdle struct{ net.Listener }
+
+func (l noIdle) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return noIdleConn{c}, nil
+}
+
+type noIdleConn struct{ net.Conn }
+
+func (c noIdleConn) Write(p []byte) (int, error) {
+	if _, err := c.Conn.Write(bytes.ReplaceAll(p, []byte(" IDLE"), nil)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 func TestShutdownLetsTheMailInFlightMove(t *testing.T) {
