@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -309,6 +310,38 @@ func TestConnectionsLastTheWholeFlush(t *testing.T) {
 				t.Errorf("%d connections: %s is %s, want sent", conns, row.Recipient, row.State)
 			}
 		}
+	}
+}
+
+// Mail queued while a flush sends goes out in that flush, over the same
+// connection: the outbox is read a page at a time, the next page when the
+// last one is handed out.
+func TestMailQueuedDuringAFlushIsSent(t *testing.T) {
+	var f *fixture
+	queued := make(chan error, 1)
+	f = newFixture(t, "en", &sink{refuse: func(attempt int) error {
+		if attempt == 0 {
+			queued <- f.store.Update(context.Background(), func(tx *store.Tx) error {
+				return tx.Enqueue(store.Outgoing{MessageID: "late@example.com", Recipient: "late@example.com",
+					Notice: workflow.Notice{Kind: workflow.NoticeUnknown, Subject: "INC-99?"}, Date: f.clock.Now()})
+			})
+		}
+		return nil
+	}})
+	f.d.opts.Connections, f.d.opts.BatchSize = 1, 1
+	inc := f.incident(t, workflow.Reported, nil)
+	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "alice@example.com", "bob@example.com")
+	f.flush(t)
+	if err := <-queued; err != nil {
+		t.Fatal(err)
+	}
+	sessions, mails := f.sink.snapshot()
+	var to []string
+	for _, m := range mails {
+		to = append(to, m.To...)
+	}
+	if want := []string{"alice@example.com", "bob@example.com", "late@example.com"}; !slices.Equal(to, want) || sessions != 1 {
+		t.Errorf("mail to %v over %d sessions, want %v over 1", to, sessions, want)
 	}
 }
 
