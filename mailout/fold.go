@@ -50,18 +50,27 @@ func (f *folder) list(l *tparse.ListNode) {
 				}
 			}
 			f.fold(n.Name)
-		case *tparse.IfNode:
-			f.list(n.List)
-			f.list(n.ElseList)
-		case *tparse.RangeNode:
-			f.list(n.List)
-			f.list(n.ElseList)
-		case *tparse.WithNode:
-			f.list(n.List)
-			f.list(n.ElseList)
+		default:
+			for _, b := range branches(n) {
+				f.list(b)
+			}
 		}
 	}
 	l.Nodes = joinText(l.Nodes)
+}
+
+// branches are the lists of an if, range or with action: its body and
+// its else (nil when there is none); none for any other node.
+func branches(n tparse.Node) []*tparse.ListNode {
+	switch n := n.(type) {
+	case *tparse.IfNode:
+		return []*tparse.ListNode{n.List, n.ElseList}
+	case *tparse.RangeNode:
+		return []*tparse.ListNode{n.List, n.ElseList}
+	case *tparse.WithNode:
+		return []*tparse.ListNode{n.List, n.ElseList}
+	}
+	return nil
 }
 
 // constant is the argument of a template call when it is none or a

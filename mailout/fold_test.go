@@ -87,10 +87,10 @@ func calls(n tparse.Node) int {
 		}
 	case *tparse.TemplateNode:
 		c = 1
-	case *tparse.RangeNode:
-		c = calls(n.List) + calls(n.ElseList)
-	case *tparse.IfNode:
-		c = calls(n.List) + calls(n.ElseList)
+	default:
+		for _, b := range branches(n) {
+			c += calls(b)
+		}
 	}
 	return c
 }

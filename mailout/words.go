@@ -89,15 +89,10 @@ func (l *lookups) rewrite(n tparse.Node) {
 				l.rewrite(c)
 			}
 		}
-	case *tparse.IfNode:
-		l.rewrite(n.List)
-		l.rewrite(n.ElseList)
-	case *tparse.RangeNode:
-		l.rewrite(n.List)
-		l.rewrite(n.ElseList)
-	case *tparse.WithNode:
-		l.rewrite(n.List)
-		l.rewrite(n.ElseList)
+	default:
+		for _, b := range branches(n) {
+			l.rewrite(b)
+		}
 	}
 }
 
