@@ -191,11 +191,12 @@ func within(c *imapclient.Client, d time.Duration, f func() error) error {
 
 // closer closes the client when ctx is done, except between Handle and the
 // move that records its outcome: a shutdown lets that move finish, so the
-// mail in flight leaves the inbox.
+// mail in flight leaves the inbox. Two batches can be in flight: one
+// being handled while the one before it is moved.
 type closer struct {
 	c        *imapclient.Client
 	mu       sync.Mutex
-	busy     bool
+	busy     int // batches held
 	stopping bool
 }
 
@@ -203,7 +204,7 @@ func (k *closer) close() {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	k.stopping = true
-	if !k.busy {
+	if k.busy == 0 {
 		k.c.Close()
 	}
 }
@@ -212,15 +213,18 @@ func (k *closer) close() {
 func (k *closer) hold() bool {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.busy = !k.stopping
-	return k.busy
+	if k.stopping {
+		return false
+	}
+	k.busy++
+	return true
 }
 
 func (k *closer) release() {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.busy = false
-	if k.stopping {
+	k.busy--
+	if k.stopping && k.busy == 0 {
 		k.c.Close()
 	}
 }

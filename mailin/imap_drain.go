@@ -56,31 +56,69 @@ func (s *session) round(ctx context.Context) error {
 			s.retry = 0
 		}
 	}()
-	for batch := range slices.Chunk(uids, batchSize) {
-		if ctx.Err() != nil {
+	// Each batch's MOVE goes out after the next batch's FETCH, so the
+	// server moves the one while the other is handled; a batch is done
+	// with, and the checkpoint passes it, once its MOVE is answered.
+	var prev *batch
+	finish := func() error {
+		if prev == nil {
 			return nil
 		}
-		done, err := s.handle(ctx, batch)
+		done, err := prev.finish()
 		if err != nil {
 			return err
 		}
 		if !failed && done > 0 {
-			s.advance(ctx, uint32(batch[done-1]))
+			s.advance(ctx, uint32(prev.uids[done-1]))
 		}
-		failed = failed || done < len(batch)
+		failed = failed || done < len(prev.uids)
+		prev = nil
+		return nil
 	}
-	return nil
+	for uids := range slices.Chunk(uids, batchSize) {
+		if ctx.Err() != nil {
+			break
+		}
+		read := s.startFetch(uids)
+		if prev != nil {
+			prev.startMoves()
+		}
+		b, err := s.handle(ctx, uids, read)
+		if ferr := finish(); ferr != nil {
+			if b != nil {
+				s.stop.release() // the session ends; the next one moves b's mail
+			}
+			return ferr
+		}
+		if err != nil || b == nil {
+			return err
+		}
+		prev = b
+	}
+	if prev != nil {
+		prev.startMoves()
+	}
+	return finish()
 }
 
-// handle fetches a batch of mails, hands them to the Handler and moves
-// each where the Handler said. It reports how many mails at the start of
-// the batch are done with (moved, or gone); an error is a connection
-// error. A mail whose Handler outcome is an error stays where it is,
-// untouched.
-func (s *session) handle(ctx context.Context, uids []imap.UID) (done int, err error) {
-	mails, err := s.fetch(uids)
+// batch is a handled batch of mails on its way out of the mailbox.
+type batch struct {
+	s       *session
+	uids    []imap.UID            // asked for, in order
+	fetched map[imap.UID]bool     // of uids, those the server still had
+	handled map[imap.UID]bool     // of those, the ones to move
+	dest    map[string][]imap.UID // where each goes
+	waits   []func() error        // the answers to the moves, once started
+}
+
+// handle reads a batch of mails (read is its FETCH, sent), hands them to
+// the Handler and returns what to move where. A mail whose Handler
+// outcome is an error stays where it is, untouched. It returns no batch
+// when the session is shutting down: the mails are left for next time.
+func (s *session) handle(ctx context.Context, uids []imap.UID, read func() ([]fetched, error)) (*batch, error) {
+	mails, err := read()
 	if err != nil {
-		return 0, fmt.Errorf("fetch %d mails from uid %d: %w", len(uids), uids[0], err)
+		return nil, fmt.Errorf("fetch %d mails from uid %d: %w", len(uids), uids[0], err)
 	}
 	defer func() {
 		for _, m := range mails {
@@ -88,18 +126,18 @@ func (s *session) handle(ctx context.Context, uids []imap.UID) (done int, err er
 		}
 	}()
 	if !s.stop.hold() {
-		return 0, nil // shutting down: leave them for next time
+		return nil, nil // shutting down: leave them for next time
 	}
-	defer s.stop.release()
+	b := &batch{s: s, uids: uids, fetched: map[imap.UID]bool{}, handled: map[imap.UID]bool{}, dest: map[string][]imap.UID{}}
 	readers := make([]*io.SectionReader, len(mails))
 	for i, m := range mails {
 		readers[i] = m.content
+		b.fetched[m.uid] = true
 	}
 	// A shutdown lets the batch in flight finish: its transaction is not
-	// cancelled (a second signal ends the process instead).
+	// cancelled, and its moves are made (a second signal ends the process
+	// instead).
 	outcomes := s.h.HandleBatch(context.WithoutCancel(ctx), readers)
-	handled := map[imap.UID]bool{}
-	dest := map[string][]imap.UID{}
 	for i, m := range mails {
 		if err := outcomes[i].Err; err != nil {
 			s.o.Logger.Warn("mail not handled; it stays in the mailbox, untouched, and is tried again",
@@ -110,55 +148,84 @@ func (s *session) handle(ctx context.Context, uids []imap.UID) (done int, err er
 		if outcomes[i].Disposition == Quarantined {
 			to = s.o.Quarantine
 		}
-		dest[to] = append(dest[to], m.uid)
-		handled[m.uid] = true
+		b.dest[to] = append(b.dest[to], m.uid)
+		b.handled[m.uid] = true
 		s.o.Logger.Debug("mail handled", "mailbox", s.o.Mailbox, "uid", m.uid, "size", m.size,
 			"disposition", outcomes[i].Disposition, "moved_to", to)
 	}
-	for _, to := range []string{s.o.Processed, s.o.Quarantine} {
-		if len(dest[to]) == 0 {
-			continue
-		}
-		if err := s.move(dest[to], to); err != nil {
-			return 0, fmt.Errorf("move %d mails to %s: %w", len(dest[to]), to, err)
+	return b, nil
+}
+
+// startMoves sends the batch's moves without waiting for their answers.
+func (b *batch) startMoves() {
+	for _, to := range []string{b.s.o.Processed, b.s.o.Quarantine} {
+		if uids := b.dest[to]; len(uids) > 0 {
+			wait := b.s.startMove(uids, to)
+			b.waits = append(b.waits, func() error {
+				if err := wait(); err != nil {
+					return fmt.Errorf("move %d mails to %s: %w", len(uids), to, err)
+				}
+				return nil
+			})
 		}
 	}
-	fetchedUID := map[imap.UID]bool{}
-	for _, m := range mails {
-		fetchedUID[m.uid] = true
+}
+
+// finish waits for the batch's moves and reports how many mails at the
+// start of the batch are done with (moved, or gone); an error is a
+// connection error. It lets a shutdown close the connection.
+func (b *batch) finish() (done int, err error) {
+	defer b.s.stop.release()
+	for _, wait := range b.waits {
+		if err := wait(); err != nil {
+			return 0, err
+		}
 	}
 	// Mail not fetched was gone before it was handled: done with too.
-	for done < len(uids) && (handled[uids[done]] || !fetchedUID[uids[done]]) {
+	for done < len(b.uids) && (b.handled[b.uids[done]] || !b.fetched[b.uids[done]]) {
 		done++
 	}
 	return done, nil
 }
 
-// move moves mails by UID. Without MOVE, go-imap falls back to COPY,
-// STORE \Deleted and EXPUNGE; without UIDPLUS too, that EXPUNGE would also
-// remove every other \Deleted mail of the mailbox, so the mail is copied
-// and flagged \Deleted only, and the expunge is left to the mailbox's owner.
-func (s *session) move(uids []imap.UID, dest string) error {
+// startMove sends the move of mails by UID and returns the wait for its
+// answer. With MOVE, the command goes out now. Without it, the mail is
+// copied first and, only once the copy is answered, flagged \Deleted and,
+// with UIDPLUS, expunged by UID; without UIDPLUS too, that EXPUNGE would
+// also remove every other \Deleted mail of the mailbox, so the mail is
+// copied and flagged \Deleted only, and the expunge is left to the
+// mailbox's owner. Those steps run in the wait.
+func (s *session) startMove(uids []imap.UID, dest string) (wait func() error) {
 	set := imap.UIDSetNum(uids...)
-	if s.caps.Has(imap.CapMove) || s.caps.Has(imap.CapUIDPlus) {
+	if s.caps.Has(imap.CapMove) {
+		cmd := s.c.Move(set, dest)
+		return func() error {
+			return within(s.c, cmdTimeout, func() error {
+				_, err := cmd.Wait()
+				return err
+			})
+		}
+	}
+	return func() error {
+		if !s.caps.Has(imap.CapUIDPlus) && !s.warnedNoExpunge {
+			s.warnedNoExpunge = true
+			s.o.Logger.Warn("imap server offers neither MOVE nor UIDPLUS: handled mail is copied and flagged \\Deleted in the mailbox, never expunged",
+				"mailbox", s.o.Mailbox)
+		}
 		return within(s.c, cmdTimeout, func() error {
-			_, err := s.c.Move(set, dest).Wait()
-			return err
+			if _, err := s.c.Copy(set, dest).Wait(); err != nil {
+				return fmt.Errorf("copy: %w", err)
+			}
+			deleted := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}
+			if err := s.c.Store(set, deleted, nil).Close(); err != nil {
+				return fmt.Errorf("flag \\Deleted: %w", err)
+			}
+			if s.caps.Has(imap.CapUIDPlus) {
+				if err := s.c.UIDExpunge(set).Close(); err != nil {
+					return fmt.Errorf("expunge: %w", err)
+				}
+			}
+			return nil
 		})
 	}
-	if !s.warnedNoExpunge {
-		s.warnedNoExpunge = true
-		s.o.Logger.Warn("imap server offers neither MOVE nor UIDPLUS: handled mail is copied and flagged \\Deleted in the mailbox, never expunged",
-			"mailbox", s.o.Mailbox)
-	}
-	return within(s.c, cmdTimeout, func() error {
-		if _, err := s.c.Copy(set, dest).Wait(); err != nil {
-			return fmt.Errorf("copy: %w", err)
-		}
-		deleted := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}
-		if err := s.c.Store(set, deleted, nil).Close(); err != nil {
-			return fmt.Errorf("flag \\Deleted: %w", err)
-		}
-		return nil
-	})
 }

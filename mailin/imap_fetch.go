@@ -33,39 +33,42 @@ func (f fetched) release() {
 	}
 }
 
-// fetch reads the mails uids in one FETCH, streaming each body to memory
-// or to a spool file. Mail gone in the meantime or flagged \Deleted is
-// left out. The result is in UID order; the caller releases it.
-func (s *session) fetch(uids []imap.UID) ([]fetched, error) {
-	var out []fetched
-	err := within(s.c, fetchTimeout, func() error {
-		cmd := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
-			UID: true, Flags: true, RFC822Size: true,
-			BodySection: []*imap.FetchItemBodySection{{Peek: true}}, // the whole mail, not setting \Seen
-		})
-		for m := cmd.Next(); m != nil; m = cmd.Next() {
-			f, deleted, err := readFetched(m)
-			if err != nil {
-				f.release()
-				cmd.Close()
-				return err
-			}
-			if f.content == nil || deleted || !slices.Contains(uids, f.uid) {
-				f.release()
-				continue
-			}
-			out = append(out, f)
-		}
-		return cmd.Close()
+// startFetch sends one FETCH of the mails uids and returns the read of
+// its answer, which streams each body to memory or to a spool file. Mail
+// gone in the meantime or flagged \Deleted is left out. The result is in
+// UID order; the caller releases it.
+func (s *session) startFetch(uids []imap.UID) (read func() ([]fetched, error)) {
+	cmd := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
+		UID: true, Flags: true, RFC822Size: true,
+		BodySection: []*imap.FetchItemBodySection{{Peek: true}}, // the whole mail, not setting \Seen
 	})
-	if err != nil {
-		for _, f := range out {
-			f.release()
+	return func() ([]fetched, error) {
+		var out []fetched
+		err := within(s.c, fetchTimeout, func() error {
+			for m := cmd.Next(); m != nil; m = cmd.Next() {
+				f, deleted, err := readFetched(m)
+				if err != nil {
+					f.release()
+					cmd.Close()
+					return err
+				}
+				if f.content == nil || deleted || !slices.Contains(uids, f.uid) {
+					f.release()
+					continue
+				}
+				out = append(out, f)
+			}
+			return cmd.Close()
+		})
+		if err != nil {
+			for _, f := range out {
+				f.release()
+			}
+			return nil, err
 		}
-		return nil, err
+		slices.SortFunc(out, func(a, b fetched) int { return int(a.uid) - int(b.uid) })
+		return out, nil
 	}
-	slices.SortFunc(out, func(a, b fetched) int { return int(a.uid) - int(b.uid) })
-	return out, nil
 }
 
 // readFetched reads the items of one message of a FETCH response.

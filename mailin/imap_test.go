@@ -322,6 +322,35 @@ func TestWithoutMoveNorUIDPlusNothingIsExpunged(t *testing.T) {
 	}
 }
 
+// An IMAP4rev1 server with UIDPLUS but without MOVE: handled mail is
+// copied, then flagged \Deleted and expunged by UID, but only once the
+// copy succeeded. Here the first copy fails (the Processed mailbox was
+// removed behind the watcher's back): the mail stays, untouched, and the
+// next session, which creates the mailbox again, moves it.
+func TestWithoutMoveACopyThatFailsKeepsTheMail(t *testing.T) {
+	srv, u := memServer(t, imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapUIDPlus: {}}, nil)
+	addr := serve(t, srv, nil)
+	connected := make(chan bool, 10)
+	h := &recorder{}
+	watch(t, IMAPOptions{Address: addr, Connected: func(up bool) { connected <- up }}, h)
+	if !<-connected {
+		t.Fatal("not connected")
+	}
+	if err := u.Delete("Processed"); err != nil {
+		t.Fatal(err)
+	}
+	appendMail(t, u, "one")
+	// The next session creates Processed again before it handles the mail.
+	waitFor(t, "the mail handled again", func() bool { return len(h.seen()) == 2 })
+	waitFor(t, "the mail in Processed", func() bool { return len(mailbox(t, addr, "Processed")) == 1 })
+	if inbox := mailbox(t, addr, "INBOX"); len(inbox) != 0 {
+		t.Errorf("INBOX holds %+v, want it moved out", inbox)
+	}
+	if seen := h.seen(); !slices.Equal(seen, []string{"one", "one"}) {
+		t.Errorf("handled %q, want one twice: once before the failed copy, once after", seen)
+	}
+}
+
 // A server without IDLE is polled: mail arriving after the first look is
 // handled at the next.
 func TestPollsAServerWithoutIdle(t *testing.T) {
