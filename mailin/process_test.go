@@ -199,6 +199,20 @@ func TestForwardedReport(t *testing.T) {
 	}
 }
 
+// TestForwardedReportInSpanish: Gmail's Spanish forward writes the date
+// in Spanish; the report keeps it all the same.
+func TestForwardedReportInSpanish(t *testing.T) {
+	p := newProcessor(t)
+	p.handleAll(t, mailText("Dave <dave@example.com>", "Fwd: Falla la exportación", "fwd-es@example.com", "",
+		"¿Puedes mirarlo?\n\n---------- Forwarded message ---------\nDe: Erin <erin@example.com>\n"+
+			"Date: vie, 1 may 2026 a las 9:12\nSubject: Falla la exportación\nTo: dave@example.com\n\n"+
+			"Sistema: Nóminas\nLa exportación se para al 80 %."))
+	incs, _, _ := p.snapshot(t)
+	if len(incs) != 1 || !strings.Contains(incs[0].Description, "erin@example.com (Erin), 2026-05-01 09:12 UTC") {
+		t.Fatalf("forwarded report read as %+v", incs)
+	}
+}
+
 // TestBatchKeepsOrder: the mails of a batch are read in parallel but take
 // effect in their order: incidents are numbered as the mails come, a mail
 // over the limit is quarantined in its place, and the second copy of a

@@ -3,6 +3,7 @@ package parse
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"incidentd/workflow"
 )
@@ -92,6 +93,37 @@ func TestTitleAndTag(t *testing.T) {
 		}
 		if got := Tag(c.subject); got != c.tag {
 			t.Errorf("Tag(%q) = %d, want %d", c.subject, got, c.tag)
+		}
+	}
+}
+
+// TestForwardedDates: the date of a forwarded mail is read in the forms
+// mail clients write it in, in several languages.
+func TestForwardedDates(t *testing.T) {
+	want := time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)
+	for _, s := range []string{
+		"Mon, 4 May 2026 10:00:00 +0000",     // RFC 5322
+		"Monday, May 4, 2026 at 10:00 AM",    // Outlook, English
+		"lun, 4 may 2026 a las 10:00",        // Gmail, Spanish
+		"lunes, 4 de mayo de 2026 10:00",     // Outlook, Spanish
+		"4 de mayo de 2026, 10:00:00 UTC",    // Apple Mail, Spanish
+		"lun. 4 mai 2026 à 10:00",            // Gmail, French
+		"lundi 4 mai 2026 10h00",             // Outlook, French
+		"Mo., 4. Mai 2026 um 10:00",          // Gmail, German
+		"seg., 4 de mai. de 2026 às 10:00",   // Gmail, Portuguese
+		"lun 4 mag 2026 alle ore 10:00",      // Gmail, Italian
+		"Montag, 4. Mai 2026 10:00:00 +0000", // German with a zone
+	} {
+		if got := parseDate(s); !got.Equal(want) {
+			t.Errorf("parseDate(%q) = %v, want %v", s, got, want)
+		}
+	}
+	if got := parseDate("mar, 3 mar 2026 a las 9:05"); !got.Equal(time.Date(2026, 3, 3, 9, 5, 0, 0, time.UTC)) {
+		t.Errorf("Spanish Tuesday and March: %v", got)
+	}
+	for _, s := range []string{"", "mañana", "4 de mayo", "the day before yesterday"} {
+		if got := parseDate(s); !got.IsZero() {
+			t.Errorf("parseDate(%q) = %v, want none", s, got)
 		}
 	}
 }
