@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/k3a/html2text"
@@ -10,13 +11,42 @@ import (
 // line are dropped: in HTML they come from the source's layout, not from
 // the writer.
 func htmlToText(html string) string {
+	// html2text breaks lines at <br>, </p>, headings and list items only;
+	// a block (each line of a Gmail message is a div) starts and ends a
+	// line too, once however many blocks meet there.
+	html = blockTag.ReplaceAllStringFunc(html, func(tag string) string {
+		switch {
+		case cellTag.MatchString(tag):
+			return tag + " "
+		case breakTag.MatchString(tag):
+			return "<br>" // html2text knows <br> and <br/>, not <br />
+		}
+		return string(blockMark) + tag + string(blockMark)
+	})
 	text := clean(html2text.HTML2TextWithOptions(html, html2text.WithUnixLineBreaks(), html2text.WithListSupport()))
+	text = blockMarks.ReplaceAllString(text, "\n")
 	lines := strings.Split(text, "\n")
-	for i, l := range lines {
-		lines[i] = strings.TrimSpace(l)
+	out := lines[:0]
+	for _, l := range lines {
+		l = strings.TrimSpace(l)
+		if l == "" && len(out) > 0 && out[len(out)-1] == "" {
+			continue // one blank line is enough
+		}
+		out = append(out, l)
 	}
-	return strings.Join(lines, "\n")
+	return strings.Join(out, "\n")
 }
+
+// blockMark stands, in the text, for a place where a block starts or
+// ends; blockMarks is a run of them, with the spaces between them.
+const blockMark = '\uE000'
+
+var (
+	blockTag   = regexp.MustCompile(`(?i)<(?:/?(?:div|blockquote|tr|table|section|article|header|footer|pre|center|address|t[dh])\b[^>]*|br\s*/)>`)
+	cellTag    = regexp.MustCompile(`(?i)^</?t[dh]\b`)
+	breakTag   = regexp.MustCompile(`(?i)^<br`)
+	blockMarks = regexp.MustCompile(`[ \t]*\x{E000}(?:[ \t]*\x{E000})*[ \t]*`)
+)
 
 // quoteMarkers start the quoted history in the HTML of common clients:
 // Gmail, Thunderbird, Apple Mail, Outlook on the web and for Mac, Yahoo.

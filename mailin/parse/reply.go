@@ -87,8 +87,10 @@ func (t *trimmer) hardStop(i int) bool {
 }
 
 // skipQuote skips the quoted lines from i, with the unquoted lines that
-// a client wrapped inside the quote (no blank line between them and the
-// quoted lines on both sides), and returns the index after them.
+// a client wrapped inside the quote, and returns the index after them.
+// Wrapped lines follow a long quoted line, with no blank line between them
+// and the quoted lines on both sides; after a short quoted line they are
+// an answer written between two quoted lines.
 func (t *trimmer) skipQuote(i int) int {
 	for i < len(t.lines) {
 		if quoted(t.lines[i]) {
@@ -99,13 +101,17 @@ func (t *trimmer) skipQuote(i int) int {
 		for j < len(t.lines) && t.folded[j] != "" && !quoted(t.lines[j]) {
 			j++
 		}
-		if j == i || j >= len(t.lines) || !quoted(t.lines[j]) {
+		if j == i || j >= len(t.lines) || !quoted(t.lines[j]) || len(strings.TrimSpace(t.lines[i-1])) < wrapWidth {
 			return i
 		}
 		i = j
 	}
 	return i
 }
+
+// wrapWidth is the shortest quoted line that a client may have wrapped:
+// clients wrap at 72 to 78 characters, less the quote marks.
+const wrapWidth = 60
 
 func (t *trimmer) nextNonBlank(i int) int {
 	for i < len(t.lines) && t.folded[i] == "" {
