@@ -109,8 +109,9 @@ func (d *Dispatcher) untilNextDue(ctx context.Context) time.Duration {
 // Flush sends every mail due, over up to Options.Connections SMTP
 // connections at once, and records the outcome of each. It reads the
 // outbox until a read finds nothing more, so mail queued meanwhile goes
-// out in the same flush, over the same connections. It returns an error only when the outbox cannot be
-// read or updated; failed deliveries are recorded, not returned.
+// out in the same flush, over the same connections. It returns an error
+// only when the outbox cannot be read or updated; failed deliveries are
+// recorded, not returned.
 func (d *Dispatcher) Flush(ctx context.Context) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()

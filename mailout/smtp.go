@@ -92,9 +92,10 @@ func (s *session) eightBit() bool {
 	return ok
 }
 
-// send hands one mail's size bytes, unchanged, to the server for rcpt. permanent
-// reports a 5xx reply to the mail itself: sending it again will not help.
-// Connection trouble, including a refusal while connecting, is temporary.
+// send hands one mail's size bytes, unchanged, to the server for rcpt.
+// permanent reports a 5xx reply to the mail itself: sending it again will
+// not help. Connection trouble, including a refusal while connecting, is
+// temporary.
 func (s *session) send(ctx context.Context, rcpt string, data io.Reader, size int64) (permanent bool, err error) {
 	if err := s.ready(ctx); err != nil {
 		return false, err
