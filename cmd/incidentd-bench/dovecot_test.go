@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"incidentd/mailin/dovecottest"
 )
@@ -24,7 +25,8 @@ func TestDovecotBench(t *testing.T) {
 	const user, password = "incidents@example.com", "bench"
 	d := dovecottest.Start(t, map[string]string{user: password})
 	srv := server{name: "Dovecot (private, on loopback)", addr: d.Addr, user: user, password: password,
-		deliver: func(raws ...[]byte) error { return d.Append(user, "INBOX", raws...) }}
+		deliver: func(raws ...[]byte) error { return d.Append(user, "INBOX", raws...) },
+		cpu:     func() time.Duration { return groupCPU(d.ProcessGroup()) }}
 	o := *benchFlags
 	if !filepath.IsAbs(o.bin) {
 		o.bin = filepath.Join("..", "..", o.bin) // go test runs in this package's directory

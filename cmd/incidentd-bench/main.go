@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -66,6 +67,7 @@ type server struct {
 	addr           string                     // host:port, plaintext
 	user, password string                     // incidentd's mailbox
 	deliver        func(raws ...[]byte) error // into the INBOX
+	cpu            func() time.Duration       // the CPU an out-of-process server used so far; nil in-process
 }
 
 func run(o options, srv server) error {
@@ -119,6 +121,10 @@ func run(o options, srv server) error {
 	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	start, serversCPU := time.Now(), cpuTime(os.Getpid())
+	var imapCPU time.Duration
+	if srv.cpu != nil {
+		imapCPU = srv.cpu()
+	}
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", bin, err)
 	}
@@ -152,6 +158,9 @@ func run(o options, srv server) error {
 	peakDrain := peakRSS(cmd.Process.Pid)
 	cpuDrain := cpuTime(cmd.Process.Pid)
 	serversCPU = cpuTime(os.Getpid()) - serversCPU
+	if srv.cpu != nil {
+		imapCPU = srv.cpu() - imapCPU
+	}
 	if profile != "" {
 		if err := <-profiled; err != nil {
 			return fmt.Errorf("profile: %w", err)
@@ -193,6 +202,9 @@ func run(o options, srv server) error {
 	row("drain rate (reports/s)", fmt.Sprintf("%.0f", float64(n)/drain.Seconds()))
 	row("daemon CPU time while draining", cpuDrain.Round(time.Millisecond).String())
 	row("bench's own CPU time (SMTP sink, IMAP if in-process)", serversCPU.Round(time.Millisecond).String())
+	if srv.cpu != nil {
+		row("IMAP server's CPU time while draining", imapCPU.Round(time.Millisecond).String())
+	}
 	row("floor: bare IMAP fetch", floorIMAP.Round(time.Millisecond).String())
 	row("floor: bare SMTP send", floorSMTP.Round(time.Millisecond).String())
 	row("ratio drain / floor", fmt.Sprintf("%.2f", drain.Seconds()/floor.Seconds()))
@@ -226,21 +238,47 @@ func peakRSS(pid int) int64 {
 
 // cpuTime is the CPU time (user and system) a process used so far.
 func cpuTime(pid int) time.Duration {
+	cpu, _ := procStat(pid)
+	return cpu
+}
+
+// groupCPU is the CPU time the living processes of process group pgid
+// used so far.
+func groupCPU(pgid int) time.Duration {
+	dirs, _ := os.ReadDir("/proc")
+	var total time.Duration
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		if cpu, group := procStat(pid); group == pgid {
+			total += cpu
+		}
+	}
+	return total
+}
+
+// procStat reads a process's CPU time (user and system) and its process
+// group from /proc.
+func procStat(pid int) (cpu time.Duration, pgid int) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
-		return 0
+		return 0, 0
 	}
-	// The fields after the command name, which is in parentheses: utime
-	// and stime are the 12th and 13th, in clock ticks (100 a second).
+	// The fields after the command name, which is in parentheses: the
+	// process group is the 3rd, utime and stime the 12th and 13th, in
+	// clock ticks (100 a second).
 	_, rest, _ := strings.Cut(string(b), ") ")
 	f := strings.Fields(rest)
 	if len(f) < 13 {
-		return 0
+		return 0, 0
 	}
 	var user, sys int64
+	fmt.Sscan(f[2], &pgid)
 	fmt.Sscan(f[11], &user)
 	fmt.Sscan(f[12], &sys)
-	return time.Duration(user+sys) * 10 * time.Millisecond
+	return time.Duration(user+sys) * 10 * time.Millisecond, pgid
 }
 
 func writeConfig(path, dir string, srv server, smtpAddr, httpAddr string) error {

@@ -42,6 +42,13 @@ type Server struct {
 	exited    chan struct{}
 }
 
+// ProcessGroup is the process group of every process of the server.
+func (s *Server) ProcessGroup() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cmd.Process.Pid
+}
+
 // Start starts a Dovecot with the given users (address → password) and
 // stops it when the test ends. It skips the test (or fails it, when
 // RequireEnv is set) if Dovecot is not installed.
