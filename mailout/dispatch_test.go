@@ -170,15 +170,20 @@ func TestFlushSendsAttachments(t *testing.T) {
 	})
 }
 
-func TestTemporaryFailureIsRetried(t *testing.T) {
-	transmissions(t, func() *sink {
+// refusingFirst makes sinks that refuse the first mail they get with err.
+func refusingFirst(err error) func() *sink {
+	return func() *sink {
 		return &sink{refuse: func(attempt int) error {
 			if attempt == 0 {
-				return errTempFailure
+				return err
 			}
 			return nil
 		}}
-	}, func(t *testing.T, b *sink) {
+	}
+}
+
+func TestTemporaryFailureIsRetried(t *testing.T) {
+	transmissions(t, refusingFirst(errTempFailure), func(t *testing.T, b *sink) {
 		f := newFixture(t, "es", b)
 		inc := f.incident(t, workflow.Reported, nil)
 		f.enqueue(t, workflow.Notice{Kind: workflow.NoticeAck, Incident: inc, Actor: inc.Reporter}, inc.Reporter)
@@ -208,14 +213,7 @@ func TestTemporaryFailureIsRetried(t *testing.T) {
 }
 
 func TestPermanentFailureIsNotRetried(t *testing.T) {
-	transmissions(t, func() *sink {
-		return &sink{refuse: func(attempt int) error {
-			if attempt == 0 {
-				return errNoSuchUser
-			}
-			return nil
-		}}
-	}, func(t *testing.T, b *sink) {
+	transmissions(t, refusingFirst(errNoSuchUser), func(t *testing.T, b *sink) {
 		f := newFixture(t, "en", b)
 		f.d.opts.Connections = 1 // both mails over the same connection
 		inc := f.incident(t, workflow.Reported, nil)
