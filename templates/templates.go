@@ -20,10 +20,13 @@
 // templates are executed with text/template and html/template respectively,
 // so everything from a mail is escaped in HTML.
 //
-// The data is mailout.View: the workflow.Notice (.Kind, .Incident, .Actor,
-// .Text, .Assumed, .Refusal, .Subject) plus .Tag ("INC-12", empty without
-// an incident), .Recipient, .Address (the service's own address) and
-// .Attachments (files sent along). The functions are keyword VERB (the
+// The data is mailout.View: the fields of the workflow.Notice (.Kind,
+// .Incident with the incident's fields, .Actor, .Text, .Assumed, .Refusal,
+// .Subject, .Overdue, .Metrics) plus .Tag ("INC-12", empty without an
+// incident), .Recipient, .Address (the service's own address) and
+// .Attachments (files sent along). A call of a template with a constant
+// argument ({{template "label" "title"}}) is run once, when the templates
+// load: the templates must depend on their data only. The functions are keyword VERB (the
 // keyword in the template's language), keywordIn LANG VERB, allowed STATE
 // (the commands that fit a state) and indent TEXT (plain text only).
 //
