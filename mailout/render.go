@@ -93,12 +93,12 @@ func (r *Renderer) render(w io.Writer, o store.Outgoing, replyTo string, atts []
 	if err != nil {
 		return fmt.Errorf("render %s: text body: %w", o.MessageID, err)
 	}
-	msg.SetBodyString(mail.TypeTextPlain, text, mail.WithPartEncoding(enc))
+	msg.SetBodyWriter(mail.TypeTextPlain, writeString(text), mail.WithPartEncoding(enc))
 	html, enc, err := body(func(w io.Writer) error { return nt.html.Execute(w, v) }, eightBit)
 	if err != nil {
 		return fmt.Errorf("render %s: html body: %w", o.MessageID, err)
 	}
-	msg.AddAlternativeString(mail.TypeTextHTML, html, mail.WithPartEncoding(enc))
+	msg.AddAlternativeWriter(mail.TypeTextHTML, writeString(html), mail.WithPartEncoding(enc))
 	if len(atts) == 0 {
 		if _, err := msg.WriteTo(w); err != nil {
 			return fmt.Errorf("render %s: write: %w", o.MessageID, err)
@@ -115,11 +115,20 @@ func (r *Renderer) render(w io.Writer, o store.Outgoing, replyTo string, atts []
 	return nil
 }
 
+// writeString is a go-mail body writer of s (its *String setters copy s).
+func writeString(s string) func(io.Writer) (int64, error) {
+	return func(w io.Writer) (int64, error) {
+		n, err := io.WriteString(w, s)
+		return int64(n), err
+	}
+}
+
 // body is the text exec writes and its transfer encoding: with eightBit,
 // a text that can go as 8-bit data goes as it is, with CRLF line ends
 // (8bit); any other in quoted-printable.
 func body(exec func(io.Writer) error, eightBit bool) (string, mail.Encoding, error) {
 	var b strings.Builder
+	b.Grow(4 << 10) // a notice's body, without growing
 	if err := exec(&b); err != nil {
 		return "", "", err
 	}
