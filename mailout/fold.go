@@ -3,6 +3,11 @@ package mailout
 import (
 	"bytes"
 	"io"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
 	tparse "text/template/parse"
 )
 
@@ -16,9 +21,14 @@ import (
 //
 // For HTML, fold runs after the templates were escaped, so that the text
 // kept is the escaped output, as the call would write it.
+//
+// With memo (whose funcs the templates have), a call with an argument that
+// changes, other than the whole data ("."), becomes a call of memo, which
+// writes the same text again for the same argument.
 type folder struct {
 	trees map[string]*tparse.Tree // by name
 	exec  func(w io.Writer, name string, arg any) error
+	memo  *memo
 	seen  map[*tparse.Tree]bool
 }
 
@@ -48,6 +58,8 @@ func (f *folder) list(l *tparse.ListNode) {
 					l.Nodes[i] = &tparse.TextNode{NodeType: tparse.NodeText, Pos: n.Pos, Text: b.Bytes()}
 					continue
 				}
+			} else if f.memo != nil && f.trees[n.Name] != nil && len(n.Pipe.Decl) == 0 && !isDot(n.Pipe) {
+				l.Nodes[i] = memoCall(n)
 			}
 			f.fold(n.Name)
 		default:
@@ -107,4 +119,79 @@ func joinText(nodes []tparse.Node) []tparse.Node {
 		out[len(out)-1] = &tparse.TextNode{NodeType: tparse.NodeText, Pos: prev.Pos, Text: joined}
 	}
 	return out
+}
+
+// memoCall is {{template "name" pipeline}} as {{pipeline | memo "name"}}.
+func memoCall(n *tparse.TemplateNode) *tparse.ActionNode {
+	name := &tparse.StringNode{NodeType: tparse.NodeString, Pos: n.Pos, Quoted: strconv.Quote(n.Name), Text: n.Name}
+	call := &tparse.CommandNode{NodeType: tparse.NodeCommand, Pos: n.Pos,
+		Args: []tparse.Node{tparse.NewIdentifier("memo").SetPos(n.Pos), name}}
+	pipe := n.Pipe.CopyPipe()
+	pipe.Cmds = append(pipe.Cmds, call)
+	return &tparse.ActionNode{NodeType: tparse.NodeAction, Pos: n.Pos, Line: n.Line, Pipe: pipe}
+}
+
+// memo runs a template once for an argument and then writes its text
+// again for the same argument: like a constant call's, a call's text
+// depends on its argument only. It keeps the texts of arguments that are
+// words or lists of words (a state, a type, the commands that fit a
+// state), memoLimit of them at most per template; for any other argument
+// it runs the template every time. It is safe for concurrent use.
+type memo struct {
+	exec  func(w io.Writer, name string, arg any) error
+	texts sync.Map // template name, argument's type and value → text
+	kept  sync.Map // template name → *atomic.Int32, texts kept
+}
+
+const memoLimit = 64
+
+// funcs are the functions the rewritten calls call.
+func (m *memo) funcs() map[string]any { return map[string]any{"memo": m.call} }
+
+func (m *memo) call(name string, v reflect.Value) (string, error) {
+	for v.IsValid() && v.Kind() == reflect.Interface {
+		v = v.Elem()
+	}
+	var arg any
+	if v.IsValid() {
+		arg = v.Interface()
+	}
+	key, ok := memoKey(name, v)
+	if ok {
+		if text, hit := m.texts.Load(key); hit {
+			return text.(string), nil
+		}
+	}
+	var b strings.Builder
+	if err := m.exec(&b, name, arg); err != nil {
+		return "", err
+	}
+	if ok {
+		n, _ := m.kept.LoadOrStore(name, new(atomic.Int32))
+		if n.(*atomic.Int32).Add(1) <= memoLimit {
+			m.texts.Store(key, b.String())
+		}
+	}
+	return b.String(), nil
+}
+
+// memoKey is the key of a call's text, when its argument is a word or a
+// list of words.
+func memoKey(name string, v reflect.Value) (string, bool) {
+	if !v.IsValid() {
+		return "", false
+	}
+	var b strings.Builder
+	b.WriteString(name + "\x00" + v.Type().String() + "\x00")
+	switch {
+	case v.Kind() == reflect.String:
+		b.WriteString(v.String())
+	case v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.String:
+		for i := range v.Len() {
+			b.WriteString(v.Index(i).String() + "\x00")
+		}
+	default:
+		return "", false
+	}
+	return b.String(), true
 }

@@ -3,6 +3,8 @@ package mailout
 import (
 	htmltemplate "html/template"
 	"io"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	texttemplate "text/template"
@@ -93,4 +95,86 @@ func calls(n tparse.Node) int {
 		}
 	}
 	return c
+}
+
+// TestMemoKeepsOutput executes templates with and without their calls
+// made memo calls, in text and in HTML: words, lists of words and other
+// arguments write the same, escaped the same in HTML, a failing call
+// still fails, and no more than memoLimit texts are kept per template.
+func TestMemoKeepsOutput(t *testing.T) {
+	const src = `{{define "w"}}<{{.}}>{{end}}` +
+		`{{define "list"}}{{range .}}[{{.}}]{{end}}{{end}}` +
+		`{{define "field"}}{{.Name}}{{end}}` +
+		`{{define "fails"}}{{index . 9}}{{end}}` +
+		`{{define "main"}}<p>{{range .Words}}{{template "w" .}}{{template "w" (printf "%s!" .)}}{{end}}` +
+		`{{template "list" .Words}}{{template "field" .Item}}</p>{{end}}` +
+		`{{define "broken"}}{{template "fails" .Words}}{{end}}`
+	type item struct{ Name string }
+	data := struct {
+		Words []string
+		Item  item
+	}{[]string{"a", "b&c", "a", "<i>"}, item{"x<y"}}
+	for _, html := range []bool{false, true} {
+		run := func(memoize bool) (string, *memo) {
+			m := &memo{}
+			var exec func(io.Writer, string, any) error
+			trees := map[string]*tparse.Tree{}
+			if html {
+				tm := htmltemplate.Must(htmltemplate.New("t").Funcs(m.funcs()).Parse(src))
+				tm.ExecuteTemplate(io.Discard, "main", data) // escapes
+				for _, x := range tm.Templates() {
+					trees[x.Name()] = x.Tree
+				}
+				exec = tm.ExecuteTemplate
+			} else {
+				tm := texttemplate.Must(texttemplate.New("t").Funcs(m.funcs()).Parse(src))
+				for _, x := range tm.Templates() {
+					trees[x.Name()] = x.Tree
+				}
+				exec = tm.ExecuteTemplate
+			}
+			m.exec = exec
+			if memoize {
+				f := folder{trees: trees, exec: exec, memo: m}
+				f.fold("main")
+				f.fold("broken")
+				// A call with the data itself, ".", stays.
+				if n := calls(trees["main"].Root); n != 1 {
+					t.Errorf("html %v: %d template calls left in main, want 1", html, n)
+				}
+			}
+			var b strings.Builder
+			for range 2 { // the second time from the memo
+				b.Reset()
+				if err := exec(&b, "main", data); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if exec(io.Discard, "broken", data) == nil {
+				t.Errorf("html %v, memo %v: a failing call does not fail", html, memoize)
+			}
+			return b.String(), m
+		}
+		want, _ := run(false)
+		got, m := run(true)
+		if got != want {
+			t.Errorf("html %v: memo calls write\n%s\nwant\n%s", html, got, want)
+		}
+		kept := 0
+		m.texts.Range(func(_, _ any) bool { kept++; return true })
+		if kept != 4 { // w: a!, b&c!, <i>!; list once; neither field nor the failing call
+			t.Errorf("html %v: %d texts kept, want 4", html, kept)
+		}
+	}
+	m := &memo{exec: func(w io.Writer, _ string, arg any) error { _, err := io.WriteString(w, arg.(string)); return err }}
+	for i := range 2 * memoLimit {
+		if got, err := m.call("w", reflect.ValueOf(strconv.Itoa(i))); err != nil || got != strconv.Itoa(i) {
+			t.Fatalf("call %d: %q, %v", i, got, err)
+		}
+	}
+	kept := 0
+	m.texts.Range(func(_, _ any) bool { kept++; return true })
+	if kept != memoLimit {
+		t.Errorf("%d texts kept of one template, want %d", kept, memoLimit)
+	}
 }

@@ -63,7 +63,8 @@ func loadTemplates(lang, dir string) (map[workflow.NoticeKind]noticeTemplates, e
 		}
 		var nt noticeTemplates
 		textWords, htmlWords := &lookups{}, &lookups{html: true}
-		nt.text = texttemplate.New(name).Funcs(funcs(lang)).Funcs(textWords.funcs())
+		textMemo, htmlMemo := &memo{}, &memo{}
+		nt.text = texttemplate.New(name).Funcs(funcs(lang)).Funcs(textWords.funcs()).Funcs(textMemo.funcs())
 		if err := parseAll(src, nt.text, words, "common."+lang+".txt", name); err != nil {
 			return nil, err
 		}
@@ -74,14 +75,15 @@ func loadTemplates(lang, dir string) (map[workflow.NoticeKind]noticeTemplates, e
 			_, origin, _ := src.read(name)
 			return nil, fmt.Errorf("template %s: no {{define \"subject\"}}", origin)
 		}
-		textFolder := folder{trees: map[string]*tparse.Tree{}, exec: nt.text.ExecuteTemplate}
+		textMemo.exec = nt.text.ExecuteTemplate
+		textFolder := folder{trees: map[string]*tparse.Tree{}, exec: nt.text.ExecuteTemplate, memo: textMemo}
 		for _, t := range nt.text.Templates() {
 			textFolder.trees[t.Name()] = t.Tree
 		}
 		textFolder.fold(name)
 		textFolder.fold("subject")
 		htmlName := string(kind) + "." + lang + ".html"
-		nt.html = htmltemplate.New(htmlName).Funcs(funcs(lang)).Funcs(htmlWords.funcs())
+		nt.html = htmltemplate.New(htmlName).Funcs(funcs(lang)).Funcs(htmlWords.funcs()).Funcs(htmlMemo.funcs())
 		if err := parseAll(src, nt.html, words, "common.html", htmlName); err != nil {
 			return nil, err
 		}
@@ -97,7 +99,8 @@ func loadTemplates(lang, dir string) (map[workflow.NoticeKind]noticeTemplates, e
 			_, origin, _ := src.read(htmlName)
 			return nil, fmt.Errorf("template %s: %w", origin, err)
 		}
-		htmlFolder := folder{trees: map[string]*tparse.Tree{}, exec: nt.html.ExecuteTemplate}
+		htmlMemo.exec = nt.html.ExecuteTemplate
+		htmlFolder := folder{trees: map[string]*tparse.Tree{}, exec: nt.html.ExecuteTemplate, memo: htmlMemo}
 		for _, t := range nt.html.Templates() {
 			htmlFolder.trees[t.Name()] = t.Tree
 		}
