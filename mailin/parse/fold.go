@@ -13,11 +13,33 @@ import (
 // spaces collapsed.
 func fold(s string) string {
 	if ascii(s) {
-		s = strings.ToUpper(s)
-	} else {
-		s = workflow.Fold(moreAccents.Replace(s))
+		return foldASCII(s)
 	}
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(workflow.Fold(moreAccents.Replace(s))), " ")
+}
+
+// foldASCII is fold of an ASCII line, in one pass.
+func foldASCII(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case ' ', '\t', '\n', '\v', '\f', '\r':
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 var moreAccents = strings.NewReplacer(
