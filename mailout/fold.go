@@ -19,15 +19,15 @@ import (
 // writes; neighbouring texts are then joined. A call whose execution
 // fails is left as written, to fail when the mail is rendered.
 //
+// A call with an argument that changes, other than the whole data ("."),
+// becomes a call of memo, which writes the same text again for the same
+// argument; the templates must have memo's funcs. memo also executes the
+// calls that are folded.
+//
 // For HTML, fold runs after the templates were escaped, so that the text
 // kept is the escaped output, as the call would write it.
-//
-// With memo (whose funcs the templates have), a call with an argument that
-// changes, other than the whole data ("."), becomes a call of memo, which
-// writes the same text again for the same argument.
 type folder struct {
 	trees map[string]*tparse.Tree // by name
-	exec  func(w io.Writer, name string, arg any) error
 	memo  *memo
 	seen  map[*tparse.Tree]bool
 }
@@ -54,11 +54,11 @@ func (f *folder) list(l *tparse.ListNode) {
 		case *tparse.TemplateNode:
 			if arg, ok := constant(n.Pipe); ok {
 				var b bytes.Buffer
-				if f.exec(&b, n.Name, arg) == nil {
+				if f.memo.exec(&b, n.Name, arg) == nil {
 					l.Nodes[i] = &tparse.TextNode{NodeType: tparse.NodeText, Pos: n.Pos, Text: b.Bytes()}
 					continue
 				}
-			} else if f.memo != nil && f.trees[n.Name] != nil && len(n.Pipe.Decl) == 0 && !isDot(n.Pipe) {
+			} else if f.trees[n.Name] != nil && len(n.Pipe.Decl) == 0 && !isDot(n.Pipe) {
 				l.Nodes[i] = memoCall(n)
 			}
 			f.fold(n.Name)

@@ -47,7 +47,7 @@ func TestFoldKeepsOutput(t *testing.T) {
 				exec = tm.ExecuteTemplate
 			}
 			if fold {
-				f := folder{trees: trees, exec: exec}
+				f := folder{trees: trees, memo: &memo{exec: exec}}
 				f.fold("main")
 				f.fold("broken")
 			}
@@ -135,7 +135,7 @@ func TestMemoKeepsOutput(t *testing.T) {
 			}
 			m.exec = exec
 			if memoize {
-				f := folder{trees: trees, exec: exec, memo: m}
+				f := folder{trees: trees, memo: m}
 				f.fold("main")
 				f.fold("broken")
 				// A call with the data itself, ".", stays.

@@ -68,18 +68,17 @@ func loadTemplates(lang, dir string) (map[workflow.NoticeKind]noticeTemplates, e
 		if err := parseAll(src, nt.text, words, "common."+lang+".txt", name); err != nil {
 			return nil, err
 		}
+		textTrees := map[string]*tparse.Tree{}
 		for _, t := range nt.text.Templates() {
 			textWords.rewrite(t.Root)
+			textTrees[t.Name()] = t.Tree
 		}
 		if nt.text.Lookup("subject") == nil {
 			_, origin, _ := src.read(name)
 			return nil, fmt.Errorf("template %s: no {{define \"subject\"}}", origin)
 		}
 		textMemo.exec = nt.text.ExecuteTemplate
-		textFolder := folder{trees: map[string]*tparse.Tree{}, exec: nt.text.ExecuteTemplate, memo: textMemo}
-		for _, t := range nt.text.Templates() {
-			textFolder.trees[t.Name()] = t.Tree
-		}
+		textFolder := folder{trees: textTrees, memo: textMemo}
 		textFolder.fold(name)
 		textFolder.fold("subject")
 		htmlName := string(kind) + "." + lang + ".html"
@@ -87,9 +86,11 @@ func loadTemplates(lang, dir string) (map[workflow.NoticeKind]noticeTemplates, e
 		if err := parseAll(src, nt.html, words, "common.html", htmlName); err != nil {
 			return nil, err
 		}
+		htmlTrees := map[string]*tparse.Tree{} // escaping rewrites them in place
 		for _, t := range nt.html.Templates() {
 			if t.Tree != nil {
 				htmlWords.rewrite(t.Tree.Root)
+				htmlTrees[t.Name()] = t.Tree
 			}
 		}
 		// Escaping happens on the first execution, whatever its outcome;
@@ -100,10 +101,7 @@ func loadTemplates(lang, dir string) (map[workflow.NoticeKind]noticeTemplates, e
 			return nil, fmt.Errorf("template %s: %w", origin, err)
 		}
 		htmlMemo.exec = nt.html.ExecuteTemplate
-		htmlFolder := folder{trees: map[string]*tparse.Tree{}, exec: nt.html.ExecuteTemplate, memo: htmlMemo}
-		for _, t := range nt.html.Templates() {
-			htmlFolder.trees[t.Name()] = t.Tree
-		}
+		htmlFolder := folder{trees: htmlTrees, memo: htmlMemo}
 		htmlFolder.fold(htmlName)
 		out[kind] = nt
 	}
