@@ -36,7 +36,7 @@ func transmitChunked(conn *smtp.Client, buf *bufio.Writer, from, rcpt string, da
 	if err := text.W.Flush(); err != nil {
 		return fmt.Errorf("write message: %w", err)
 	}
-	refused, _ := readReplies(text, from, rcpt, "BDAT")
+	refused, _ := readReplies(text, from, rcpt, "BDAT", 250)
 	return refused
 }
 
@@ -57,13 +57,13 @@ func envelopeParams(conn *smtp.Client, from, rcpt string) (string, error) {
 }
 
 // readReplies reads the replies to a pipelined MAIL, RCPT and last
-// command (DATA or BDAT). It returns the first refusal, if any, and
-// whether the last command was accepted.
-func readReplies(text *textproto.Conn, from, rcpt, last string) (refused error, lastOK bool) {
+// command (DATA or BDAT), which code accepts. It returns the first
+// refusal, if any, and whether the last command was accepted.
+func readReplies(text *textproto.Conn, from, rcpt, last string, code int) (refused error, lastOK bool) {
 	for _, step := range []struct {
 		code int
 		what string
-	}{{250, "MAIL FROM:<" + from + ">"}, {25, "RCPT TO:<" + rcpt + ">"}, {lastCode[last], last}} {
+	}{{250, "MAIL FROM:<" + from + ">"}, {25, "RCPT TO:<" + rcpt + ">"}, {code, last}} {
 		_, _, err := text.ReadResponse(step.code)
 		if err != nil && refused == nil {
 			refused = fmt.Errorf("%s: %w", step.what, err)
@@ -72,10 +72,6 @@ func readReplies(text *textproto.Conn, from, rcpt, last string) (refused error, 
 	}
 	return refused, lastOK
 }
-
-// lastCode is the reply that accepts the last command of a pipelined
-// transaction.
-var lastCode = map[string]int{"DATA": 354, "BDAT": 250}
 
 // transmitPipelined runs one SMTP transaction with PIPELINING (RFC 2920),
 // for servers that offer it: MAIL, RCPT and DATA go out together and their
@@ -91,7 +87,7 @@ func transmitPipelined(conn *smtp.Client, from, rcpt string, data io.Reader) err
 	if err := text.W.Flush(); err != nil {
 		return fmt.Errorf("MAIL FROM:<%s>: %w", from, err)
 	}
-	refused, dataOK := readReplies(text, from, rcpt, "DATA")
+	refused, dataOK := readReplies(text, from, rcpt, "DATA", 354)
 	if !dataOK {
 		return refused // no content phase to end
 	}

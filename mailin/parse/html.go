@@ -15,10 +15,10 @@ func htmlToText(html string) string {
 	// a block (each line of a Gmail message is a div) starts and ends a
 	// line too, once however many blocks meet there.
 	html = blockTag.ReplaceAllStringFunc(html, func(tag string) string {
-		switch {
-		case cellTag.MatchString(tag):
+		switch name := strings.TrimPrefix(asciiLower(tag[1:]), "/"); name[:2] {
+		case "td", "th": // a table cell
 			return tag + " "
-		case breakTag.MatchString(tag):
+		case "br":
 			return "<br>" // html2text knows <br> and <br/>, not <br />
 		}
 		return string(blockMark) + tag + string(blockMark)
@@ -43,8 +43,6 @@ const blockMark = '\uE000'
 
 var (
 	blockTag   = regexp.MustCompile(`(?i)<(?:/?(?:div|blockquote|tr|table|section|article|header|footer|pre|center|address|t[dh])\b[^>]*|br\s*/)>`)
-	cellTag    = regexp.MustCompile(`(?i)^</?t[dh]\b`)
-	breakTag   = regexp.MustCompile(`(?i)^<br`)
 	blockMarks = regexp.MustCompile(`[ \t]*\x{E000}(?:[ \t]*\x{E000})*[ \t]*`)
 )
 
