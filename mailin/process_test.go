@@ -177,39 +177,32 @@ func TestQuarantine(t *testing.T) {
 }
 
 // TestForwardedReport: a forwarded report is a report by the forwarder
-// about the original, which is kept with its original sender and date.
+// about the original, which is kept with its original sender and date,
+// whether the forward writes the date in English or, as Gmail's Spanish
+// forward does, in Spanish.
 func TestForwardedReport(t *testing.T) {
-	p := newProcessor(t)
-	p.handleAll(t, mailText("Dave <dave@example.com>", "Fwd: Payroll export broken", "fwd@example.com", "",
-		"Can you look at this?\n\n---------- Forwarded message ---------\nFrom: Erin <erin@example.com>\n"+
-			"Date: Fri, 1 May 2026 09:12:00 +0000\nSubject: Payroll export broken\nTo: dave@example.com\n\n"+
-			"Sistema: Nóminas\nThe export stops at 80% every time."))
-	incs, _, _ := p.snapshot(t)
-	if len(incs) != 1 {
-		t.Fatalf("%d incidents", len(incs))
-	}
-	inc := incs[0]
-	if inc.Reporter != "dave@example.com" || inc.Title != "Payroll export broken" || inc.System != "Nóminas" {
-		t.Fatalf("forwarded report read as %+v", inc)
-	}
-	for _, want := range []string{"Can you look at this?", "erin@example.com", "2026-05-01 09:12", "The export stops at 80% every time."} {
-		if !strings.Contains(inc.Description, want) {
-			t.Errorf("description lacks %q:\n%s", want, inc.Description)
+	for _, c := range []struct{ subject, note, from, date, text string }{
+		{"Payroll export broken", "Can you look at this?", "From", "Fri, 1 May 2026 09:12:00 +0000",
+			"The export stops at 80% every time."},
+		{"Falla la exportación", "¿Puedes mirarlo?", "De", "vie, 1 may 2026 a las 9:12", "La exportación se para al 80 %."},
+	} {
+		p := newProcessor(t)
+		p.handleAll(t, mailText("Dave <dave@example.com>", "Fwd: "+c.subject, "fwd@example.com", "",
+			c.note+"\n\n---------- Forwarded message ---------\n"+c.from+": Erin <erin@example.com>\n"+
+				"Date: "+c.date+"\nSubject: "+c.subject+"\nTo: dave@example.com\n\nSistema: Nóminas\n"+c.text))
+		incs, _, _ := p.snapshot(t)
+		if len(incs) != 1 {
+			t.Fatalf("%d incidents", len(incs))
 		}
-	}
-}
-
-// TestForwardedReportInSpanish: Gmail's Spanish forward writes the date
-// in Spanish; the report keeps it all the same.
-func TestForwardedReportInSpanish(t *testing.T) {
-	p := newProcessor(t)
-	p.handleAll(t, mailText("Dave <dave@example.com>", "Fwd: Falla la exportación", "fwd-es@example.com", "",
-		"¿Puedes mirarlo?\n\n---------- Forwarded message ---------\nDe: Erin <erin@example.com>\n"+
-			"Date: vie, 1 may 2026 a las 9:12\nSubject: Falla la exportación\nTo: dave@example.com\n\n"+
-			"Sistema: Nóminas\nLa exportación se para al 80 %."))
-	incs, _, _ := p.snapshot(t)
-	if len(incs) != 1 || !strings.Contains(incs[0].Description, "erin@example.com (Erin), 2026-05-01 09:12 UTC") {
-		t.Fatalf("forwarded report read as %+v", incs)
+		inc := incs[0]
+		if inc.Reporter != "dave@example.com" || inc.Title != c.subject || inc.System != "Nóminas" {
+			t.Fatalf("forwarded report read as %+v", inc)
+		}
+		for _, want := range []string{c.note, "erin@example.com (Erin), 2026-05-01 09:12 UTC", c.text} {
+			if !strings.Contains(inc.Description, want) {
+				t.Errorf("description lacks %q:\n%s", want, inc.Description)
+			}
+		}
 	}
 }
 

@@ -212,15 +212,22 @@ func TestTemporaryFailureIsRetried(t *testing.T) {
 	})
 }
 
+// nobodyThenAlice flushes a notice to nobody@ and alice@, over one
+// connection to b, and returns the fixture and the two outbox rows, alice@'s
+// first.
+func nobodyThenAlice(t *testing.T, b *sink) (*fixture, []store.Outgoing) {
+	t.Helper()
+	f := newFixture(t, "en", b)
+	f.d.opts.Connections = 1 // both mails over the same connection
+	inc := f.incident(t, workflow.Reported, nil)
+	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "nobody@example.com", "alice@example.com")
+	f.flush(t)
+	return f, f.outbox(t) // newest first
+}
+
 func TestPermanentFailureIsNotRetried(t *testing.T) {
 	transmissions(t, refusingFirst(errNoSuchUser), func(t *testing.T, b *sink) {
-		f := newFixture(t, "en", b)
-		f.d.opts.Connections = 1 // both mails over the same connection
-		inc := f.incident(t, workflow.Reported, nil)
-		f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "nobody@example.com", "alice@example.com")
-		f.flush(t)
-
-		rows := f.outbox(t) // newest first
+		f, rows := nobodyThenAlice(t, b)
 		if rows[1].State != store.OutboxFailed || !strings.Contains(rows[1].LastError, "550") {
 			t.Fatalf("after a 550: %+v, want failed with the error", rows[1])
 		}
@@ -270,13 +277,7 @@ func TestRefusedRecipientIsNotRetried(t *testing.T) {
 			return nil
 		}}
 	}, func(t *testing.T, b *sink) {
-		f := newFixture(t, "en", b)
-		f.d.opts.Connections = 1
-		inc := f.incident(t, workflow.Reported, nil)
-		f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "nobody@example.com", "alice@example.com")
-		f.flush(t)
-
-		rows := f.outbox(t) // newest first
+		f, rows := nobodyThenAlice(t, b)
 		if rows[1].State != store.OutboxFailed || !strings.Contains(rows[1].LastError, "RCPT TO:<nobody@example.com>: 550") {
 			t.Errorf("after a 550 to RCPT: %+v, want failed with the error", rows[1])
 		}
