@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -118,23 +119,25 @@ func (d *Dispatcher) Flush(ctx context.Context) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	m := d.newMarker(ctx, cancel)
-	work := make(chan job)
+	// A page's worth of mail waits for the connections, so that each can
+	// take several at once.
+	work := make(chan job, d.opts.BatchSize)
+	inflight := &flight{idle: make(chan struct{}, 1)}
 	var wg sync.WaitGroup
 	for range d.opts.Connections {
 		s := &session{client: d.client, opts: d.opts.SMTP, from: d.renderer.Address(), logger: d.opts.Logger}
 		wg.Go(func() {
 			defer s.close()
 			for j := range work {
-				ok, err := d.deliver(ctx, s, j.o, j.files)
-				if err != nil {
+				group := gather(j, work)
+				if err := d.deliver(ctx, s, group, m); err != nil {
 					cancel(err)
-				} else if ok {
-					m.sent(j.o.ID)
 				}
+				inflight.done(len(group))
 			}
 		})
 	}
-	err := d.feed(ctx, work)
+	err := d.feed(ctx, work, inflight)
 	close(work)
 	wg.Wait()
 	return errors.Join(err, m.close(), context.Cause(ctx))
@@ -146,14 +149,44 @@ type job struct {
 	files []store.Attachment
 }
 
+// flight counts the mails handed to the connections and not yet sent.
+type flight struct {
+	n    atomic.Int64
+	idle chan struct{} // signalled when n drops to zero
+}
+
+// done notes that n mails were sent or failed.
+func (f *flight) done(n int) {
+	if f.n.Add(-int64(n)) == 0 {
+		select {
+		case f.idle <- struct{}{}:
+		default:
+		}
+	}
+}
+
 // feed hands every due mail to work, a page of the outbox at a time: the
 // next page is read while the last mails of the previous one are sent.
-func (d *Dispatcher) feed(ctx context.Context, work chan<- job) error {
+// When a read finds nothing, it waits for the mails in flight and reads
+// once more, so that mail queued while they were sent goes out over the
+// same connections.
+func (d *Dispatcher) feed(ctx context.Context, work chan<- job, inflight *flight) error {
 	var after store.Outgoing
 	for {
+		idle := inflight.n.Load() == 0 // all mail handed out was sent before this read
 		due, err := d.opts.Store.Due(ctx, d.opts.Now(), after, d.opts.BatchSize)
-		if err != nil || len(due) == 0 {
+		if err != nil || (len(due) == 0 && idle) {
 			return err
+		}
+		if len(due) == 0 {
+			for inflight.n.Load() != 0 {
+				select {
+				case <-inflight.idle:
+				case <-ctx.Done():
+					return nil
+				}
+			}
+			continue
 		}
 		files, err := d.files(ctx, due)
 		if err != nil {
@@ -164,6 +197,7 @@ func (d *Dispatcher) feed(ctx context.Context, work chan<- job) error {
 			if o.Notice.Attach {
 				j.files = files[o.IncidentID]
 			}
+			inflight.n.Add(1)
 			select {
 			case work <- j:
 			case <-ctx.Done():
@@ -261,34 +295,72 @@ func (d *Dispatcher) files(ctx context.Context, due []store.Outgoing) (map[int64
 	return files, err
 }
 
-// deliver renders and sends one mail with files, the incident's files
-// when the mail carries them. It reports sent = true when the SMTP server
-// accepted it, for the caller to record; failures it records itself.
-func (d *Dispatcher) deliver(ctx context.Context, s *session, o store.Outgoing, files []store.Attachment) (sent bool, err error) {
-	// The mail is rendered for the server it goes to: connect first.
+// groupMax is how many mails a connection takes at once: they are
+// rendered, then sent in one write where the server allows.
+const groupMax = 16
+
+// gather returns first and the mails waiting in work, up to groupMax,
+// without waiting for more.
+func gather(first job, work <-chan job) []job {
+	group := []job{first}
+	for len(group) < groupMax {
+		select {
+		case j, ok := <-work:
+			if !ok {
+				return group
+			}
+			group = append(group, j)
+		default:
+			return group
+		}
+	}
+	return group
+}
+
+// deliver renders and sends the mails of jobs over s, each with its
+// files. Mails the SMTP server accepted are given to m to record; failures
+// are recorded here. The error is one of the outbox.
+func (d *Dispatcher) deliver(ctx context.Context, s *session, jobs []job, m *marker) error {
+	var errs []error
+	// Mail is rendered for the server it goes to: connect first.
 	if err := s.ready(ctx); err != nil {
-		return false, d.retry(ctx, o, err)
+		for _, j := range jobs {
+			errs = append(errs, d.retry(ctx, j.o, err))
+		}
+		return errors.Join(errs...)
 	}
-	data, size, release, err := d.render(o, files, s.eightBit())
-	if err != nil {
-		// A template or attachment problem may be fixed by the operator:
-		// keep the mail and try again later.
-		return false, d.retry(ctx, o, err)
+	var (
+		sending []store.Outgoing
+		mails   []envelope
+	)
+	for _, j := range jobs {
+		data, size, release, err := d.render(j.o, j.files, s.eightBit())
+		if err != nil {
+			// A template or attachment problem may be fixed by the
+			// operator: keep the mail and try again later.
+			errs = append(errs, d.retry(ctx, j.o, err))
+			continue
+		}
+		defer release()
+		sending = append(sending, j.o)
+		mails = append(mails, envelope{rcpt: j.o.Recipient, data: data, size: size})
 	}
-	permanent, err := s.send(ctx, o.Recipient, data, size)
-	release()
-	switch {
-	case err == nil:
-		d.opts.Logger.Info("mail sent", "outbox_id", o.ID, "message_id", o.MessageID, "recipient", o.Recipient,
-			"kind", o.Notice.Kind)
-		return true, nil
-	case permanent:
-		d.opts.Logger.Error("mail refused by the SMTP server; not retrying", "outbox_id", o.ID,
-			"message_id", o.MessageID, "recipient", o.Recipient, "error", err)
-		return false, d.opts.Store.MarkFailed(ctx, o.ID, err.Error())
-	default:
-		return false, d.retry(ctx, o, err)
+	for i, r := range s.send(ctx, mails) {
+		o := sending[i]
+		switch {
+		case r.err == nil:
+			d.opts.Logger.Info("mail sent", "outbox_id", o.ID, "message_id", o.MessageID, "recipient", o.Recipient,
+				"kind", o.Notice.Kind)
+			m.sent(o.ID)
+		case r.permanent:
+			d.opts.Logger.Error("mail refused by the SMTP server; not retrying", "outbox_id", o.ID,
+				"message_id", o.MessageID, "recipient", o.Recipient, "error", r.err)
+			errs = append(errs, d.opts.Store.MarkFailed(ctx, o.ID, r.err.Error()))
+		default:
+			errs = append(errs, d.retry(ctx, o, r.err))
+		}
 	}
+	return errors.Join(errs...)
 }
 
 // retry records a failed attempt and when to try again.

@@ -92,44 +92,98 @@ func (s *session) eightBit() bool {
 	return ok
 }
 
-// send hands one mail's size bytes, unchanged, to the server for rcpt.
-// permanent reports a 5xx reply to the mail itself: sending it again will
-// not help. Connection trouble, including a refusal while connecting, is
-// temporary.
-func (s *session) send(ctx context.Context, rcpt string, data io.Reader, size int64) (permanent bool, err error) {
-	if err := s.ready(ctx); err != nil {
-		return false, err
-	}
-	if err := s.conn.UpdateDeadline(s.opts.Timeout); err != nil {
-		s.drop(err)
-		return false, fmt.Errorf("set deadline: %w", err)
+// outcome is what became of one mail handed to the server. permanent
+// reports a 5xx reply to the mail itself: sending it again will not help.
+// Connection trouble, including a refusal while connecting, is temporary.
+type outcome struct {
+	permanent bool
+	err       error
+}
+
+// send hands mails, each unchanged, to the server, and returns what became
+// of each. With CHUNKING and PIPELINING they go out together; otherwise
+// one at a time.
+func (s *session) send(ctx context.Context, mails []envelope) []outcome {
+	out := make([]outcome, len(mails))
+	if err := s.prepare(ctx); err != nil {
+		for i := range out {
+			out[i].err = err
+		}
+		return out
 	}
 	pipelining, _ := s.conn.Extension("PIPELINING")
 	chunking, _ := s.conn.Extension("CHUNKING")
-	switch {
-	case pipelining && chunking:
+	if pipelining && chunking {
 		if s.buf == nil {
 			s.buf = bufio.NewWriterSize(nil, chunkBuffer)
 		}
-		err = transmitChunked(s.conn, s.buf, s.from, rcpt, data, size)
-	case pipelining:
-		err = transmitPipelined(s.conn, s.from, rcpt, data)
-	default:
-		err = transmit(s.conn, s.from, rcpt, data)
+		errs := transmitChunked(s.conn, s.buf, s.from, mails)
+		for i, err := range errs {
+			out[i] = judge(err)
+		}
+		s.settle(errs...)
+		return out
 	}
-	if err == nil {
-		return false, nil
+	for i, m := range mails {
+		if i > 0 {
+			if err := s.prepare(ctx); err != nil {
+				out[i].err = err
+				continue
+			}
+		}
+		var err error
+		if pipelining {
+			err = transmitPipelined(s.conn, s.from, m.rcpt, m.data)
+		} else {
+			err = transmit(s.conn, s.from, m.rcpt, m.data)
+		}
+		out[i] = judge(err)
+		s.settle(err)
 	}
-	var reply *textproto.Error
-	if !errors.As(err, &reply) {
-		// The connection is in an unknown state: the next mail dials again.
+	return out
+}
+
+// prepare connects the session unless it is connected, and gives the
+// connection Timeout for what comes next.
+func (s *session) prepare(ctx context.Context) error {
+	if err := s.ready(ctx); err != nil {
+		return err
+	}
+	if err := s.conn.UpdateDeadline(s.opts.Timeout); err != nil {
 		s.drop(err)
-		return false, err
+		return fmt.Errorf("set deadline: %w", err)
 	}
-	if rerr := s.conn.Reset(); rerr != nil {
-		s.drop(rerr)
+	return nil
+}
+
+// judge tells a refusal from the server, temporary or permanent, from
+// connection trouble.
+func judge(err error) outcome {
+	var reply *textproto.Error
+	return outcome{permanent: errors.As(err, &reply) && reply.Code >= 500, err: err}
+}
+
+// settle leaves the connection ready for the next mail after the outcomes
+// errs: a connection in an unknown state is dropped, so that the next mail
+// dials again; after a refusal, RSET ends what is left of the transaction.
+func (s *session) settle(errs ...error) {
+	refused := false
+	for _, err := range errs {
+		var reply *textproto.Error
+		switch {
+		case err == nil:
+		case errors.As(err, &reply):
+			refused = true
+		default:
+			s.drop(err)
+			return
+		}
 	}
-	return reply.Code >= 500, err
+	if refused {
+		if err := s.conn.Reset(); err != nil {
+			s.drop(err)
+		}
+	}
 }
 
 // transmit runs one SMTP transaction, a command at a time.

@@ -3,6 +3,7 @@ package mailout
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/textproto"
@@ -11,33 +12,90 @@ import (
 	"github.com/wneessen/go-mail/smtp"
 )
 
-// transmitChunked runs one SMTP transaction in one round trip, for servers
-// that offer CHUNKING (RFC 3030) and PIPELINING: MAIL, RCPT, "BDAT size
-// LAST" and the mail itself go out in one write, the three replies are
-// read after. The mail is sent as it is, size bytes with CRLF line ends,
-// with no dot to add or to end it. Replies that refuse the mail are
-// *textproto.Error, as with transmit.
-func transmitChunked(conn *smtp.Client, buf *bufio.Writer, from, rcpt string, data io.Reader, size int64) error {
-	params, err := envelopeParams(conn, from, rcpt)
-	if err != nil {
-		return err
-	}
+// envelope is one mail to send: its recipient and its size bytes, with
+// CRLF line ends.
+type envelope struct {
+	rcpt string
+	data io.Reader
+	size int64
+}
+
+// transmitChunked runs one SMTP transaction per mail in one round trip,
+// for servers that offer CHUNKING (RFC 3030) and PIPELINING: for each
+// mail MAIL, RCPT, "BDAT size LAST" and the mail itself, with RSET
+// between two mails, go out together in writes as large as buf, and the
+// replies are read after. A mail is sent as it is, with no dot to add or
+// to end it. It returns each mail's outcome: nil when it was accepted, a
+// *textproto.Error when a reply refused it (as with transmit), and any
+// other error when the connection failed, for that mail and every later
+// one.
+func transmitChunked(conn *smtp.Client, buf *bufio.Writer, from string, mails []envelope) []error {
+	errs := make([]error, len(mails))
 	text := conn.Text
-	// buf gathers the whole transaction, so that it reaches text.W, and
-	// the connection, in one write when it fits.
 	buf.Reset(text.W)
-	fmt.Fprintf(buf, "MAIL FROM:<%s>%s\r\nRCPT TO:<%s>\r\nBDAT %d LAST\r\n", from, params, rcpt, size)
-	if n, err := io.Copy(buf, data); err != nil || n != size {
-		return fmt.Errorf("write message: %d of %d bytes: %w", n, size, err)
+	written := false
+	for i, m := range mails {
+		params, err := envelopeParams(conn, from, m.rcpt)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		if written {
+			// Whatever a refusal left of the last transaction ends here.
+			buf.WriteString("RSET\r\n")
+		}
+		written = true
+		fmt.Fprintf(buf, "MAIL FROM:<%s>%s\r\nRCPT TO:<%s>\r\nBDAT %d LAST\r\n", from, params, m.rcpt, m.size)
+		if n, err := io.Copy(buf, m.data); err != nil || n != m.size {
+			return failFrom(errs, 0, fmt.Errorf("write message: %d of %d bytes: %w", n, m.size, err))
+		}
 	}
 	if err := buf.Flush(); err != nil {
-		return fmt.Errorf("write message: %w", err)
+		return failFrom(errs, 0, fmt.Errorf("write message: %w", err))
 	}
 	if err := text.W.Flush(); err != nil {
-		return fmt.Errorf("write message: %w", err)
+		return failFrom(errs, 0, fmt.Errorf("write message: %w", err))
 	}
-	refused, _ := readReplies(text, from, rcpt, "BDAT", 250)
-	return refused
+	first := true
+	for i, m := range mails {
+		if errs[i] != nil {
+			continue
+		}
+		if !first {
+			if _, _, err := text.ReadResponse(250); err != nil {
+				return failFrom(errs, i, fmt.Errorf("RSET: %w", brokenSession(err)))
+			}
+		}
+		first = false
+		refused, _ := readReplies(text, from, m.rcpt, "BDAT", 250)
+		var reply *textproto.Error
+		if refused != nil && !errors.As(refused, &reply) {
+			return failFrom(errs, i, refused)
+		}
+		errs[i] = refused
+	}
+	return errs
+}
+
+// failFrom sets err as the outcome of the mails from i on that have none
+// yet, and returns errs.
+func failFrom(errs []error, i int, err error) []error {
+	for j := i; j < len(errs); j++ {
+		if errs[j] == nil {
+			errs[j] = err
+		}
+	}
+	return errs
+}
+
+// brokenSession makes a refused RSET an error of the connection, not a
+// refusal of the mail that follows it.
+func brokenSession(err error) error {
+	var reply *textproto.Error
+	if errors.As(err, &reply) {
+		return fmt.Errorf("%d %s", reply.Code, reply.Msg)
+	}
+	return err
 }
 
 // envelopeParams are the MAIL parameters the server's extensions call

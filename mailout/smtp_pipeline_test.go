@@ -3,9 +3,14 @@ package mailout
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"log/slog"
 	"math/rand/v2"
 	"net/textproto"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 )
 
 // dotWriter writes what textproto's DotWriter writes, however the content
@@ -34,6 +39,69 @@ func TestDotWriterLikeTextproto(t *testing.T) {
 		dw.Close()
 		if !bytes.Equal(got.Bytes(), want.Bytes()) {
 			t.Fatalf("content %q: got %q, want %q", content, got.Bytes(), want.Bytes())
+		}
+	}
+}
+
+// Mails sent together each get their own outcome: a refusal, at any
+// step, fails that mail only, and the rest of the group goes through over
+// the same connection, with BDAT or, one at a time, with DATA.
+func TestSendTogether(t *testing.T) {
+	for _, older := range []bool{false, true} {
+		b := &sink{older: older,
+			refuseRcpt: func(to string) error {
+				if to == "nobody@example.com" {
+					return errNoSuchUser
+				}
+				return nil
+			},
+			refuse: func(attempt int) error {
+				return map[int]error{1: errNoSuchUser, 3: errTempFailure}[attempt]
+			}}
+		addr := startSink(t, b)
+		client, err := newClient(SMTPOptions{Address: addr, TLS: TLSNone, Timeout: 10 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := &session{client: client, opts: SMTPOptions{Address: addr, Timeout: 10 * time.Second},
+			from: "incidents@example.com", logger: slog.New(slog.DiscardHandler)}
+		want := []struct {
+			rcpt      string
+			refusal   string // in the error; "" when accepted
+			permanent bool
+		}{
+			{"r0@example.com", "", false},
+			{"nobody@example.com", "RCPT TO:<nobody@example.com>: 550", true},
+			{"r2@example.com", "550", true},
+			{"bad\r\nRCPT TO:<x@example.com>", "501", true},
+			{"r3@example.com", "", false},
+			{"r4@example.com", "451", false},
+			{"r5@example.com", "", false},
+		}
+		var mails []envelope
+		for _, w := range want {
+			data := "Subject: to " + w.rcpt + "\r\n\r\nHello.\r\n"
+			mails = append(mails, envelope{rcpt: w.rcpt, data: strings.NewReader(data), size: int64(len(data))})
+		}
+		got := s.send(context.Background(), mails)
+		s.close()
+		for i, w := range want {
+			if g := got[i]; (w.refusal == "") != (g.err == nil) || (g.err != nil && !strings.Contains(g.err.Error(), w.refusal)) ||
+				g.permanent != w.permanent {
+				t.Errorf("older server %v: mail to %q: %v (permanent %v), want %q (permanent %v)",
+					older, w.rcpt, g.err, g.permanent, w.refusal, w.permanent)
+			}
+		}
+		sessions, received := b.snapshot()
+		var to []string
+		for _, m := range received {
+			to = append(to, m.To...)
+		}
+		if w := []string{"r0@example.com", "r3@example.com", "r5@example.com"}; !slices.Equal(to, w) || sessions != 1 {
+			t.Errorf("older server %v: mail to %v over %d sessions, want %v over 1", older, to, sessions, w)
+		}
+		if b.bdat != map[bool]int{false: 6, true: 0}[older] {
+			t.Errorf("older server %v: %d BDAT commands", older, b.bdat)
 		}
 	}
 }
