@@ -4,14 +4,21 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 
 	"github.com/emersion/go-imap/v2"
 )
 
-// batchSize is how many mails are fetched, handled (in one transaction)
-// and moved together.
+// batchSize is how many mails are fetched and handled (in one
+// transaction) together.
 const batchSize = 100
+
+// moveEvery is how many handled mails are moved together: a server's
+// MOVE has a large cost of its own (Dovecot's costs as much as moving 300
+// more mails), so the moves of several batches are made in one. After a
+// crash, handled mail not moved yet is fetched again and recognized.
+const moveEvery = 500
 
 // round hands every mail of the mailbox newer than the checkpoint to the
 // Handler once, in UID order, a batch at a time, and moves the checkpoint
@@ -56,23 +63,24 @@ func (s *session) round(ctx context.Context) error {
 			s.retry = 0
 		}
 	}()
-	// Each batch's MOVE goes out after the next batch's FETCH, so the
-	// server moves the one while the other is handled; a batch is done
+	// Handled batches gather until they hold moveEvery mails (or the
+	// round ends); their MOVE goes out after the next batch's FETCH, so
+	// the server moves the ones while the other is handled. Mail is done
 	// with, and the checkpoint passes it, once its MOVE is answered.
-	var prev *batch
+	var gathered, moving *batch
 	finish := func() error {
-		if prev == nil {
+		if moving == nil {
 			return nil
 		}
-		done, err := prev.finish()
+		done, err := moving.finish()
 		if err != nil {
 			return err
 		}
 		if !failed && done > 0 {
-			s.advance(ctx, uint32(prev.uids[done-1]))
+			s.advance(ctx, uint32(moving.uids[done-1]))
 		}
-		failed = failed || done < len(prev.uids)
-		prev = nil
+		failed = failed || done < len(moving.uids)
+		moving = nil
 		return nil
 	}
 	for uids := range slices.Chunk(uids, batchSize) {
@@ -80,23 +88,27 @@ func (s *session) round(ctx context.Context) error {
 			break
 		}
 		read := s.startFetch(uids)
-		if prev != nil {
-			prev.startMoves()
+		if gathered != nil && len(gathered.uids) >= moveEvery {
+			moving, gathered = gathered, nil
+			moving.startMoves()
 		}
 		b, err := s.handle(ctx, uids, read)
 		if ferr := finish(); ferr != nil {
-			if b != nil {
-				s.stop.release() // the session ends; the next one moves b's mail
-			}
+			b.abandon() // the session ends; the next one moves their mail
+			gathered.abandon()
 			return ferr
 		}
-		if err != nil || b == nil {
+		if err != nil {
+			gathered.abandon()
 			return err
 		}
-		prev = b
+		if b == nil {
+			break // shutting down: what was handled is moved
+		}
+		gathered = gathered.join(b)
 	}
-	if prev != nil {
-		prev.startMoves()
+	if moving = gathered; moving != nil {
+		moving.startMoves()
 	}
 	return finish()
 }
@@ -109,6 +121,7 @@ type batch struct {
 	handled map[imap.UID]bool     // of those, the ones to move
 	dest    map[string][]imap.UID // where each goes
 	waits   []func() error        // the answers to the moves, once started
+	holds   int                   // of the session's closer, one per batch joined
 }
 
 // handle reads a batch of mails (read is its FETCH, sent), hands them to
@@ -128,7 +141,8 @@ func (s *session) handle(ctx context.Context, uids []imap.UID, read func() ([]fe
 	if !s.stop.hold() {
 		return nil, nil // shutting down: leave them for next time
 	}
-	b := &batch{s: s, uids: uids, fetched: map[imap.UID]bool{}, handled: map[imap.UID]bool{}, dest: map[string][]imap.UID{}}
+	b := &batch{s: s, uids: uids, fetched: map[imap.UID]bool{}, handled: map[imap.UID]bool{}, dest: map[string][]imap.UID{},
+		holds: 1}
 	readers := make([]*io.SectionReader, len(mails))
 	for i, m := range mails {
 		readers[i] = m.content
@@ -156,6 +170,32 @@ func (s *session) handle(ctx context.Context, uids []imap.UID, read func() ([]fe
 	return b, nil
 }
 
+// join returns the batch of b's mails followed by next's.
+func (b *batch) join(next *batch) *batch {
+	if b == nil {
+		return next
+	}
+	b.uids = append(b.uids, next.uids...)
+	maps.Copy(b.fetched, next.fetched)
+	maps.Copy(b.handled, next.handled)
+	for to, uids := range next.dest {
+		b.dest[to] = append(b.dest[to], uids...)
+	}
+	b.holds += next.holds
+	return b
+}
+
+// abandon lets a shutdown close the connection without the batch's mail
+// moved: the next session moves it.
+func (b *batch) abandon() {
+	if b == nil {
+		return
+	}
+	for range b.holds {
+		b.s.stop.release()
+	}
+}
+
 // startMoves sends the batch's moves without waiting for their answers.
 func (b *batch) startMoves() {
 	for _, to := range []string{b.s.o.Processed, b.s.o.Quarantine} {
@@ -175,7 +215,7 @@ func (b *batch) startMoves() {
 // start of the batch are done with (moved, or gone); an error is a
 // connection error. It lets a shutdown close the connection.
 func (b *batch) finish() (done int, err error) {
-	defer b.s.stop.release()
+	defer b.abandon()
 	for _, wait := range b.waits {
 		if err := wait(); err != nil {
 			return 0, err

@@ -11,6 +11,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/big"
@@ -18,6 +19,7 @@ import (
 	"net/mail"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -624,4 +626,87 @@ func TestLargeAndSmallMailInOneBatch(t *testing.T) {
 	if len(got) != 2 || !bytes.Equal(got[0], small) || !bytes.Equal(got[1], large) {
 		t.Errorf("the Handler got %d mails, not the two delivered whole", len(got))
 	}
+}
+
+// A long backlog is handled a batch at a time, in UID order, and moved
+// in few commands: the moves of several batches go out as one. A mail
+// that fails holds the checkpoint back, not the moves of the others.
+func TestLongBacklogMovesInFewCommands(t *testing.T) {
+	srv, u := memServer(t, imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapMove: {}, imap.CapUIDPlus: {}, imap.CapIdle: {}}, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	moves := &atomic.Int64{}
+	go srv.Serve(moveCounter{ln, moves})
+	addr := ln.Addr().String()
+	if err := u.Create("Processed", nil); err != nil {
+		t.Fatal(err)
+	}
+	const n = 1150 // in 12 batches of up to 100, moved at 500, 1000 and the end
+	var want []string
+	for i := range n {
+		want = append(want, fmt.Sprintf("m%04d", i))
+		appendMail(t, u, want[i])
+	}
+	st := openStore(t)
+	o := IMAPOptions{Address: addr, Checkpoints: st, Username: user, Mailbox: "INBOX"}
+	h := &recorder{decide: func(subject string, attempt int) (Disposition, error) {
+		if subject == "m0720" && attempt == 1 {
+			return 0, errors.New("database is locked")
+		}
+		return Processed, nil
+	}}
+	watch(t, o, h)
+	waitFor(t, "the backlog moved", func() bool { return len(mailbox(t, addr, "Processed")) == n })
+
+	retried := slices.Concat(want[:720], want[721:], want[720:721])
+	if got := subjectsOf(mailbox(t, addr, "Processed")); !slices.Equal(got, retried) {
+		t.Errorf("Processed holds %d mails, %q…, want %d, %q…", len(got), got[:3], n, retried[:3])
+	}
+	if seen := h.seen(); !slices.Equal(seen, slices.Concat(want, want[720:721])) {
+		t.Errorf("handled %d mails, want each once in UID order and m0720 twice", len(seen))
+	}
+	// 3 moves in the first round, 1 in the retry of m0720.
+	if got := moves.Load(); got != 4 {
+		t.Errorf("%d MOVE commands for %d mails, want 4", got, n)
+	}
+	waitFor(t, "the checkpoint past m0720", func() bool {
+		cp, err := st.Checkpoint(context.Background(), o.checkpointKey())
+		return err == nil && cp.LastUID == 721
+	})
+}
+
+func subjectsOf(ms []stored) []string {
+	var s []string
+	for _, m := range ms {
+		s = append(s, m.subject)
+	}
+	return s
+}
+
+// moveCounter is a listener whose connections count the MOVE commands the
+// server receives.
+type moveCounter struct {
+	net.Listener
+	n *atomic.Int64
+}
+
+func (l moveCounter) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return moveCounterConn{c, l.n}, nil
+}
+
+type moveCounterConn struct {
+	net.Conn
+	n *atomic.Int64
+}
+
+func (c moveCounterConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.n.Add(int64(bytes.Count(p[:n], []byte(" MOVE "))))
+	return n, err
 }
