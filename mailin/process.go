@@ -46,9 +46,10 @@ type Processor struct {
 	Limits Limits
 	Logger *slog.Logger
 	Now    func() time.Time // default time.Now
-	// Committed is called after a mail's effects were committed, e.g. to
-	// wake the outbox dispatcher.
-	Committed func()
+	// Committed is called after a batch's effects were committed, with
+	// the mail they added to the outbox, e.g. to hand it to the outbox
+	// dispatcher.
+	Committed func(queued []store.Outgoing)
 }
 
 // Handle processes one mail. An error means nothing was committed and the
@@ -81,6 +82,7 @@ func (p *Processor) HandleBatch(ctx context.Context, mails []*io.SectionReader) 
 	}
 	close(next)
 	wg.Wait()
+	var queued []store.Outgoing
 	err := p.Store.Update(ctx, func(tx *store.Tx) error {
 		for i, u := range units {
 			if u == nil {
@@ -90,6 +92,7 @@ func (p *Processor) HandleBatch(ctx context.Context, mails []*io.SectionReader) 
 				out[i].Err, units[i] = fmt.Errorf("process %s: %w", u.key, err), nil
 			}
 		}
+		queued = tx.Queued()
 		return nil
 	})
 	committed := false
@@ -105,7 +108,7 @@ func (p *Processor) HandleBatch(ctx context.Context, mails []*io.SectionReader) 
 		}
 	}
 	if committed && p.Committed != nil {
-		p.Committed()
+		p.Committed(queued)
 	}
 	return out
 }

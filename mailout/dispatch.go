@@ -39,6 +39,35 @@ type Dispatcher struct {
 	kick     chan struct{}
 	mu       sync.Mutex // held by Flush
 	bufs     sync.Pool  // of *bytes.Buffer: mails without files, rendered in memory
+	held     held       // mail offered, not read from the outbox yet
+}
+
+// heldMax bounds the mail the dispatcher holds: more is read back from
+// the outbox when due.
+const heldMax = 2000
+
+// held is mail just committed to the outbox, by ID, so that the
+// dispatcher need not read it back.
+type held struct {
+	mu    sync.Mutex
+	mails map[int64]store.Outgoing
+}
+
+// take removes mail id and returns it, if held.
+func (h *held) take(id int64) (store.Outgoing, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	o, ok := h.mails[id]
+	delete(h.mails, id)
+	return o, ok
+}
+
+// forget drops every mail held: a flush that found nothing more to send
+// has sent them, or they are not due.
+func (h *held) forget() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	clear(h.mails)
 }
 
 // NewDispatcher checks o, parses the templates and configures the SMTP
@@ -65,6 +94,20 @@ func (d *Dispatcher) Kick() {
 	case d.kick <- struct{}{}:
 	default:
 	}
+}
+
+// Offer hands the dispatcher mail just committed to the outbox, as
+// store.Tx.Queued lists it, and wakes Run to send it. It never blocks.
+func (d *Dispatcher) Offer(queued []store.Outgoing) {
+	d.held.mu.Lock()
+	if d.held.mails == nil {
+		d.held.mails = map[int64]store.Outgoing{}
+	}
+	for _, o := range queued[:min(len(queued), heldMax-len(d.held.mails))] {
+		d.held.mails[o.ID] = o
+	}
+	d.held.mu.Unlock()
+	d.Kick()
 }
 
 // Run sends the outbox until ctx is done, then returns nil: it sends what
@@ -174,8 +217,9 @@ func (d *Dispatcher) feed(ctx context.Context, work chan<- job, inflight *flight
 	var after store.Outgoing
 	for {
 		idle := inflight.n.Load() == 0 // all mail handed out was sent before this read
-		due, err := d.opts.Store.Due(ctx, d.opts.Now(), after, d.opts.BatchSize)
+		due, err := d.opts.Store.Due(ctx, d.opts.Now(), after, d.opts.BatchSize, d.held.take)
 		if err != nil || (len(due) == 0 && idle) {
+			d.held.forget()
 			return err
 		}
 		if len(due) == 0 {

@@ -1,6 +1,7 @@
 package mailout
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -386,5 +387,52 @@ func TestNewDispatcherReportsEveryBadOption(t *testing.T) {
 	_, err = NewDispatcher(Options{From: testFrom, Language: "fr", Store: openStore(t), SMTP: SMTPOptions{Address: "localhost:25"}})
 	if err == nil || !strings.Contains(err.Error(), `"fr"`) {
 		t.Errorf("language fr: error %v", err)
+	}
+}
+
+// Mail offered to the dispatcher, as the transaction that queued it lists
+// it, renders as the same mail read back from the outbox.
+func TestOfferedMailIsTheMailReadBack(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	var queued []store.Outgoing
+	err := st.Update(ctx, func(tx *store.Tx) error {
+		for i, s := range samples() {
+			o := s.out
+			o.IncidentID, o.MessageID = 0, fmt.Sprintf("n%d@example.com", i)
+			if err := tx.Enqueue(o); err != nil {
+				return err
+			}
+		}
+		queued = tx.Queued()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, err := st.Due(ctx, t0.Add(time.Hour), store.Outgoing{}, 100, nil)
+	if err != nil || len(read) != len(queued) {
+		t.Fatalf("read back %d of %d mails: %v", len(read), len(queued), err)
+	}
+	for _, lang := range []string{"en", "es"} {
+		r, err := NewRenderer(lang, "", testFrom)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range queued {
+			for _, eightBit := range []bool{false, true} {
+				var offered, back bytes.Buffer
+				if err := r.render(&offered, queued[i], "", nil, eightBit); err != nil {
+					t.Fatal(err)
+				}
+				if err := r.render(&back, read[i], "", nil, eightBit); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(stable(offered.Bytes()), stable(back.Bytes())) {
+					t.Errorf("%s %s: the mail offered differs from the mail read back:\n%s\n---\n%s",
+						lang, queued[i].Notice.Kind, offered.Bytes(), back.Bytes())
+				}
+			}
+		}
 	}
 }

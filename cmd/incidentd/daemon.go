@@ -86,7 +86,7 @@ func newDaemon(ctx context.Context, cfg Config, base string, log *slog.Logger) (
 		return nil, fmt.Errorf("outbox: %w", err)
 	}
 	d.processor = newProcessor(cfg, st, key, log)
-	d.processor.Committed = d.dispatcher.Kick
+	d.processor.Committed = d.dispatcher.Offer
 	return d, nil
 }
 

@@ -113,6 +113,13 @@ DROP INDEX outbox_pending_date;
 CREATE INDEX outbox_pending ON outbox(date, id) WHERE state = 'pending';
 CREATE INDEX outbox_pending_next ON outbox(next_attempt) WHERE state = 'pending';
 `,
+	// 6: the index of pending mail answers which mail is due, and whether
+	// it was tried before, by itself: mail the dispatcher holds already
+	// is not read again.
+	`
+DROP INDEX outbox_pending;
+CREATE INDEX outbox_pending ON outbox(date, id, next_attempt, attempts) WHERE state = 'pending';
+`,
 }
 
 // migrate applies the steps the database lacks, each in its own

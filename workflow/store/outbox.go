@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -36,8 +37,12 @@ type Outgoing struct {
 
 // Enqueue adds a pending mail, due at o.Date. ID, State, Attempts,
 // NextAttempt, LastError and SentAt of o are ignored. A mail whose
-// MessageID is already in the outbox is not added again.
+// MessageID is already in the outbox is not added again. The mail added
+// joins Queued.
 func (tx *Tx) Enqueue(o Outgoing) error {
+	if tx.readOnly {
+		return errReadOnly
+	}
 	notice, err := json.Marshal(o.Notice)
 	if err != nil {
 		return fmt.Errorf("enqueue %s: encode notice: %w", o.MessageID, err)
@@ -47,15 +52,27 @@ func (tx *Tx) Enqueue(o Outgoing) error {
 		return fmt.Errorf("enqueue %s: encode references: %w", o.MessageID, err)
 	}
 	date := formatTime(o.Date)
-	_, err = tx.exec(`INSERT INTO outbox (incident_id, message_id, recipient, notice, refs,
+	err = tx.queryRow(`INSERT INTO outbox (incident_id, message_id, recipient, notice, refs,
 		date, state, next_attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (message_id) DO NOTHING`,
-		nullID(o.IncidentID), o.MessageID, o.Recipient, string(notice), string(refs), date, OutboxPending, date)
-	if err != nil {
+		ON CONFLICT (message_id) DO NOTHING RETURNING id`,
+		nullID(o.IncidentID), o.MessageID, o.Recipient, string(notice), string(refs), date, OutboxPending, date).Scan(&o.ID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil // queued before
+	case err != nil:
 		return fmt.Errorf("enqueue %s: %w", o.MessageID, err)
 	}
+	// As Due would read it back.
+	o.Date, _ = parseTime(date)
+	o.State, o.Attempts, o.NextAttempt, o.LastError, o.SentAt = OutboxPending, 0, o.Date, "", time.Time{}
+	tx.queued = append(tx.queued, o)
 	return nil
 }
+
+// Queued lists the mails this transaction added to the outbox so far, in
+// the order they were added: after a commit, they can be sent without
+// being read back.
+func (tx *Tx) Queued() []Outgoing { return tx.queued }
 
 const outgoingColumns = `id, incident_id, message_id, recipient, notice, refs, date, state,
 	attempts, next_attempt, last_error, sent_at`
@@ -92,13 +109,17 @@ func (tx *Tx) Outbox(state string) ([]Outgoing, error) {
 	return out, nil
 }
 
-// dueQuery reads a page of due mail. In date order, the index of pending
-// mail starts the scan at the page's start and stops it at its end. (A
-// partial index serves a query that names its condition literally, not as
-// a parameter.)
-const dueQuery = `SELECT ` + outgoingColumns + ` FROM outbox INDEXED BY outbox_pending
+// dueQuery reads a page of due mail: which mail, and whether it was tried
+// before. In date order, the index of pending mail starts the scan at the
+// page's start, stops it at its end, and answers it alone. (A partial
+// index serves a query that names its condition literally, not as a
+// parameter.)
+const dueQuery = `SELECT id, attempts FROM outbox INDEXED BY outbox_pending
 	WHERE state = 'pending' AND (date, id) > (?, ?) AND next_attempt <= ?
 	ORDER BY date, id LIMIT ?`
+
+// outgoingQuery reads mails by ID.
+const outgoingQuery = `SELECT ` + outgoingColumns + ` FROM outbox WHERE id IN (SELECT value FROM json_each(?))`
 
 // nextDueQuery reads when the next pending mail is due.
 const nextDueQuery = `SELECT MIN(next_attempt) FROM outbox WHERE state = 'pending'`
@@ -106,12 +127,50 @@ const nextDueQuery = `SELECT MIN(next_attempt) FROM outbox WHERE state = 'pendin
 // Due lists up to limit pending mails whose next attempt is at or before
 // now, oldest (by Date, then queueing order) first, after the mail after:
 // the last of the previous page, or the zero Outgoing for the first page.
-func (s *Store) Due(ctx context.Context, now time.Time, after Outgoing, limit int) ([]Outgoing, error) {
+// held, when not nil, gives the mails at hand already, as Queued listed
+// them: a mail it gives that was never tried is not read again.
+func (s *Store) Due(ctx context.Context, now time.Time, after Outgoing, limit int, held func(id int64) (Outgoing, bool)) ([]Outgoing, error) {
 	var out []Outgoing
 	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		out, err = queryAll(tx, scanOutgoing, dueQuery, formatTime(after.Date), after.ID, formatTime(now), limit)
-		return err
+		type key struct {
+			id       int64
+			attempts int
+		}
+		keys, err := queryAll(tx, func(r scanner) (k key, err error) {
+			return k, r.Scan(&k.id, &k.attempts)
+		}, dueQuery, formatTime(after.Date), after.ID, formatTime(now), limit)
+		if err != nil {
+			return err
+		}
+		out = make([]Outgoing, len(keys))
+		var read []int64
+		for i, k := range keys {
+			if held != nil && k.attempts == 0 {
+				if o, ok := held(k.id); ok {
+					out[i] = o
+					continue
+				}
+			}
+			read = append(read, k.id)
+		}
+		if len(read) == 0 {
+			return nil
+		}
+		ids, _ := json.Marshal(read)
+		rows, err := queryAll(tx, scanOutgoing, outgoingQuery, string(ids))
+		if err != nil {
+			return err
+		}
+		byID := make(map[int64]Outgoing, len(rows))
+		for _, o := range rows {
+			byID[o.ID] = o
+		}
+		for i, k := range keys {
+			if out[i].ID == 0 {
+				out[i] = byID[k.id]
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("due outgoing mail: %w", err)

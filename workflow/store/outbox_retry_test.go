@@ -36,7 +36,7 @@ func TestRetryFailedPutsOnlyFailedMailBack(t *testing.T) {
 	if n, err := s.RetryFailed(ctx, 0, later); err != nil || n != 1 {
 		t.Fatalf("retry all: %d, %v; want only mail 2 left to put back", n, err)
 	}
-	due, err := s.Due(ctx, later, Outgoing{}, 10)
+	due, err := s.Due(ctx, later, Outgoing{}, 10, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -56,7 +56,7 @@ func TestOutboxLifeCycle(t *testing.T) {
 	if next, ok, err := s.NextDue(ctx); err != nil || !ok || !next.Equal(t0) {
 		t.Fatalf("NextDue = %v, %v, %v; want %v", next, ok, err, t0)
 	}
-	due, err := s.Due(ctx, t0.Add(5*time.Minute), Outgoing{}, 10)
+	due, err := s.Due(ctx, t0.Add(5*time.Minute), Outgoing{}, 10, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,10 +69,10 @@ func TestOutboxLifeCycle(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("queued mail read back\n%+v\nwant\n%+v", got, want)
 	}
-	if due, err := s.Due(ctx, t0.Add(5*time.Minute), Outgoing{}, 1); err != nil || len(due) != 1 {
+	if due, err := s.Due(ctx, t0.Add(5*time.Minute), Outgoing{}, 1, nil); err != nil || len(due) != 1 {
 		t.Errorf("Due with limit 1 = %d rows, %v", len(due), err)
 	}
-	if page, err := s.Due(ctx, t0.Add(5*time.Minute), due[0], 10); err != nil || !reflect.DeepEqual(messageIDs(page), []string{"n2@incidentd"}) {
+	if page, err := s.Due(ctx, t0.Add(5*time.Minute), due[0], 10, nil); err != nil || !reflect.DeepEqual(messageIDs(page), []string{"n2@incidentd"}) {
 		t.Errorf("Due after n1 = %q, %v; want n2", messageIDs(page), err)
 	}
 
@@ -85,13 +85,13 @@ func TestOutboxLifeCycle(t *testing.T) {
 	if err := s.MarkSent(ctx, sentAt, n2); err != nil {
 		t.Fatal(err)
 	}
-	if due, err := s.Due(ctx, t0.Add(90*time.Minute), Outgoing{}, 10); err != nil || !reflect.DeepEqual(messageIDs(due), []string{"n3@incidentd"}) {
+	if due, err := s.Due(ctx, t0.Add(90*time.Minute), Outgoing{}, 10, nil); err != nil || !reflect.DeepEqual(messageIDs(due), []string{"n3@incidentd"}) {
 		t.Errorf("Due after retry and sent = %q, %v; want n3", messageIDs(due), err)
 	}
 	if next, ok, err := s.NextDue(ctx); err != nil || !ok || !next.Equal(t0.Add(time.Hour)) {
 		t.Errorf("NextDue = %v, %v, %v; want n3's date", next, ok, err)
 	}
-	if due, err := s.Due(ctx, t0.Add(3*time.Hour), Outgoing{}, 10); err != nil || !reflect.DeepEqual(messageIDs(due), []string{"n1@incidentd", "n3@incidentd"}) {
+	if due, err := s.Due(ctx, t0.Add(3*time.Hour), Outgoing{}, 10, nil); err != nil || !reflect.DeepEqual(messageIDs(due), []string{"n1@incidentd", "n3@incidentd"}) {
 		t.Errorf("Due after the retry time = %q, %v; want n1, n3", messageIDs(due), err)
 	}
 	if err := s.MarkFailed(ctx, n1, "550 no such user"); err != nil {
@@ -176,5 +176,73 @@ func TestPendingMailIsFoundByIndex(t *testing.T) {
 		if got := strings.Join(plan, "; "); !strings.Contains(got, "USING INDEX "+q.index) && !strings.Contains(got, "USING COVERING INDEX "+q.index) {
 			t.Errorf("plan of %q:\n%s\nwant it to use %s", q.query, got, q.index)
 		}
+	}
+}
+
+// Queued lists what a transaction added to the outbox, as Due reads it,
+// without what a savepoint undid; Due takes from held the mails it holds
+// that were never tried, and reads the others.
+func TestQueuedAndHeldMail(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	var queued []Outgoing
+	update(t, s, func(tx *Tx) error {
+		for _, id := range []string{"n1@incidentd", "n2@incidentd", "n3@incidentd"} {
+			if err := tx.Enqueue(outgoing(id, 0, t0.Add(time.Second/3))); err != nil {
+				return err
+			}
+		}
+		undone := errors.New("undone")
+		if err := tx.Savepoint(func() error {
+			if err := tx.Enqueue(outgoing("n4@incidentd", 0, t0)); err != nil {
+				return err
+			}
+			return undone
+		}); !errors.Is(err, undone) {
+			return err
+		}
+		if err := tx.Enqueue(outgoing("n1@incidentd", 0, t0)); err != nil { // queued already
+			return err
+		}
+		queued = tx.Queued()
+		return nil
+	})
+	if got := messageIDs(queued); !reflect.DeepEqual(got, []string{"n1@incidentd", "n2@incidentd", "n3@incidentd"}) {
+		t.Fatalf("queued %q", got)
+	}
+	read, err := s.Due(ctx, t0.Add(time.Minute), Outgoing{}, 10, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range read {
+		q, r := queued[i], read[i]
+		if q.ID != r.ID || !q.Date.Equal(r.Date) || q.Date.Location() != r.Date.Location() || !q.NextAttempt.Equal(r.NextAttempt) ||
+			q.State != r.State || q.Attempts != r.Attempts || !reflect.DeepEqual(q.References, r.References) {
+			t.Errorf("queued %+v, read back %+v", q, r)
+		}
+	}
+
+	if err := s.MarkRetry(ctx, queued[2].ID, t0, "451 try later"); err != nil {
+		t.Fatal(err)
+	}
+	held := map[int64]Outgoing{}
+	for _, o := range queued {
+		o.Recipient = "held@example.com"
+		held[o.ID] = o
+	}
+	due, err := s.Due(ctx, t0.Add(time.Minute), Outgoing{}, 10, func(id int64) (Outgoing, bool) {
+		o, ok := held[id]
+		return o, ok
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rcpts []string
+	for _, o := range due {
+		rcpts = append(rcpts, o.Recipient)
+	}
+	// n3 was tried once since it was queued: it is read again.
+	if want := []string{"held@example.com", "held@example.com", "eva@example.com"}; !reflect.DeepEqual(rcpts, want) || due[2].Attempts != 1 {
+		t.Errorf("due to %q (n3 after %d attempts), want %q", rcpts, due[2].Attempts, want)
 	}
 }

@@ -14,7 +14,9 @@ func (tx *Tx) Savepoint(fn func() error) error {
 	if _, err := tx.tx.ExecContext(tx.ctx, `SAVEPOINT unit`); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
+	queued := len(tx.queued)
 	if err := fn(); err != nil {
+		tx.queued = tx.queued[:queued]
 		if _, rerr := tx.tx.ExecContext(tx.ctx, `ROLLBACK TO unit`); rerr != nil {
 			tx.broken = fmt.Errorf("roll back to savepoint: %w (after: %w)", rerr, err)
 			return err

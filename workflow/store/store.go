@@ -74,6 +74,7 @@ type Tx struct {
 	// broken is set when a savepoint could not be rolled back: the
 	// transaction is in an unknown state and must not commit.
 	broken error
+	queued []Outgoing // added to the outbox; see Queued
 }
 
 // Update runs fn in one immediate (write-locking) transaction. It commits
