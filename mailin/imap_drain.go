@@ -83,16 +83,32 @@ func (s *session) round(ctx context.Context) error {
 		moving = nil
 		return nil
 	}
-	for uids := range slices.Chunk(uids, batchSize) {
+	// The next batch is fetched, in the background, while one is handled.
+	batches := slices.Collect(slices.Chunk(uids, batchSize))
+	var next *prefetch
+	defer func() { next.discard() }()
+	for i, uids := range batches {
 		if ctx.Err() != nil {
 			break
 		}
-		read := s.startFetch(uids)
+		if next == nil {
+			next = s.prefetch(uids)
+		}
+		mails, err := next.wait()
+		next = nil
+		if err == nil && i+1 < len(batches) {
+			next = s.prefetch(batches[i+1])
+		}
 		if gathered != nil && len(gathered.uids) >= moveEvery {
 			moving, gathered = gathered, nil
 			moving.startMoves()
 		}
-		b, err := s.handle(ctx, uids, read)
+		var b *batch
+		if err != nil {
+			err = fmt.Errorf("fetch %d mails from uid %d: %w", len(uids), uids[0], err)
+		} else {
+			b = s.handle(ctx, uids, mails)
+		}
 		if ferr := finish(); ferr != nil {
 			b.abandon() // the session ends; the next one moves their mail
 			gathered.abandon()
@@ -124,22 +140,18 @@ type batch struct {
 	holds   int                   // of the session's closer, one per batch joined
 }
 
-// handle reads a batch of mails (read is its FETCH, sent), hands them to
-// the Handler and returns what to move where. A mail whose Handler
-// outcome is an error stays where it is, untouched. It returns no batch
-// when the session is shutting down: the mails are left for next time.
-func (s *session) handle(ctx context.Context, uids []imap.UID, read func() ([]fetched, error)) (*batch, error) {
-	mails, err := read()
-	if err != nil {
-		return nil, fmt.Errorf("fetch %d mails from uid %d: %w", len(uids), uids[0], err)
-	}
+// handle hands a batch of fetched mails to the Handler, releases them,
+// and returns what to move where. A mail whose Handler outcome is an
+// error stays where it is, untouched. It returns no batch when the
+// session is shutting down: the mails are left for next time.
+func (s *session) handle(ctx context.Context, uids []imap.UID, mails []fetched) *batch {
 	defer func() {
 		for _, m := range mails {
 			m.release()
 		}
 	}()
 	if !s.stop.hold() {
-		return nil, nil // shutting down: leave them for next time
+		return nil // shutting down: leave them for next time
 	}
 	b := &batch{s: s, uids: uids, fetched: map[imap.UID]bool{}, handled: map[imap.UID]bool{}, dest: map[string][]imap.UID{},
 		holds: 1}
@@ -167,7 +179,7 @@ func (s *session) handle(ctx context.Context, uids []imap.UID, read func() ([]fe
 		s.o.Logger.Debug("mail handled", "mailbox", s.o.Mailbox, "uid", m.uid, "size", m.size,
 			"disposition", outcomes[i].Disposition, "moved_to", to)
 	}
-	return b, nil
+	return b
 }
 
 // join returns the batch of b's mails followed by next's.

@@ -14,8 +14,9 @@ import (
 // spoolOver is the size above which a fetched mail is written to a
 // temporary file as it arrives instead of being held in memory: a batch
 // holds at most batchSize·spoolOver bytes of mail in memory, whatever the
-// size of its mails.
-const spoolOver = 128 << 10
+// size of its mails, and the intake two batches (one handled, the next
+// fetched).
+const spoolOver = 64 << 10
 
 // fetched is one mail of a batch, read from the server.
 type fetched struct {
@@ -68,6 +69,42 @@ func (s *session) startFetch(uids []imap.UID) (read func() ([]fetched, error)) {
 		}
 		slices.SortFunc(out, func(a, b fetched) int { return int(a.uid) - int(b.uid) })
 		return out, nil
+	}
+}
+
+// prefetch is a FETCH whose answer is read in the background.
+type prefetch struct {
+	done  chan struct{}
+	mails []fetched
+	err   error
+}
+
+// prefetch sends one FETCH of the mails uids and reads its answer in the
+// background, as startFetch's read does.
+func (s *session) prefetch(uids []imap.UID) *prefetch {
+	p := &prefetch{done: make(chan struct{})}
+	read := s.startFetch(uids)
+	go func() {
+		defer close(p.done)
+		p.mails, p.err = read()
+	}()
+	return p
+}
+
+// wait returns the mails fetched; the caller releases them.
+func (p *prefetch) wait() ([]fetched, error) {
+	<-p.done
+	return p.mails, p.err
+}
+
+// discard waits for the fetch, if any, and releases what it read.
+func (p *prefetch) discard() {
+	if p == nil {
+		return
+	}
+	mails, _ := p.wait()
+	for _, m := range mails {
+		m.release()
 	}
 }
 
