@@ -20,7 +20,7 @@ type Checkpoint struct {
 // Checkpoint when there is none.
 func (s *Store) Checkpoint(ctx context.Context, key string) (Checkpoint, error) {
 	var cp Checkpoint
-	err := s.db.QueryRowContext(ctx, `SELECT uid_validity, last_uid FROM checkpoints WHERE mailbox = ?`,
+	err := s.read.db.QueryRowContext(ctx, `SELECT uid_validity, last_uid FROM checkpoints WHERE mailbox = ?`,
 		key).Scan(&cp.UIDValidity, &cp.LastUID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Checkpoint{}, nil

@@ -61,12 +61,12 @@ func TestEventsAreAppendOnly(t *testing.T) {
 		`UPDATE events SET text = 'rewritten'`,
 		`DELETE FROM events`,
 	} {
-		_, err := s.db.ExecContext(ctx, q)
+		_, err := s.write.db.ExecContext(ctx, q)
 		if err == nil || !strings.Contains(err.Error(), "append-only") {
 			t.Errorf("%s: got %v, want the append-only refusal", q, err)
 		}
 	}
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM incidents`); err == nil {
+	if _, err := s.write.db.ExecContext(ctx, `DELETE FROM incidents`); err == nil {
 		t.Error("deleted an incident that has a history")
 	}
 	view(t, s, func(tx *Tx) error {

@@ -182,7 +182,7 @@ func (s *Store) Due(ctx context.Context, now time.Time, after Outgoing, limit in
 // nothing is pending.
 func (s *Store) NextDue(ctx context.Context) (time.Time, bool, error) {
 	var next time.Time
-	err := s.db.QueryRowContext(ctx, nextDueQuery).Scan(timeCol{&next})
+	err := s.read.db.QueryRowContext(ctx, nextDueQuery).Scan(timeCol{&next})
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("next due outgoing mail: %w", err)
 	}

@@ -159,7 +159,7 @@ func TestPendingMailIsFoundByIndex(t *testing.T) {
 		{dueQuery, "outbox_pending", []any{"", 0, "", 10}},
 		{nextDueQuery, "outbox_pending_next", nil},
 	} {
-		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+q.query, q.args...)
+		rows, err := s.write.db.Query("EXPLAIN QUERY PLAN "+q.query, q.args...)
 		if err != nil {
 			t.Fatal(err)
 		}

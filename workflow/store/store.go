@@ -20,9 +20,47 @@ var errReadOnly = errors.New("write in a read-only transaction")
 
 // Store is an open database and blob directory. It is safe for concurrent use.
 type Store struct {
-	db      *sql.DB
+	// write holds one connection for every write: SQLite takes one
+	// writer at a time anyway, and a connection's page cache lasts only
+	// until another connection writes.
+	write pool
+	// read holds the connections of read-only transactions, which see a
+	// snapshot and do not wait for writes.
+	read    pool
 	blobDir string
-	stmts   sync.Map // query text → *sql.Stmt prepared once, reused by every transaction
+}
+
+// pool is a database/sql pool with its prepared statements.
+type pool struct {
+	db    *sql.DB
+	stmts sync.Map // query text → *sql.Stmt prepared once, reused by every transaction
+	// single says that the pool has one connection: while a transaction
+	// holds it, nothing can be prepared on the pool.
+	single bool
+}
+
+// prepare prepares query on the pool, once.
+func (p *pool) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
+	if v, ok := p.stmts.Load(query); ok {
+		return v.(*sql.Stmt), nil
+	}
+	st, err := p.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	if v, ok := p.stmts.LoadOrStore(query, st); ok {
+		st.Close()
+		return v.(*sql.Stmt), nil
+	}
+	return st, nil
+}
+
+func (p *pool) close() error {
+	p.stmts.Range(func(_, v any) bool {
+		v.(*sql.Stmt).Close()
+		return true
+	})
+	return p.db.Close()
 }
 
 // Open opens the database at path and the blob directory blobDir, creating
@@ -44,24 +82,26 @@ func Open(ctx context.Context, path, blobDir string) (*Store, error) {
 		// every 1000: a page written again and again while a backlog
 		// drains (the outbox's) is copied once per checkpoint.
 		"&_pragma=wal_autocheckpoint(8000)"
-	db, err := sql.Open("sqlite", dsn)
+	w, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	if err := migrate(ctx, db); err != nil {
-		db.Close()
+	w.SetMaxOpenConns(1)
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
-	return &Store{db: db, blobDir: blobDir}, nil
+	r, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	return &Store{write: pool{db: w, single: true}, read: pool{db: r}, blobDir: blobDir}, nil
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
-	s.stmts.Range(func(_, v any) bool {
-		v.(*sql.Stmt).Close()
-		return true
-	})
-	return s.db.Close()
+	return errors.Join(s.write.close(), s.read.close())
 }
 
 // Tx is one transaction, handed to the function given to Update or View.
@@ -69,12 +109,15 @@ func (s *Store) Close() error {
 type Tx struct {
 	ctx      context.Context
 	tx       *sql.Tx
+	pool     *pool // the pool tx comes from
 	store    *Store
 	readOnly bool
 	// broken is set when a savepoint could not be rolled back: the
 	// transaction is in an unknown state and must not commit.
 	broken error
 	queued []Outgoing // added to the outbox; see Queued
+	// own are the statements this transaction prepared for itself.
+	own map[string]*sql.Stmt
 }
 
 // Update runs fn in one immediate (write-locking) transaction. It commits
@@ -90,11 +133,15 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (s *Store) run(ctx context.Context, readOnly bool, fn func(*Tx) error) error {
-	sqlTx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+	p := &s.write
+	if readOnly {
+		p = &s.read
+	}
+	sqlTx, err := p.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{ctx: ctx, tx: sqlTx, store: s, readOnly: readOnly}
+	tx := &Tx{ctx: ctx, tx: sqlTx, pool: p, store: s, readOnly: readOnly}
 	err = fn(tx)
 	if err == nil {
 		err = tx.broken
@@ -106,6 +153,12 @@ func (s *Store) run(ctx context.Context, readOnly bool, fn func(*Tx) error) erro
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit transaction: %w", err)
+	}
+	// What the transaction prepared for itself is prepared for the next.
+	for q := range tx.own {
+		if _, err := p.prepare(ctx, q); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -123,19 +176,32 @@ func (tx *Tx) exec(query string, args ...any) (sql.Result, error) {
 }
 
 // stmt is query prepared for this transaction. Statements are prepared
-// once per connection and reused: preparing costs as much as running.
+// once per pool and reused: preparing costs as much as running. In a pool
+// of one connection, a statement new to the pool is prepared for the
+// transaction, and for the pool once the transaction is over.
 func (tx *Tx) stmt(query string) (*sql.Stmt, error) {
-	v, ok := tx.store.stmts.Load(query)
-	if !ok {
-		st, err := tx.store.db.PrepareContext(tx.ctx, query)
+	if v, ok := tx.pool.stmts.Load(query); ok {
+		return tx.tx.StmtContext(tx.ctx, v.(*sql.Stmt)), nil
+	}
+	if tx.pool.single {
+		if st, ok := tx.own[query]; ok {
+			return st, nil
+		}
+		st, err := tx.tx.PrepareContext(tx.ctx, query)
 		if err != nil {
 			return nil, fmt.Errorf("prepare: %w", err)
 		}
-		if v, ok = tx.store.stmts.LoadOrStore(query, st); ok {
-			st.Close()
+		if tx.own == nil {
+			tx.own = map[string]*sql.Stmt{}
 		}
+		tx.own[query] = st
+		return st, nil
 	}
-	return tx.tx.StmtContext(tx.ctx, v.(*sql.Stmt)), nil
+	st, err := tx.pool.prepare(tx.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return tx.tx.StmtContext(tx.ctx, st), nil
 }
 
 // queryRow runs a query that returns at most one row.

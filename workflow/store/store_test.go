@@ -73,7 +73,7 @@ func TestOpenMigratesAndReopens(t *testing.T) {
 	inc := newIncident("kept across opens")
 	update(t, s, func(tx *Tx) error { return tx.CreateIncident(&inc) })
 	var schema string
-	if err := s.db.QueryRowContext(ctx, `SELECT group_concat(sql, ';') FROM sqlite_schema`).Scan(&schema); err != nil {
+	if err := s.write.db.QueryRowContext(ctx, `SELECT group_concat(sql, ';') FROM sqlite_schema`).Scan(&schema); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -89,7 +89,7 @@ func TestOpenMigratesAndReopens(t *testing.T) {
 		t.Fatalf("reopened database at version %d (%v), want %d", v, err, len(migrations))
 	}
 	var again string
-	if err := s.db.QueryRowContext(ctx, `SELECT group_concat(sql, ';') FROM sqlite_schema`).Scan(&again); err != nil {
+	if err := s.write.db.QueryRowContext(ctx, `SELECT group_concat(sql, ';') FROM sqlite_schema`).Scan(&again); err != nil {
 		t.Fatal(err)
 	}
 	if again != schema {
@@ -112,7 +112,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.db.ExecContext(ctx, "PRAGMA user_version = 999"); err != nil {
+	if _, err := s.write.db.ExecContext(ctx, "PRAGMA user_version = 999"); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()
@@ -211,6 +211,63 @@ func TestConcurrentUpdates(t *testing.T) {
 // schemaVersion reads the database's schema version (PRAGMA user_version).
 func schemaVersion(ctx context.Context, s *Store) (int, error) {
 	var v int
-	err := s.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	err := s.write.db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
 	return v, err
+}
+
+// Writes take turns on one connection, and a statement new to it works
+// in the transaction that first runs it and in the ones after; reads do
+// not wait for writes, and see what was committed.
+func TestWritesTakeTurnsReadsDoNot(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	first := newIncident("first")
+	update(t, s, func(tx *Tx) error { return tx.CreateIncident(&first) })
+
+	writing, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Update(ctx, func(tx *Tx) error {
+			inc := newIncident("second")
+			if err := tx.CreateIncident(&inc); err != nil {
+				return err
+			}
+			close(writing)
+			<-release
+			return nil
+		})
+	}()
+	<-writing
+	view(t, s, func(tx *Tx) error {
+		if _, err := tx.Incident(first.ID + 1); !errors.Is(err, ErrNotFound) {
+			t.Errorf("a read during a write sees the uncommitted incident: %v", err)
+		}
+		return nil
+	})
+	waited := make(chan error, 1)
+	go func() {
+		waited <- s.Update(ctx, func(tx *Tx) error {
+			_, err := tx.exec(`UPDATE incidents SET title = title || ' (read after)' WHERE id = ?`, first.ID+1)
+			return err
+		})
+	}()
+	select {
+	case err := <-waited:
+		t.Fatalf("a write did not wait for the one in progress: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-waited; err != nil {
+		t.Fatal(err)
+	}
+	view(t, s, func(tx *Tx) error {
+		inc, err := tx.Incident(first.ID + 1)
+		if err != nil || inc.Title != "second (read after)" {
+			t.Errorf("after both writes: %q, %v", inc.Title, err)
+		}
+		return nil
+	})
 }
