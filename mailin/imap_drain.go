@@ -3,7 +3,6 @@ package mailin
 import (
 	"context"
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 
@@ -94,7 +93,7 @@ func (s *session) round(ctx context.Context) error {
 		if next == nil {
 			next = s.prefetch(uids)
 		}
-		mails, err := next.wait()
+		mails, handle, err := next.wait()
 		next = nil
 		if err == nil && i+1 < len(batches) {
 			next = s.prefetch(batches[i+1])
@@ -107,7 +106,7 @@ func (s *session) round(ctx context.Context) error {
 		if err != nil {
 			err = fmt.Errorf("fetch %d mails from uid %d: %w", len(uids), uids[0], err)
 		} else {
-			b = s.handle(ctx, uids, mails)
+			b = s.handle(ctx, uids, mails, handle)
 		}
 		if ferr := finish(); ferr != nil {
 			b.abandon() // the session ends; the next one moves their mail
@@ -140,11 +139,11 @@ type batch struct {
 	holds   int                   // of the session's closer, one per batch joined
 }
 
-// handle hands a batch of fetched mails to the Handler, releases them,
-// and returns what to move where. A mail whose Handler outcome is an
+// handle hands a batch of fetched mails to the Handler (with handle),
+// releases them, and returns what to move where. A mail whose Handler outcome is an
 // error stays where it is, untouched. It returns no batch when the
 // session is shutting down: the mails are left for next time.
-func (s *session) handle(ctx context.Context, uids []imap.UID, mails []fetched) *batch {
+func (s *session) handle(ctx context.Context, uids []imap.UID, mails []fetched, handle func(context.Context) []Outcome) *batch {
 	defer func() {
 		for _, m := range mails {
 			m.release()
@@ -155,15 +154,13 @@ func (s *session) handle(ctx context.Context, uids []imap.UID, mails []fetched) 
 	}
 	b := &batch{s: s, uids: uids, fetched: map[imap.UID]bool{}, handled: map[imap.UID]bool{}, dest: map[string][]imap.UID{},
 		holds: 1}
-	readers := make([]*io.SectionReader, len(mails))
-	for i, m := range mails {
-		readers[i] = m.content
+	for _, m := range mails {
 		b.fetched[m.uid] = true
 	}
 	// A shutdown lets the batch in flight finish: its transaction is not
 	// cancelled, and its moves are made (a second signal ends the process
 	// instead).
-	outcomes := s.h.HandleBatch(context.WithoutCancel(ctx), readers)
+	outcomes := handle(context.WithoutCancel(ctx))
 	for i, m := range mails {
 		if err := outcomes[i].Err; err != nil {
 			s.o.Logger.Warn("mail not handled; it stays in the mailbox, untouched, and is tried again",

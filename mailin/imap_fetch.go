@@ -2,6 +2,7 @@ package mailin
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -72,11 +73,21 @@ func (s *session) startFetch(uids []imap.UID) (read func() ([]fetched, error)) {
 	}
 }
 
-// prefetch is a FETCH whose answer is read in the background.
+// prefetch is a FETCH whose answer is read, and the mails read by the
+// Handler when it can do that apart from handling them, in the
+// background.
 type prefetch struct {
-	done  chan struct{}
-	mails []fetched
-	err   error
+	done   chan struct{}
+	mails  []fetched
+	handle func(context.Context) []Outcome // hands the mails to the Handler
+	err    error
+}
+
+// preparer is a Handler (the Processor) that reads a batch apart from
+// handling it: the intake reads a batch while it handles the one before.
+type preparer interface {
+	prepareBatch(mails []*io.SectionReader) *prepared
+	applyBatch(ctx context.Context, b *prepared) []Outcome
 }
 
 // prefetch sends one FETCH of the mails uids and reads its answer in the
@@ -86,15 +97,28 @@ func (s *session) prefetch(uids []imap.UID) *prefetch {
 	read := s.startFetch(uids)
 	go func() {
 		defer close(p.done)
-		p.mails, p.err = read()
+		if p.mails, p.err = read(); p.err != nil {
+			return
+		}
+		contents := make([]*io.SectionReader, len(p.mails))
+		for i, m := range p.mails {
+			contents[i] = m.content
+		}
+		if h, ok := s.h.(preparer); ok {
+			b := h.prepareBatch(contents)
+			p.handle = func(ctx context.Context) []Outcome { return h.applyBatch(ctx, b) }
+		} else {
+			p.handle = func(ctx context.Context) []Outcome { return s.h.HandleBatch(ctx, contents) }
+		}
 	}()
 	return p
 }
 
-// wait returns the mails fetched; the caller releases them.
-func (p *prefetch) wait() ([]fetched, error) {
+// wait returns the mails fetched and the handing of them to the Handler;
+// the caller releases the mails.
+func (p *prefetch) wait() ([]fetched, func(context.Context) []Outcome, error) {
 	<-p.done
-	return p.mails, p.err
+	return p.mails, p.handle, p.err
 }
 
 // discard waits for the fetch, if any, and releases what it read.
@@ -102,7 +126,7 @@ func (p *prefetch) discard() {
 	if p == nil {
 		return
 	}
-	mails, _ := p.wait()
+	mails, _, _ := p.wait()
 	for _, m := range mails {
 		m.release()
 	}

@@ -65,15 +65,24 @@ func (p *Processor) Handle(ctx context.Context, raw []byte) (Disposition, error)
 // others, and the batch costs one commit. A mail's Outcome has an error
 // when nothing of it was committed. It implements Handler.
 func (p *Processor) HandleBatch(ctx context.Context, mails []*io.SectionReader) []Outcome {
-	out := make([]Outcome, len(mails))
-	units := make([]*unit, len(mails))
-	// The mails are read on every core, and applied in order.
+	return p.applyBatch(ctx, p.prepareBatch(mails))
+}
+
+// prepared is a batch of mails read, ready to be applied.
+type prepared struct {
+	units []*unit // nil for a mail that could not be read
+	out   []Outcome
+}
+
+// prepareBatch reads mails on every core; nothing is committed yet.
+func (p *Processor) prepareBatch(mails []*io.SectionReader) *prepared {
+	b := &prepared{units: make([]*unit, len(mails)), out: make([]Outcome, len(mails))}
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(mails)) {
 		wg.Go(func() {
 			for i := range next {
-				units[i], out[i].Err = p.prepare(mails[i])
+				b.units[i], b.out[i].Err = p.prepare(mails[i])
 			}
 		})
 	}
@@ -82,6 +91,12 @@ func (p *Processor) HandleBatch(ctx context.Context, mails []*io.SectionReader) 
 	}
 	close(next)
 	wg.Wait()
+	return b
+}
+
+// applyBatch applies a prepared batch, in order, as HandleBatch does.
+func (p *Processor) applyBatch(ctx context.Context, b *prepared) []Outcome {
+	units, out := b.units, b.out
 	var queued []store.Outgoing
 	err := p.Store.Update(ctx, func(tx *store.Tx) error {
 		for i, u := range units {
