@@ -40,6 +40,7 @@ type Dispatcher struct {
 	mu       sync.Mutex // held by Flush
 	bufs     sync.Pool  // of *bytes.Buffer: mails without files, rendered in memory
 	held     held       // mail offered, not read from the outbox yet
+	sentLog  *store.SentLog
 }
 
 // heldMax bounds the mail the dispatcher holds: more is read back from
@@ -84,7 +85,12 @@ func NewDispatcher(o Options) (*Dispatcher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mailout: %w", err)
 	}
-	return &Dispatcher{opts: o, renderer: r, client: c, kick: make(chan struct{}, 1)}, nil
+	// Mail a crash kept from being recorded as sent is recorded now.
+	l, err := o.Store.OpenSentLog(context.Background())
+	if err != nil {
+		return nil, fmt.Errorf("mailout: %w", err)
+	}
+	return &Dispatcher{opts: o, renderer: r, client: c, kick: make(chan struct{}, 1), sentLog: l}, nil
 }
 
 // Kick wakes Run up to send mail just committed to the outbox. It never
@@ -253,8 +259,8 @@ func (d *Dispatcher) feed(ctx context.Context, work chan<- job, inflight *flight
 }
 
 // markEvery is how many sent mails wait to be recorded before a
-// transaction records them: after a crash at most that many, the mails
-// sent while it ran and those in flight are sent again.
+// transaction records them. Meanwhile the sent log lists them, so that a
+// crash does not have them sent again.
 const markEvery = 20
 
 // marker records sent mails in the background, markEvery or more in one
@@ -288,10 +294,18 @@ func (d *Dispatcher) newMarker(ctx context.Context, fail context.CancelCauseFunc
 	return m
 }
 
-// sent notes that mail id was accepted by the SMTP server.
-func (m *marker) sent(id int64) {
+// sent notes that mails ids were accepted by the SMTP server, first in
+// the sent log.
+func (m *marker) sent(ids ...int64) {
+	if len(ids) == 0 {
+		return
+	}
 	m.mu.Lock()
-	m.ids = append(m.ids, id)
+	if err := m.d.sentLog.Append(m.d.opts.Now(), ids...); err != nil {
+		m.d.opts.Logger.Warn("mail sent, not listed in the sent log: a crash before it is recorded sends it again",
+			"outbox_ids", ids, "error", err)
+	}
+	m.ids = append(m.ids, ids...)
 	n := len(m.ids)
 	m.mu.Unlock()
 	if n >= markEvery {
@@ -308,7 +322,15 @@ func (m *marker) record() error {
 	ids := m.ids
 	m.ids = nil
 	m.mu.Unlock()
-	return m.d.opts.Store.MarkSent(m.ctx, m.d.opts.Now(), ids...)
+	if err := m.d.opts.Store.MarkSent(m.ctx, m.d.opts.Now(), ids...); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.ids) == 0 {
+		return m.d.sentLog.Recorded()
+	}
+	return nil
 }
 
 // close records what is left, once every sender has stopped, and returns
@@ -389,13 +411,19 @@ func (d *Dispatcher) deliver(ctx context.Context, s *session, jobs []job, m *mar
 		sending = append(sending, j.o)
 		mails = append(mails, envelope{rcpt: j.o.Recipient, data: data, size: size})
 	}
-	for i, r := range s.send(ctx, mails) {
-		o := sending[i]
-		switch {
+	results := s.send(ctx, mails)
+	var accepted []int64
+	for i, r := range results {
+		if r.err == nil {
+			accepted = append(accepted, sending[i].ID)
+		}
+	}
+	m.sent(accepted...)
+	for i, r := range results {
+		switch o := sending[i]; {
 		case r.err == nil:
 			d.opts.Logger.Info("mail sent", "outbox_id", o.ID, "message_id", o.MessageID, "recipient", o.Recipient,
 				"kind", o.Notice.Kind)
-			m.sent(o.ID)
 		case r.permanent:
 			d.opts.Logger.Error("mail refused by the SMTP server; not retrying", "outbox_id", o.ID,
 				"message_id", o.MessageID, "recipient", o.Recipient, "error", r.err)

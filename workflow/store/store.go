@@ -27,7 +27,10 @@ type Store struct {
 	// read holds the connections of read-only transactions, which see a
 	// snapshot and do not wait for writes.
 	read    pool
+	path    string // of the database
 	blobDir string
+	sentMu  sync.Mutex
+	sent    *SentLog // once opened
 }
 
 // pool is a database/sql pool with its prepared statements.
@@ -96,12 +99,16 @@ func Open(ctx context.Context, path, blobDir string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	return &Store{write: pool{db: w, single: true}, read: pool{db: r}, blobDir: blobDir}, nil
+	return &Store{write: pool{db: w, single: true}, read: pool{db: r}, path: path, blobDir: blobDir}, nil
 }
 
 // Close closes the database.
 func (s *Store) Close() error {
-	return errors.Join(s.write.close(), s.read.close())
+	var err error
+	if s.sent != nil {
+		err = s.sent.f.Close()
+	}
+	return errors.Join(err, s.write.close(), s.read.close())
 }
 
 // Tx is one transaction, handed to the function given to Update or View.
