@@ -140,9 +140,9 @@ type batch struct {
 }
 
 // handle hands a batch of fetched mails to the Handler (with handle),
-// releases them, and returns what to move where. A mail whose Handler outcome is an
-// error stays where it is, untouched. It returns no batch when the
-// session is shutting down: the mails are left for next time.
+// releases them, and returns what to move where. A mail whose Handler
+// outcome is an error stays where it is, untouched. It returns no batch
+// when the session is shutting down: the mails are left for next time.
 func (s *session) handle(ctx context.Context, uids []imap.UID, mails []fetched, handle func(context.Context) []Outcome) *batch {
 	defer func() {
 		for _, m := range mails {

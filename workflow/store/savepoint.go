@@ -11,22 +11,22 @@ func (tx *Tx) Savepoint(fn func() error) error {
 	if tx.readOnly {
 		return errReadOnly
 	}
-	if _, err := tx.tx.ExecContext(tx.ctx, `SAVEPOINT unit`); err != nil {
+	if _, err := tx.exec(`SAVEPOINT unit`); err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
 	queued := len(tx.queued)
 	if err := fn(); err != nil {
 		tx.queued = tx.queued[:queued]
-		if _, rerr := tx.tx.ExecContext(tx.ctx, `ROLLBACK TO unit`); rerr != nil {
+		if _, rerr := tx.exec(`ROLLBACK TO unit`); rerr != nil {
 			tx.broken = fmt.Errorf("roll back to savepoint: %w (after: %w)", rerr, err)
 			return err
 		}
-		if _, rerr := tx.tx.ExecContext(tx.ctx, `RELEASE unit`); rerr != nil {
+		if _, rerr := tx.exec(`RELEASE unit`); rerr != nil {
 			tx.broken = fmt.Errorf("release savepoint: %w", rerr)
 		}
 		return err
 	}
-	if _, err := tx.tx.ExecContext(tx.ctx, `RELEASE unit`); err != nil {
+	if _, err := tx.exec(`RELEASE unit`); err != nil {
 		tx.broken = fmt.Errorf("release savepoint: %w", err)
 		return err
 	}
