@@ -109,12 +109,12 @@ func (s *session) round(ctx context.Context) error {
 			b = s.handle(ctx, uids, mails, handle)
 		}
 		if ferr := finish(); ferr != nil {
-			b.abandon() // the session ends; the next one moves their mail
-			gathered.abandon()
+			b.release() // the session ends; the next one moves their mail
+			gathered.release()
 			return ferr
 		}
 		if err != nil {
-			gathered.abandon()
+			gathered.release()
 			return err
 		}
 		if b == nil {
@@ -194,9 +194,10 @@ func (b *batch) join(next *batch) *batch {
 	return b
 }
 
-// abandon lets a shutdown close the connection without the batch's mail
-// moved: the next session moves it.
-func (b *batch) abandon() {
+// release gives back the batch's holds of the session's closer: once
+// the batch is moved, or when the session ends with its mail where it is
+// (the next session moves it).
+func (b *batch) release() {
 	if b == nil {
 		return
 	}
@@ -224,7 +225,7 @@ func (b *batch) startMoves() {
 // start of the batch are done with (moved, or gone); an error is a
 // connection error. It lets a shutdown close the connection.
 func (b *batch) finish() (done int, err error) {
-	defer b.abandon()
+	defer b.release()
 	for _, wait := range b.waits {
 		if err := wait(); err != nil {
 			return 0, err

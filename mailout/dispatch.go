@@ -54,6 +54,18 @@ type held struct {
 	mails map[int64]store.Outgoing
 }
 
+// add holds mails, as many as heldMax allows.
+func (h *held) add(mails []store.Outgoing) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.mails == nil {
+		h.mails = map[int64]store.Outgoing{}
+	}
+	for _, o := range mails[:min(len(mails), heldMax-len(h.mails))] {
+		h.mails[o.ID] = o
+	}
+}
+
 // take removes mail id and returns it, if held.
 func (h *held) take(id int64) (store.Outgoing, bool) {
 	h.mu.Lock()
@@ -105,14 +117,7 @@ func (d *Dispatcher) Kick() {
 // Offer hands the dispatcher mail just committed to the outbox, as
 // store.Tx.Queued lists it, and wakes Run to send it. It never blocks.
 func (d *Dispatcher) Offer(queued []store.Outgoing) {
-	d.held.mu.Lock()
-	if d.held.mails == nil {
-		d.held.mails = map[int64]store.Outgoing{}
-	}
-	for _, o := range queued[:min(len(queued), heldMax-len(d.held.mails))] {
-		d.held.mails[o.ID] = o
-	}
-	d.held.mu.Unlock()
+	d.held.add(queued)
 	d.Kick()
 }
 

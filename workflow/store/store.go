@@ -117,7 +117,6 @@ type Tx struct {
 	ctx      context.Context
 	tx       *sql.Tx
 	pool     *pool // the pool tx comes from
-	store    *Store
 	readOnly bool
 	// broken is set when a savepoint could not be rolled back: the
 	// transaction is in an unknown state and must not commit.
@@ -148,7 +147,7 @@ func (s *Store) run(ctx context.Context, readOnly bool, fn func(*Tx) error) erro
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{ctx: ctx, tx: sqlTx, pool: p, store: s, readOnly: readOnly}
+	tx := &Tx{ctx: ctx, tx: sqlTx, pool: p, readOnly: readOnly}
 	err = fn(tx)
 	if err == nil {
 		err = tx.broken
@@ -162,10 +161,10 @@ func (s *Store) run(ctx context.Context, readOnly bool, fn func(*Tx) error) erro
 		return fmt.Errorf("commit transaction: %w", err)
 	}
 	// What the transaction prepared for itself is prepared for the next.
+	// The transaction is committed: a statement that fails to prepare
+	// now is prepared by the next transaction that runs it.
 	for q := range tx.own {
-		if _, err := p.prepare(ctx, q); err != nil {
-			return err
-		}
+		_, _ = p.prepare(ctx, q)
 	}
 	return nil
 }
