@@ -122,33 +122,52 @@ func (w *watcher) dial(ctx context.Context, opts *imapclient.Options) (*imapclie
 // open logs in, creates the destination mailboxes if missing, selects
 // the mailbox and reads its checkpoint.
 func (s *session) open(ctx context.Context) error {
-	o := s.o
-	if err := within(s.c, cmdTimeout, s.c.Login(o.Username, o.Password).Wait); err != nil {
-		return fmt.Errorf("login as %s: %w", o.Username, err)
+	caps, err := s.login(s.c)
+	if err != nil {
+		return err
 	}
-	// Read after login: before it a server may advertise only LOGINDISABLED.
-	if err := within(s.c, cmdTimeout, func() error {
-		if s.caps = s.c.Caps(); s.caps == nil {
-			return errors.New("no answer")
-		}
-		return nil
-	}); err != nil {
-		return fmt.Errorf("capabilities: %w", err)
-	}
-	for _, name := range []string{o.Processed, o.Quarantine} {
+	s.caps = caps
+	for _, name := range []string{s.o.Processed, s.o.Quarantine} {
 		if err := s.ensureMailbox(name); err != nil {
 			return err
 		}
 	}
-	var sel *imap.SelectData
-	if err := within(s.c, cmdTimeout, func() (err error) {
-		sel, err = s.c.Select(o.Mailbox, nil).Wait()
+	sel, err := s.selectMailbox(s.c)
+	if err != nil {
 		return err
-	}); err != nil {
-		return fmt.Errorf("select %s: %w", o.Mailbox, err)
 	}
 	s.loadCheckpoint(ctx, sel.UIDValidity)
 	return nil
+}
+
+// login logs in over c and returns the server's capabilities.
+func (w *watcher) login(c *imapclient.Client) (imap.CapSet, error) {
+	if err := within(c, cmdTimeout, c.Login(w.o.Username, w.o.Password).Wait); err != nil {
+		return nil, fmt.Errorf("login as %s: %w", w.o.Username, err)
+	}
+	// Read after login: before it a server may advertise only LOGINDISABLED.
+	var caps imap.CapSet
+	if err := within(c, cmdTimeout, func() error {
+		if caps = c.Caps(); caps == nil {
+			return errors.New("no answer")
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("capabilities: %w", err)
+	}
+	return caps, nil
+}
+
+// selectMailbox selects the watched mailbox, read-write, over c.
+func (w *watcher) selectMailbox(c *imapclient.Client) (*imap.SelectData, error) {
+	var sel *imap.SelectData
+	if err := within(c, cmdTimeout, func() (err error) {
+		sel, err = c.Select(w.o.Mailbox, nil).Wait()
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("select %s: %w", w.o.Mailbox, err)
+	}
+	return sel, nil
 }
 
 func (s *session) ensureMailbox(name string) error {
@@ -191,8 +210,8 @@ func within(c *imapclient.Client, d time.Duration, f func() error) error {
 
 // closer closes the client when ctx is done, except between Handle and the
 // move that records its outcome: a shutdown lets that move finish, so the
-// mail in flight leaves the inbox. Two batches can be in flight: one
-// being handled while the one before it is moved.
+// mail in flight leaves the inbox. Several batches can be in flight: one
+// being handled while the ones before it wait for their move.
 type closer struct {
 	c        *imapclient.Client
 	mu       sync.Mutex

@@ -63,23 +63,38 @@ func (s *session) round(ctx context.Context) error {
 		}
 	}()
 	// Handled batches gather until they hold moveEvery mails (or the
-	// round ends); their MOVE goes out after the next batch's FETCH, so
-	// the server moves the ones while the other is handled. Mail is done
-	// with, and the checkpoint passes it, once its MOVE is answered.
+	// round ends), then are moved, over a second connection when there
+	// is more than one move to make; each move's answer is waited for
+	// when the next one is made, so the server moves the ones while the
+	// next are fetched and handled. Mail is done with, and the checkpoint
+	// passes it, once its move is answered.
+	var mv *mover
+	if len(uids) > moveEvery {
+		mv = s.openMover(ctx)
+		defer mv.close()
+	}
 	var gathered, moving *batch
-	finish := func() error {
-		if moving == nil {
-			return nil
+	defer func() {
+		// The session ends: the next one moves the mail of these.
+		moving.release()
+		gathered.release()
+	}()
+	// move waits for the moves made before, if any, then makes gathered's.
+	move := func() error {
+		if moving != nil {
+			done, err := moving.finish()
+			if err != nil {
+				return err
+			}
+			if !failed && done > 0 {
+				s.advance(ctx, uint32(moving.uids[done-1]))
+			}
+			failed = failed || done < len(moving.uids)
 		}
-		done, err := moving.finish()
-		if err != nil {
-			return err
+		moving, gathered = gathered, nil
+		if moving != nil {
+			moving.startMoves(mv.link(s))
 		}
-		if !failed && done > 0 {
-			s.advance(ctx, uint32(moving.uids[done-1]))
-		}
-		failed = failed || done < len(moving.uids)
-		moving = nil
 		return nil
 	}
 	// The next batch is fetched, in the background, while one is handled.
@@ -95,37 +110,30 @@ func (s *session) round(ctx context.Context) error {
 		}
 		mails, handle, err := next.wait()
 		next = nil
-		if err == nil && i+1 < len(batches) {
+		if err != nil {
+			return fmt.Errorf("fetch %d mails from uid %d: %w", len(uids), uids[0], err)
+		}
+		if i+1 < len(batches) {
 			next = s.prefetch(batches[i+1])
 		}
-		if gathered != nil && len(gathered.uids) >= moveEvery {
-			moving, gathered = gathered, nil
-			moving.startMoves()
-		}
-		var b *batch
-		if err != nil {
-			err = fmt.Errorf("fetch %d mails from uid %d: %w", len(uids), uids[0], err)
-		} else {
-			b = s.handle(ctx, uids, mails, handle)
-		}
-		if ferr := finish(); ferr != nil {
-			b.release() // the session ends; the next one moves their mail
-			gathered.release()
-			return ferr
-		}
-		if err != nil {
-			gathered.release()
-			return err
-		}
+		b := s.handle(ctx, uids, mails, handle)
 		if b == nil {
 			break // shutting down: what was handled is moved
 		}
 		gathered = gathered.join(b)
+		if len(gathered.uids) >= moveEvery {
+			if err := move(); err != nil {
+				return err
+			}
+		}
 	}
-	if moving = gathered; moving != nil {
-		moving.startMoves()
+	// The last moves, then the wait for every move.
+	for moving != nil || gathered != nil {
+		if err := move(); err != nil {
+			return err
+		}
 	}
-	return finish()
+	return nil
 }
 
 // batch is a handled batch of mails on its way out of the mailbox.
@@ -204,13 +212,15 @@ func (b *batch) release() {
 	for range b.holds {
 		b.s.stop.release()
 	}
+	b.holds = 0
 }
 
-// startMoves sends the batch's moves without waiting for their answers.
-func (b *batch) startMoves() {
+// startMoves sends the batch's moves over l without waiting for their
+// answers.
+func (b *batch) startMoves(l link) {
 	for _, to := range []string{b.s.o.Processed, b.s.o.Quarantine} {
 		if uids := b.dest[to]; len(uids) > 0 {
-			wait := b.s.startMove(uids, to)
+			wait := b.s.startMove(l, uids, to)
 			b.waits = append(b.waits, func() error {
 				if err := wait(); err != nil {
 					return fmt.Errorf("move %d mails to %s: %w", len(uids), to, err)
@@ -236,46 +246,4 @@ func (b *batch) finish() (done int, err error) {
 		done++
 	}
 	return done, nil
-}
-
-// startMove sends the move of mails by UID and returns the wait for its
-// answer. With MOVE, the command goes out now. Without it, the mail is
-// copied first and, only once the copy is answered, flagged \Deleted and,
-// with UIDPLUS, expunged by UID; without UIDPLUS too, that EXPUNGE would
-// also remove every other \Deleted mail of the mailbox, so the mail is
-// copied and flagged \Deleted only, and the expunge is left to the
-// mailbox's owner. Those steps run in the wait.
-func (s *session) startMove(uids []imap.UID, dest string) (wait func() error) {
-	set := imap.UIDSetNum(uids...)
-	if s.caps.Has(imap.CapMove) {
-		cmd := s.c.Move(set, dest)
-		return func() error {
-			return within(s.c, cmdTimeout, func() error {
-				_, err := cmd.Wait()
-				return err
-			})
-		}
-	}
-	return func() error {
-		if !s.caps.Has(imap.CapUIDPlus) && !s.warnedNoExpunge {
-			s.warnedNoExpunge = true
-			s.o.Logger.Warn("imap server offers neither MOVE nor UIDPLUS: handled mail is copied and flagged \\Deleted in the mailbox, never expunged",
-				"mailbox", s.o.Mailbox)
-		}
-		return within(s.c, cmdTimeout, func() error {
-			if _, err := s.c.Copy(set, dest).Wait(); err != nil {
-				return fmt.Errorf("copy: %w", err)
-			}
-			deleted := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}
-			if err := s.c.Store(set, deleted, nil).Close(); err != nil {
-				return fmt.Errorf("flag \\Deleted: %w", err)
-			}
-			if s.caps.Has(imap.CapUIDPlus) {
-				if err := s.c.UIDExpunge(set).Close(); err != nil {
-					return fmt.Errorf("expunge: %w", err)
-				}
-			}
-			return nil
-		})
-	}
 }

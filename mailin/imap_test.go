@@ -19,7 +19,6 @@ import (
 	"net/mail"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -632,49 +631,63 @@ func TestLargeAndSmallMailInOneBatch(t *testing.T) {
 // in few commands: the moves of several batches go out as one. A mail
 // that fails holds the checkpoint back, not the moves of the others.
 func TestLongBacklogMovesInFewCommands(t *testing.T) {
-	srv, u := memServer(t, imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapMove: {}, imap.CapUIDPlus: {}, imap.CapIdle: {}}, nil)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	moves := &atomic.Int64{}
-	go srv.Serve(moveCounter{ln, moves})
-	addr := ln.Addr().String()
-	if err := u.Create("Processed", nil); err != nil {
-		t.Fatal(err)
-	}
-	const n = 1150 // in 12 batches of up to 100, moved at 500, 1000 and the end
-	var want []string
-	for i := range n {
-		want = append(want, fmt.Sprintf("m%04d", i))
-		appendMail(t, u, want[i])
-	}
-	st := openStore(t)
-	o := IMAPOptions{Address: addr, Checkpoints: st, Username: user, Mailbox: "INBOX"}
-	h := &recorder{decide: func(subject string, attempt int) (Disposition, error) {
-		if subject == "m0720" && attempt == 1 {
-			return 0, errors.New("database is locked")
-		}
-		return Processed, nil
-	}}
-	watch(t, o, h)
-	waitFor(t, "the backlog moved", func() bool { return len(mailbox(t, addr, "Processed")) == n })
+	for _, tc := range []struct {
+		name        string
+		oneSession  bool // the server drops a second session of the mailbox
+		movesByMain int  // of the 4 MOVE commands, those over the connection that fetched
+	}{
+		// The backlog's 3 moves go over a second connection; the retry
+		// of m0720, a round of one mail, over the first.
+		{"over a second connection", false, 1},
+		{"over the one connection a server allows", true, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv, u := memServer(t, imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapMove: {}, imap.CapUIDPlus: {}, imap.CapIdle: {}}, nil)
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			counts := &tally{Listener: ln, oneSession: tc.oneSession}
+			go srv.Serve(counts)
+			addr := ln.Addr().String()
+			if err := u.Create("Processed", nil); err != nil {
+				t.Fatal(err)
+			}
+			const n = 1150 // in 12 batches of up to 100, moved at 500, 1000 and the end
+			var want []string
+			for i := range n {
+				want = append(want, fmt.Sprintf("m%04d", i))
+				appendMail(t, u, want[i])
+			}
+			st := openStore(t)
+			o := IMAPOptions{Address: addr, Checkpoints: st, Username: user, Mailbox: "INBOX"}
+			h := &recorder{decide: func(subject string, attempt int) (Disposition, error) {
+				if subject == "m0720" && attempt == 1 {
+					return 0, errors.New("database is locked")
+				}
+				return Processed, nil
+			}}
+			watch(t, o, h)
+			waitFor(t, "the backlog moved", func() bool { return len(mailbox(t, addr, "Processed")) == n })
 
-	retried := slices.Concat(want[:720], want[721:], want[720:721])
-	if got := subjectsOf(mailbox(t, addr, "Processed")); !slices.Equal(got, retried) {
-		t.Errorf("Processed holds %d mails, %q…, want %d, %q…", len(got), got[:3], n, retried[:3])
+			retried := slices.Concat(want[:720], want[721:], want[720:721])
+			if got := subjectsOf(mailbox(t, addr, "Processed")); !slices.Equal(got, retried) {
+				t.Errorf("Processed holds %d mails, %q…, want %d, %q…", len(got), got[:3], n, retried[:3])
+			}
+			if seen := h.seen(); !slices.Equal(seen, slices.Concat(want, want[720:721])) {
+				t.Errorf("handled %d mails, want each once in UID order and m0720 twice", len(seen))
+			}
+			waitFor(t, "the checkpoint past m0720", func() bool {
+				cp, err := st.Checkpoint(context.Background(), o.checkpointKey())
+				return err == nil && cp.LastUID == 721
+			})
+			moves, byMain := counts.moves()
+			if moves != 4 || byMain != tc.movesByMain {
+				t.Errorf("%d MOVE commands for %d mails, %d over the connection that fetched; want 4, %d",
+					moves, n, byMain, tc.movesByMain)
+			}
+		})
 	}
-	if seen := h.seen(); !slices.Equal(seen, slices.Concat(want, want[720:721])) {
-		t.Errorf("handled %d mails, want each once in UID order and m0720 twice", len(seen))
-	}
-	// 3 moves in the first round, 1 in the retry of m0720.
-	if got := moves.Load(); got != 4 {
-		t.Errorf("%d MOVE commands for %d mails, want 4", got, n)
-	}
-	waitFor(t, "the checkpoint past m0720", func() bool {
-		cp, err := st.Checkpoint(context.Background(), o.checkpointKey())
-		return err == nil && cp.LastUID == 721
-	})
 }
 
 func subjectsOf(ms []stored) []string {
@@ -685,28 +698,70 @@ func subjectsOf(ms []stored) []string {
 	return s
 }
 
-// moveCounter is a listener whose connections count the MOVE commands the
-// server receives.
-type moveCounter struct {
+// tally is a listener that counts the MOVE and FETCH commands the server
+// receives on each connection. With oneSession, a connection that selects
+// INBOX while another has it selected is dropped, as by a server that
+// allows one session per mailbox.
+type tally struct {
 	net.Listener
-	n *atomic.Int64
+	oneSession bool
+	mu         sync.Mutex
+	conns      []*tallyConn
 }
 
-func (l moveCounter) Accept() (net.Conn, error) {
+type tallyConn struct {
+	net.Conn
+	t              *tally
+	moves, fetches int
+	inbox, closed  bool
+}
+
+func (l *tally) Accept() (net.Conn, error) {
 	c, err := l.Listener.Accept()
 	if err != nil {
 		return nil, err
 	}
-	return moveCounterConn{c, l.n}, nil
+	tc := &tallyConn{Conn: c, t: l}
+	l.mu.Lock()
+	l.conns = append(l.conns, tc)
+	l.mu.Unlock()
+	return tc, nil
 }
 
-type moveCounterConn struct {
-	net.Conn
-	n *atomic.Int64
+// moves is the number of MOVE commands received, and of those, the ones
+// on connections that fetched mail.
+func (l *tally) moves() (all, byFetcher int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, c := range l.conns {
+		all += c.moves
+		if c.fetches > 0 {
+			byFetcher += c.moves
+		}
+	}
+	return all, byFetcher
 }
 
-func (c moveCounterConn) Read(p []byte) (int, error) {
+func (c *tallyConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
-	c.n.Add(int64(bytes.Count(p[:n], []byte(" MOVE "))))
+	c.t.mu.Lock()
+	defer c.t.mu.Unlock()
+	c.moves += bytes.Count(p[:n], []byte(" MOVE "))
+	c.fetches += bytes.Count(p[:n], []byte(" FETCH "))
+	if bytes.Contains(p[:n], []byte(" SELECT INBOX")) {
+		if c.t.oneSession && slices.ContainsFunc(c.t.conns, func(o *tallyConn) bool { return o.inbox && !o.closed }) {
+			c.closed = true
+			c.Conn.Close()
+			return 0, io.EOF
+		}
+		c.inbox = true
+	}
 	return n, err
+}
+
+func (c *tallyConn) Close() error {
+	c.t.mu.Lock()
+	c.closed = true
+	c.t.mu.Unlock()
+	return c.Conn.Close()
 }
