@@ -242,8 +242,9 @@ func cpuTime(pid int) time.Duration {
 	return cpu
 }
 
-// groupCPU is the CPU time the living processes of process group pgid
-// used so far.
+// groupCPU is the CPU time the processes of process group pgid used so
+// far: the living ones, and those that ended and were waited for by one
+// of them (Dovecot's process per connection, once the connection ends).
 func groupCPU(pgid int) time.Duration {
 	dirs, _ := os.ReadDir("/proc")
 	var total time.Duration
@@ -259,26 +260,30 @@ func groupCPU(pgid int) time.Duration {
 	return total
 }
 
-// procStat reads a process's CPU time (user and system) and its process
-// group from /proc.
+// procStat reads from /proc the CPU time (user and system) of a process
+// and of its children that ended and were waited for, and its process
+// group.
 func procStat(pid int) (cpu time.Duration, pgid int) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, 0
 	}
 	// The fields after the command name, which is in parentheses: the
-	// process group is the 3rd, utime and stime the 12th and 13th, in
-	// clock ticks (100 a second).
+	// process group is the 3rd, utime, stime, cutime and cstime the 12th
+	// to 15th, in clock ticks (100 a second).
 	_, rest, _ := strings.Cut(string(b), ") ")
 	f := strings.Fields(rest)
-	if len(f) < 13 {
+	if len(f) < 15 {
 		return 0, 0
 	}
-	var user, sys int64
 	fmt.Sscan(f[2], &pgid)
-	fmt.Sscan(f[11], &user)
-	fmt.Sscan(f[12], &sys)
-	return time.Duration(user+sys) * 10 * time.Millisecond, pgid
+	var ticks int64
+	for _, field := range f[11:15] {
+		var n int64
+		fmt.Sscan(field, &n)
+		ticks += n
+	}
+	return time.Duration(ticks) * 10 * time.Millisecond, pgid
 }
 
 func writeConfig(path, dir string, srv server, smtpAddr, httpAddr string) error {
