@@ -14,10 +14,11 @@ import (
 const batchSize = 100
 
 // moveEvery is how many handled mails are moved together: a server's
-// MOVE has a large cost of its own (Dovecot's costs as much as moving 300
-// more mails), so the moves of several batches are made in one. After a
-// crash, handled mail not moved yet is fetched again and recognized.
-const moveEvery = 500
+// MOVE has a large cost of its own (Dovecot's costs 211 µs a mail in
+// moves of 100, 82 in moves of 500, 54 in moves of 2000), so the moves of
+// several batches are made in one. After a crash, handled mail not moved
+// yet is fetched again and recognized.
+const moveEvery = 2000
 
 // round hands every mail of the mailbox newer than the checkpoint to the
 // Handler once, in UID order, a batch at a time, and moves the checkpoint

@@ -653,7 +653,7 @@ func TestLongBacklogMovesInFewCommands(t *testing.T) {
 			if err := u.Create("Processed", nil); err != nil {
 				t.Fatal(err)
 			}
-			const n = 1150 // in 12 batches of up to 100, moved at 500, 1000 and the end
+			const n = 4150 // in 42 batches of up to 100, moved at 2000, 4000 and the end
 			var want []string
 			for i := range n {
 				want = append(want, fmt.Sprintf("m%04d", i))
