@@ -157,7 +157,7 @@ func TestPendingMailIsFoundByIndex(t *testing.T) {
 		args         []any
 	}{
 		{dueQuery, "outbox_pending", []any{"", 0, "", 10}},
-		{nextDueQuery, "outbox_pending_next", nil},
+		{nextDueQuery, "outbox_pending", nil},
 	} {
 		rows, err := s.write.db.Query("EXPLAIN QUERY PLAN "+q.query, q.args...)
 		if err != nil {
