@@ -6,6 +6,7 @@ import (
 	"io"
 	netmail "net/mail"
 	"strings"
+	"sync"
 
 	"github.com/wneessen/go-mail"
 
@@ -24,6 +25,7 @@ type Renderer struct {
 	from      string // as configured, for the From header
 	address   string // the bare address of from
 	templates map[workflow.NoticeKind]noticeTemplates
+	bufs      sync.Pool // of *bytes.Buffer: bodies, until their mail is written
 }
 
 // NewRenderer parses the templates of lang ("es" when empty, or "en"),
@@ -89,16 +91,18 @@ func (r *Renderer) render(w io.Writer, o store.Outgoing, replyTo string, atts []
 	if err != nil {
 		return fmt.Errorf("render %s: %w", o.MessageID, err)
 	}
-	text, enc, err := body(func(w io.Writer) error { return nt.text.Execute(w, v) }, eightBit)
+	var bufs []*bytes.Buffer
+	defer func() { r.release(bufs) }()
+	text, enc, err := r.body(&bufs, func(w io.Writer) error { return nt.text.Execute(w, v) }, eightBit)
 	if err != nil {
 		return fmt.Errorf("render %s: text body: %w", o.MessageID, err)
 	}
-	msg.SetBodyWriter(mail.TypeTextPlain, writeString(text), mail.WithPartEncoding(enc))
-	html, enc, err := body(func(w io.Writer) error { return nt.html.Execute(w, v) }, eightBit)
+	msg.SetBodyWriter(mail.TypeTextPlain, writeBytes(text), mail.WithPartEncoding(enc))
+	html, enc, err := r.body(&bufs, func(w io.Writer) error { return nt.html.Execute(w, v) }, eightBit)
 	if err != nil {
 		return fmt.Errorf("render %s: html body: %w", o.MessageID, err)
 	}
-	msg.AddAlternativeWriter(mail.TypeTextHTML, writeString(html), mail.WithPartEncoding(enc))
+	msg.AddAlternativeWriter(mail.TypeTextHTML, writeBytes(html), mail.WithPartEncoding(enc))
 	if len(atts) == 0 {
 		if _, err := msg.WriteTo(w); err != nil {
 			return fmt.Errorf("render %s: write: %w", o.MessageID, err)
@@ -115,49 +119,73 @@ func (r *Renderer) render(w io.Writer, o store.Outgoing, replyTo string, atts []
 	return nil
 }
 
-// writeString is a go-mail body writer of s (its *String setters copy s).
-func writeString(s string) func(io.Writer) (int64, error) {
+// writeBytes is a go-mail body writer of b.
+func writeBytes(b []byte) func(io.Writer) (int64, error) {
 	return func(w io.Writer) (int64, error) {
-		n, err := io.WriteString(w, s)
+		n, err := w.Write(b)
 		return int64(n), err
 	}
 }
 
 // body is the text exec writes and its transfer encoding: with eightBit,
 // a text that can go as 8-bit data goes as it is, with CRLF line ends
-// (8bit); any other in quoted-printable.
-func body(exec func(io.Writer) error, eightBit bool) (string, mail.Encoding, error) {
-	var b strings.Builder
-	b.Grow(4 << 10) // a notice's body, without growing
-	if err := exec(&b); err != nil {
-		return "", "", err
+// (8bit); any other in quoted-printable. The text is in buffers of r's,
+// added to bufs, valid until they are released.
+func (r *Renderer) body(bufs *[]*bytes.Buffer, exec func(io.Writer) error, eightBit bool) ([]byte, mail.Encoding, error) {
+	b := r.buffer(bufs)
+	if err := exec(b); err != nil {
+		return nil, "", err
 	}
 	if eightBit {
-		if s, ok := crlf8bit(b.String()); ok {
-			return s, mail.NoEncoding, nil
+		if crlf := r.buffer(bufs); crlf8bit(crlf, b.Bytes()) {
+			return crlf.Bytes(), mail.NoEncoding, nil
 		}
 	}
-	return b.String(), mail.EncodingQP, nil
+	return b.Bytes(), mail.EncodingQP, nil
 }
 
-// crlf8bit is s with CRLF line ends when s can go as 8-bit data (RFC
-// 6152, RFC 5322): no line over 998 octets, no NUL, no CR but before LF.
-func crlf8bit(s string) (string, bool) {
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/40)
-	for s != "" {
-		line, rest, found := strings.Cut(s, "\n")
-		line = strings.TrimSuffix(line, "\r")
-		if len(line) > 998 || strings.ContainsAny(line, "\r\x00") {
-			return "", false
+// buffer is an empty buffer, added to bufs.
+func (r *Renderer) buffer(bufs *[]*bytes.Buffer) *bytes.Buffer {
+	b, _ := r.bufs.Get().(*bytes.Buffer)
+	if b == nil {
+		b = bytes.NewBuffer(make([]byte, 0, 4<<10)) // a notice's body, without growing
+	}
+	*bufs = append(*bufs, b)
+	return b
+}
+
+// maxPooled is the largest buffer kept for the next mail: the body of an
+// incident with a long description is not held on to.
+const maxPooled = 256 << 10
+
+// release gives bufs back to r.
+func (r *Renderer) release(bufs []*bytes.Buffer) {
+	for _, b := range bufs {
+		if b.Cap() <= maxPooled {
+			b.Reset()
+			r.bufs.Put(b)
 		}
-		b.WriteString(line)
+	}
+}
+
+// crlf8bit writes s to dst with CRLF line ends and reports true when s
+// can go as 8-bit data (RFC 6152, RFC 5322): no line over 998 octets, no
+// NUL, no CR but before LF.
+func crlf8bit(dst *bytes.Buffer, s []byte) bool {
+	dst.Grow(len(s) + len(s)/40)
+	for len(s) > 0 {
+		line, rest, found := bytes.Cut(s, []byte("\n"))
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if len(line) > 998 || bytes.ContainsAny(line, "\r\x00") {
+			return false
+		}
+		dst.Write(line)
 		if found {
-			b.WriteString("\r\n")
+			dst.WriteString("\r\n")
 		}
 		s = rest
 	}
-	return b.String(), true
+	return true
 }
 
 // headers starts the message with every header but the body's.
