@@ -172,11 +172,14 @@ func (r *Renderer) release(bufs []*bytes.Buffer) {
 // can go as 8-bit data (RFC 6152, RFC 5322): no line over 998 octets, no
 // NUL, no CR but before LF.
 func crlf8bit(dst *bytes.Buffer, s []byte) bool {
+	if bytes.IndexByte(s, 0) >= 0 {
+		return false
+	}
 	dst.Grow(len(s) + len(s)/40)
 	for len(s) > 0 {
 		line, rest, found := bytes.Cut(s, []byte("\n"))
 		line = bytes.TrimSuffix(line, []byte("\r"))
-		if len(line) > 998 || bytes.ContainsAny(line, "\r\x00") {
+		if len(line) > 998 || bytes.IndexByte(line, '\r') >= 0 {
 			return false
 		}
 		dst.Write(line)
