@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"net/textproto"
 	"strings"
+	"sync"
 )
 
 // trace is what the processor reads from a mail's header beyond what
@@ -21,11 +22,17 @@ type trace struct {
 	xLoop       []string // X-Loop values, lower-cased
 }
 
+// traceReaders are the buffered readers of readTrace, reused.
+var traceReaders = sync.Pool{New: func() any { return bufio.NewReader(nil) }}
+
 // readTrace reads the trace of a mail from its header, read from r. A
 // damaged header yields what could be read before the damage.
 func readTrace(mailReader io.Reader) trace {
-	r := textproto.NewReader(bufio.NewReader(mailReader))
-	h, _ := r.ReadMIMEHeader()
+	br := traceReaders.Get().(*bufio.Reader)
+	br.Reset(mailReader)
+	h, _ := textproto.NewReader(br).ReadMIMEHeader()
+	br.Reset(nil)
+	traceReaders.Put(br)
 	var t trace
 	for _, k := range []string{"Delivered-To", "X-Original-To"} {
 		for _, v := range h.Values(k) {

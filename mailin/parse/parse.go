@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	_ "github.com/emersion/go-message/charset" // ISO-8859-x, windows-125x, Asian charsets
@@ -31,8 +32,16 @@ func ParseStream(r io.Reader, keep Keeper) (*Message, error) {
 	return parse(r, 0, keep)
 }
 
+// readers are the buffered readers of mails being parsed, reused.
+var readers = sync.Pool{New: func() any { return bufio.NewReader(nil) }}
+
 func parse(r io.Reader, depth int, keep Keeper) (*Message, error) {
-	br := bufio.NewReader(r)
+	br := readers.Get().(*bufio.Reader)
+	br.Reset(r)
+	defer func() {
+		br.Reset(nil)
+		readers.Put(br)
+	}()
 	skipEnvelope(br)
 	head, err := headerBytes(br)
 	if err != nil {
