@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -52,14 +51,20 @@ func (tx *Tx) Enqueue(o Outgoing) error {
 		return fmt.Errorf("enqueue %s: encode references: %w", o.MessageID, err)
 	}
 	date := formatTime(o.Date)
-	err = tx.queryRow(`INSERT INTO outbox (incident_id, message_id, recipient, notice, refs,
+	res, err := tx.exec(`INSERT INTO outbox (incident_id, message_id, recipient, notice, refs,
 		date, state, next_attempt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (message_id) DO NOTHING RETURNING id`,
-		nullID(o.IncidentID), o.MessageID, o.Recipient, string(notice), string(refs), date, OutboxPending, date).Scan(&o.ID)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return nil // queued before
+		ON CONFLICT (message_id) DO NOTHING`,
+		nullID(o.IncidentID), o.MessageID, o.Recipient, string(notice), string(refs), date, OutboxPending, date)
+	if err != nil {
+		return fmt.Errorf("enqueue %s: %w", o.MessageID, err)
+	}
+	switch n, err := res.RowsAffected(); {
 	case err != nil:
+		return fmt.Errorf("enqueue %s: %w", o.MessageID, err)
+	case n == 0:
+		return nil // queued before
+	}
+	if o.ID, err = res.LastInsertId(); err != nil {
 		return fmt.Errorf("enqueue %s: %w", o.MessageID, err)
 	}
 	// As Due would read it back.
