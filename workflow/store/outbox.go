@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"incidentd/workflow"
@@ -200,14 +199,11 @@ func (s *Store) MarkSent(ctx context.Context, at time.Time, ids ...int64) error 
 	if len(ids) == 0 {
 		return nil
 	}
-	args := []any{OutboxSent, formatTime(at)}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	// One statement for the lot (prepared once per number of ids).
-	query := `UPDATE outbox SET state = ?, sent_at = ? WHERE id IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`
+	// One statement for the lot, the same whatever their number.
+	list, _ := json.Marshal(ids)
 	return s.Update(ctx, func(tx *Tx) error {
-		res, err := tx.exec(query, args...)
+		res, err := tx.exec(`UPDATE outbox SET state = ?, sent_at = ?
+			WHERE id IN (SELECT value FROM json_each(?))`, OutboxSent, formatTime(at), string(list))
 		if err != nil {
 			return fmt.Errorf("outgoing %v: mark sent: %w", ids, err)
 		}
