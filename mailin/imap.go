@@ -13,6 +13,8 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"time"
+
+	"incidentd/mailauth"
 )
 
 // Disposition says where a handled mail goes.
@@ -56,9 +58,17 @@ type IMAPOptions struct {
 	// the host name of Address.
 	TLSConfig          *tls.Config
 	Username, Password string
-	Mailbox            string // default "INBOX"
-	Processed          string // default "Processed"; created if missing
-	Quarantine         string // default "Quarantine"; created if missing
+	// Auth is the SASL mechanism to log in with, one of mailauth's Auth
+	// values; "" or "auto" picks the strongest the server offers.
+	Auth string
+	// Tokens gives the access tokens of "xoauth2" and "oauthbearer".
+	Tokens mailauth.TokenSource
+	// Status is told how every login went; it logs a lasting failure once.
+	// Default: one that logs to Logger.
+	Status     *mailauth.Status
+	Mailbox    string // default "INBOX"
+	Processed  string // default "Processed"; created if missing
+	Quarantine string // default "Quarantine"; created if missing
 	// PollInterval is how often the mailbox is looked at when the server
 	// offers no IDLE; default 60s.
 	PollInterval time.Duration
@@ -110,6 +120,9 @@ func (o IMAPOptions) withDefaults() (IMAPOptions, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Status == nil {
+		o.Status = &mailauth.Status{Server: "imap", Logger: o.Logger}
+	}
 	var errs []error
 	if o.Address == "" {
 		errs = append(errs, errors.New("imap address is empty"))
@@ -156,7 +169,14 @@ func Watch(ctx context.Context, o IMAPOptions, h Handler) error {
 		}
 		delay = grow(delay)
 		wait := jitter(delay)
-		o.Logger.Warn("imap connection failed; reconnecting", "address", o.Address, "err", err, "retry_in", wait)
+		// A lasting failure (a refused login, an untrusted certificate) is
+		// logged once, by o.Status.
+		level := slog.LevelWarn
+		if mailauth.Lasting(err) {
+			o.Status.Report(err)
+			level = slog.LevelDebug
+		}
+		o.Logger.Log(ctx, level, "imap connection failed; reconnecting", "address", o.Address, "err", err, "retry_in", wait)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -186,6 +206,8 @@ func jitter(d time.Duration) time.Duration {
 type watcher struct {
 	o IMAPOptions
 	h Handler
+	// steps is told of each step of connecting, for a connection check.
+	steps mailauth.Steps
 	// warnedNoExpunge is set once the lack of MOVE and UIDPLUS was logged.
 	warnedNoExpunge bool
 	// retry is the backoff before mail whose Handle failed is tried again;

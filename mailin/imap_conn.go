@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
+	"incidentd/mailauth"
 	"incidentd/workflow/store"
 )
 
@@ -87,34 +89,26 @@ func (w *watcher) dial(ctx context.Context, opts *imapclient.Options) (*imapclie
 	if cfg.ServerName == "" {
 		cfg.ServerName, _, _ = net.SplitHostPort(o.Address)
 	}
-	nd := &net.Dialer{Timeout: dialTimeout}
+	conn, err := mailauth.Dial(ctx, o.Address, o.TLS, cfg, dialTimeout, w.steps)
+	if err != nil {
+		return nil, err
+	}
 	var c *imapclient.Client
-	switch o.TLS {
-	case "implicit":
-		conn, err := (&tls.Dialer{NetDialer: nd, Config: cfg}).DialContext(ctx, "tcp", o.Address)
-		if err != nil {
-			return nil, fmt.Errorf("dial %s (TLS): %w", o.Address, err)
-		}
-		c = imapclient.New(conn, opts)
-	case "starttls":
-		conn, err := nd.DialContext(ctx, "tcp", o.Address)
-		if err != nil {
-			return nil, fmt.Errorf("dial %s: %w", o.Address, err)
-		}
+	if o.TLS == mailauth.TLSStartTLS {
 		opts.TLSConfig = cfg
-		if c, err = imapclient.NewStartTLS(conn, opts); err != nil {
-			return nil, fmt.Errorf("STARTTLS with %s: %w", o.Address, err)
-		}
-	default:
-		conn, err := nd.DialContext(ctx, "tcp", o.Address)
+		c, err = imapclient.NewStartTLS(conn, opts)
 		if err != nil {
-			return nil, fmt.Errorf("dial %s: %w", o.Address, err)
+			err = mailauth.HandshakeError(o.Address, fmt.Errorf("STARTTLS: %w", err))
 		}
+		if err := w.steps.Done("STARTTLS", err, "certificate verified"); err != nil {
+			return nil, err
+		}
+	} else {
 		c = imapclient.New(conn, opts)
 	}
 	if err := within(c, cmdTimeout, c.WaitGreeting); err != nil {
 		c.Close()
-		return nil, fmt.Errorf("greeting from %s: %w", o.Address, err)
+		return nil, w.steps.Done("greeting", fmt.Errorf("greeting from %s: %w", o.Address, err), "")
 	}
 	return c, nil
 }
@@ -122,13 +116,13 @@ func (w *watcher) dial(ctx context.Context, opts *imapclient.Options) (*imapclie
 // open logs in, creates the destination mailboxes if missing, selects
 // the mailbox and reads its checkpoint.
 func (s *session) open(ctx context.Context) error {
-	caps, err := s.login(s.c)
+	caps, err := s.login(ctx, s.c)
 	if err != nil {
 		return err
 	}
 	s.caps = caps
 	for _, name := range []string{s.o.Processed, s.o.Quarantine} {
-		if err := s.ensureMailbox(name); err != nil {
+		if _, err := s.ensureMailbox(s.c, name); err != nil {
 			return err
 		}
 	}
@@ -140,11 +134,19 @@ func (s *session) open(ctx context.Context) error {
 	return nil
 }
 
-// login logs in over c and returns the server's capabilities.
-func (w *watcher) login(c *imapclient.Client) (imap.CapSet, error) {
-	if err := within(c, cmdTimeout, c.Login(w.o.Username, w.o.Password).Wait); err != nil {
-		return nil, fmt.Errorf("login as %s: %w", w.o.Username, err)
+// login logs in over c and returns the server's capabilities. An OAuth2
+// token the server refused is replaced, and the login tried once more,
+// before the refusal counts. o.Status is told of a success here, of a
+// failure by Watch.
+func (w *watcher) login(ctx context.Context, c *imapclient.Client) (imap.CapSet, error) {
+	err := w.authenticate(ctx, c)
+	if ae := (*mailauth.AuthError)(nil); errors.As(err, &ae) && ae.Renew() {
+		err = w.authenticate(ctx, c)
 	}
+	if err != nil {
+		return nil, err
+	}
+	w.o.Status.Report(nil)
 	// Read after login: before it a server may advertise only LOGINDISABLED.
 	var caps imap.CapSet
 	if err := within(c, cmdTimeout, func() error {
@@ -156,6 +158,44 @@ func (w *watcher) login(c *imapclient.Client) (imap.CapSet, error) {
 		return nil, fmt.Errorf("capabilities: %w", err)
 	}
 	return caps, nil
+}
+
+// authenticate logs in with the mechanism the credentials ask for, or the
+// strongest the server offers. The LOGIN command counts as the LOGIN
+// mechanism: every server has it unless it says LOGINDISABLED.
+func (w *watcher) authenticate(ctx context.Context, c *imapclient.Client) error {
+	var offered []string
+	loginCommand := false
+	if err := within(c, cmdTimeout, func() error {
+		caps := c.Caps()
+		if caps == nil {
+			return errors.New("no answer")
+		}
+		offered = caps.AuthMechanisms()
+		if !caps.Has(imap.CapLoginDisabled) && !slices.Contains(offered, "LOGIN") {
+			offered, loginCommand = append(offered, "LOGIN"), true
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("capabilities of %s: %w", w.o.Address, err)
+	}
+	creds := mailauth.Credentials{Mechanism: w.o.Auth, Username: w.o.Username, Password: w.o.Password, Tokens: w.o.Tokens}
+	l, err := creds.Begin(ctx, w.o.Address, offered, w.o.TLS != mailauth.TLSNone, w.steps)
+	if err != nil {
+		return err
+	}
+	if l.Mechanism == "LOGIN" && loginCommand {
+		err = within(c, cmdTimeout, c.Login(w.o.Username, w.o.Password).Wait)
+	} else {
+		err = within(c, cmdTimeout, func() error { return c.Authenticate(l.SASL()) })
+	}
+	var refusal *imap.Error
+	if errors.As(err, &refusal) && refusal.Type == imap.StatusResponseTypeNo && refusal.Code != imap.ResponseCodeUnavailable {
+		err = l.Refused(err)
+	} else if err != nil {
+		err = fmt.Errorf("log in to %s as %s (%s): %w", w.o.Address, w.o.Username, l.Mechanism, err)
+	}
+	return w.steps.Done(fmt.Sprintf("login as %s (%s)", w.o.Username, l.Mechanism), err, "")
 }
 
 // selectMailbox selects the watched mailbox, read-write, over c.
@@ -170,25 +210,29 @@ func (w *watcher) selectMailbox(c *imapclient.Client) (*imap.SelectData, error) 
 	return sel, nil
 }
 
-func (s *session) ensureMailbox(name string) error {
-	return within(s.c, cmdTimeout, func() error {
-		found, err := s.c.List("", name, nil).Collect()
+// ensureMailbox creates mailbox name over c unless it exists, and
+// reports whether it created it.
+func (w *watcher) ensureMailbox(c *imapclient.Client, name string) (created bool, err error) {
+	err = within(c, cmdTimeout, func() error {
+		found, err := c.List("", name, nil).Collect()
 		if err != nil {
 			return fmt.Errorf("list %s: %w", name, err)
 		}
 		if len(found) > 0 {
 			return nil
 		}
-		err = s.c.Create(name, nil).Wait()
+		err = c.Create(name, nil).Wait()
 		if imapErr := (*imap.Error)(nil); errors.As(err, &imapErr) && imapErr.Code == imap.ResponseCodeAlreadyExists {
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("create %s: %w", name, err)
 		}
-		s.o.Logger.Info("imap mailbox created", "mailbox", name)
+		created = true
+		w.o.Logger.Info("imap mailbox created", "mailbox", name)
 		return nil
 	})
+	return created, err
 }
 
 // within runs f, closing the client if f takes longer than d: go-imap sets

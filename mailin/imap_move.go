@@ -51,7 +51,7 @@ func (s *session) connect(ctx context.Context) (link, error) {
 	if err != nil {
 		return link{}, err
 	}
-	caps, err := s.login(c)
+	caps, err := s.login(ctx, c)
 	if err == nil {
 		var sel *imap.SelectData
 		if sel, err = s.selectMailbox(c); err == nil && sel.UIDValidity != s.cp.UIDValidity {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -14,8 +15,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/wneessen/go-mail"
-
+	"incidentd/mailauth"
 	"incidentd/workflow/store"
 )
 
@@ -24,6 +24,9 @@ import (
 const (
 	retryBase = 30 * time.Second
 	retryMax  = time.Hour
+	// loginRetry is the delay after a login that failed for a lasting
+	// reason (see retry).
+	loginRetry = time.Minute
 )
 
 // pollInterval bounds how long Run sleeps, so that mail queued by another
@@ -35,7 +38,6 @@ const pollInterval = time.Minute
 type Dispatcher struct {
 	opts     Options
 	renderer *Renderer
-	client   *mail.Client
 	kick     chan struct{}
 	mu       sync.Mutex // held by Flush
 	bufs     sync.Pool  // of *bytes.Buffer: mails without files, rendered in memory
@@ -93,16 +95,12 @@ func NewDispatcher(o Options) (*Dispatcher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mailout: %w", err)
 	}
-	c, err := newClient(o.SMTP)
-	if err != nil {
-		return nil, fmt.Errorf("mailout: %w", err)
-	}
 	// Mail a crash kept from being recorded as sent is recorded now.
 	l, err := o.Store.OpenSentLog(context.Background())
 	if err != nil {
 		return nil, fmt.Errorf("mailout: %w", err)
 	}
-	return &Dispatcher{opts: o, renderer: r, client: c, kick: make(chan struct{}, 1), sentLog: l}, nil
+	return &Dispatcher{opts: o, renderer: r, kick: make(chan struct{}, 1), sentLog: l}, nil
 }
 
 // Kick wakes Run up to send mail just committed to the outbox. It never
@@ -179,7 +177,7 @@ func (d *Dispatcher) Flush(ctx context.Context) error {
 	inflight := &flight{idle: make(chan struct{}, 1)}
 	var wg sync.WaitGroup
 	for range d.opts.Connections {
-		s := &session{client: d.client, opts: d.opts.SMTP, from: d.renderer.Address(), logger: d.opts.Logger}
+		s := &session{opts: d.opts.SMTP, from: d.renderer.Address(), logger: d.opts.Logger}
 		wg.Go(func() {
 			defer s.close()
 			for j := range work {
@@ -434,16 +432,26 @@ func (d *Dispatcher) deliver(ctx context.Context, s *session, jobs []job, m *mar
 				"message_id", o.MessageID, "recipient", o.Recipient, "error", r.err)
 			errs = append(errs, d.opts.Store.MarkFailed(ctx, o.ID, r.err.Error()))
 		default:
+			if mailauth.Lasting(r.err) {
+				d.opts.SMTP.Status.Report(r.err)
+			}
 			errs = append(errs, d.retry(ctx, o, r.err))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// retry records a failed attempt and when to try again.
+// retry records a failed attempt and when to try again. A login that
+// cannot succeed until the configuration is fixed (mailauth.Lasting) is
+// logged once by SMTPOptions.Status, and the mail is tried again after
+// loginRetry whatever its attempts, so that it goes out soon after the fix.
 func (d *Dispatcher) retry(ctx context.Context, o store.Outgoing, cause error) error {
-	next := d.opts.Now().Add(backoff(o.Attempts))
-	d.opts.Logger.Warn("mail not sent; will retry", "outbox_id", o.ID, "message_id", o.MessageID,
+	wait, level := backoff(o.Attempts), slog.LevelWarn
+	if mailauth.Lasting(cause) {
+		wait, level = jittered(loginRetry), slog.LevelDebug
+	}
+	next := d.opts.Now().Add(wait)
+	d.opts.Logger.Log(ctx, level, "mail not sent; will retry", "outbox_id", o.ID, "message_id", o.MessageID,
 		"recipient", o.Recipient, "attempt", o.Attempts+1, "next_attempt", next, "error", cause)
 	return d.opts.Store.MarkRetry(ctx, o.ID, next, cause.Error())
 }
@@ -454,6 +462,11 @@ func backoff(attempts int) time.Duration {
 	if attempts < 8 {
 		d = min(retryBase<<attempts, retryMax)
 	}
+	return jittered(d)
+}
+
+// jittered is d ±20 %, so that mail failed together is not retried in step.
+func jittered(d time.Duration) time.Duration {
 	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
 }
 

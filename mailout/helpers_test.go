@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
 	"incidentd/workflow"
@@ -44,6 +45,11 @@ type sink struct {
 	// so that mail goes with DATA and quoted-printable bodies.
 	older bool
 	bdat  int // BDAT commands received
+	// users, when set, are the accounts of AUTH PLAIN and LOGIN (offered
+	// without TLS, as on a relay for this machine), and mail is taken only
+	// after a login.
+	users  map[string]string
+	logins []string // the mechanism and user of each login
 }
 
 func (b *sink) NewSession(*smtp.Conn) (smtp.Session, error) {
@@ -66,14 +72,61 @@ func (b *sink) snapshot() (sessions int, mails []received) {
 }
 
 type sinkSession struct {
-	b    *sink
-	from string
-	to   []string
+	b      *sink
+	from   string
+	to     []string
+	authed bool
+}
+
+func (s *sinkSession) AuthMechanisms() []string {
+	if s.b.users == nil {
+		return nil
+	}
+	return []string{sasl.Plain, sasl.Login}
+}
+
+func (s *sinkSession) Auth(mech string) (sasl.Server, error) {
+	check := func(user, pass string) error {
+		if want, ok := s.b.users[user]; !ok || want != pass {
+			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "Authentication credentials invalid"}
+		}
+		s.b.mu.Lock()
+		defer s.b.mu.Unlock()
+		s.b.logins = append(s.b.logins, mech+" "+user)
+		s.authed = true
+		return nil
+	}
+	if mech == sasl.Plain {
+		return sasl.NewPlainServer(func(_, user, pass string) error { return check(user, pass) }), nil
+	}
+	return &loginServer{check: check}, nil
+}
+
+// loginServer is the server side of the LOGIN mechanism, which go-sasl
+// lacks: it asks for the user name, then the password.
+type loginServer struct {
+	check func(user, pass string) error
+	user  *string
+}
+
+func (l *loginServer) Next(response []byte) ([]byte, bool, error) {
+	switch {
+	case response == nil:
+		return []byte("Username:"), false, nil
+	case l.user == nil:
+		user := string(response)
+		l.user = &user
+		return []byte("Password:"), false, nil
+	}
+	return nil, true, l.check(*l.user, string(response))
 }
 
 func (s *sinkSession) Reset()        { s.from, s.to = "", nil }
 func (s *sinkSession) Logout() error { return nil }
 func (s *sinkSession) Mail(from string, _ *smtp.MailOptions) error {
+	if s.b.users != nil && !s.authed {
+		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
+	}
 	s.from = from
 	return nil
 }
@@ -194,6 +247,7 @@ func startTLSSink(t *testing.T, b *sink, cfg *tls.Config, implicit bool) string 
 	srv.Domain = "localhost"
 	srv.ErrorLog = log.New(io.Discard, "", 0)
 	srv.TLSConfig = cfg
+	srv.AllowInsecureAuth = b.users != nil
 	go func() {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, smtp.ErrServerClosed) {
 			t.Errorf("smtp server: %v", err)

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"time"
 
+	"incidentd/mailauth"
 	"incidentd/workflow/store"
 )
 
@@ -54,8 +55,16 @@ type SMTPOptions struct {
 	TLS string
 	// Username and Password are used for SMTP AUTH when Username is set.
 	Username, Password string
-	// TLSConfig overrides the TLS settings (e.g. a test CA). Default: verify
-	// the server's certificate for the host of Address.
+	// Auth is the SASL mechanism to log in with, one of mailauth's Auth
+	// values; "" or "auto" picks the strongest the server offers.
+	Auth string
+	// Tokens gives the access tokens of "xoauth2" and "oauthbearer".
+	Tokens mailauth.TokenSource
+	// Status is told how every login went; it logs a lasting failure once.
+	// Default: one that logs to Options.Logger.
+	Status *mailauth.Status
+	// TLSConfig overrides the TLS settings (e.g. a private CA). Default:
+	// verify the server's certificate for the host of Address.
 	TLSConfig *tls.Config
 	// Timeout bounds dialing and each SMTP exchange. Default: 30s.
 	Timeout time.Duration
@@ -69,24 +78,17 @@ func (o *Options) setDefaults() error {
 	if o.Store == nil {
 		errs = append(errs, errors.New("mailout: Store is required"))
 	}
-	if o.SMTP.Address == "" {
-		errs = append(errs, errors.New("mailout: SMTP.Address is required"))
-	}
-	switch o.SMTP.TLS {
-	case "":
-		o.SMTP.TLS = TLSStartTLS
-	case TLSStartTLS, TLSImplicit, TLSNone:
-	default:
-		errs = append(errs, fmt.Errorf("mailout: SMTP.TLS %q: want implicit, starttls or none", o.SMTP.TLS))
-	}
-	if o.SMTP.Timeout <= 0 {
-		o.SMTP.Timeout = 30 * time.Second
+	if err := o.SMTP.setDefaults(); err != nil {
+		errs = append(errs, err)
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.SMTP.Status == nil {
+		o.SMTP.Status = &mailauth.Status{Server: "smtp", Logger: o.Logger}
 	}
 	if o.BatchSize <= 0 {
 		o.BatchSize = 100
@@ -103,3 +105,45 @@ const (
 	TLSStartTLS = "starttls"
 	TLSNone     = "none"
 )
+
+// setDefaults fills in the defaults of the zero fields and checks the
+// others.
+func (o *SMTPOptions) setDefaults() error {
+	var errs []error
+	if o.Address == "" {
+		errs = append(errs, errors.New("mailout: SMTP.Address is required"))
+	}
+	switch o.TLS {
+	case "":
+		o.TLS = TLSStartTLS
+	case TLSStartTLS, TLSImplicit, TLSNone:
+	default:
+		errs = append(errs, fmt.Errorf("mailout: SMTP.TLS %q: want implicit, starttls or none", o.TLS))
+	}
+	if err := o.setTLSConfig(); err != nil {
+		errs = append(errs, fmt.Errorf("mailout: %w", err))
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 30 * time.Second
+	}
+	return errors.Join(errs...)
+}
+
+// setTLSConfig gives TLSConfig the name the certificate must carry when it
+// names none: the host of Address.
+func (o *SMTPOptions) setTLSConfig() error {
+	if o.Address == "" || o.TLSConfig != nil && o.TLSConfig.ServerName != "" {
+		return nil
+	}
+	cfg, err := mailauth.TLSOptions{}.Config(o.Address)
+	if err != nil {
+		return fmt.Errorf("SMTP.Address: %w", err)
+	}
+	if o.TLSConfig != nil {
+		name := cfg.ServerName
+		cfg = o.TLSConfig.Clone()
+		cfg.ServerName = name
+	}
+	o.TLSConfig = cfg
+	return nil
+}

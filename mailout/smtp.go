@@ -7,56 +7,17 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/textproto"
-	"strconv"
 
-	"github.com/wneessen/go-mail"
 	"github.com/wneessen/go-mail/smtp"
-)
 
-// newClient configures (without connecting) the go-mail client for o.
-func newClient(o SMTPOptions) (*mail.Client, error) {
-	host, portText, err := net.SplitHostPort(o.Address)
-	if err != nil {
-		return nil, fmt.Errorf("smtp address %q: %w", o.Address, err)
-	}
-	port, err := strconv.Atoi(portText)
-	if err != nil {
-		return nil, fmt.Errorf("smtp address %q: bad port: %w", o.Address, err)
-	}
-	opts := []mail.Option{mail.WithPort(port), mail.WithTimeout(o.Timeout)}
-	switch o.TLS {
-	case TLSImplicit:
-		opts = append(opts, mail.WithSSL())
-	case TLSNone:
-		opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
-	default:
-		opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
-	}
-	if o.TLSConfig != nil {
-		cfg := o.TLSConfig.Clone()
-		if cfg.ServerName == "" {
-			cfg.ServerName = host
-		}
-		opts = append(opts, mail.WithTLSConfig(cfg))
-	}
-	if o.Username != "" {
-		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover),
-			mail.WithUsername(o.Username), mail.WithPassword(o.Password))
-	}
-	c, err := mail.NewClient(host, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("smtp client for %s: %w", o.Address, err)
-	}
-	return c, nil
-}
+	"incidentd/mailauth"
+)
 
 // session is one SMTP connection, dialed on first use and reused for every
 // mail of a batch. After a failed dial it refuses the rest of the batch
 // with the same error instead of dialing again.
 type session struct {
-	client  *mail.Client
 	opts    SMTPOptions
 	from    string
 	logger  *slog.Logger
@@ -76,9 +37,9 @@ func (s *session) ready(ctx context.Context) error {
 		return s.dialErr
 	}
 	if s.conn == nil {
-		conn, err := s.client.DialToSMTPClientWithContext(ctx)
+		conn, err := s.opts.dial(ctx, nil)
 		if err != nil {
-			s.dialErr = fmt.Errorf("connect to %s: %w", s.opts.Address, err)
+			s.dialErr = err
 			return s.dialErr
 		}
 		s.conn = conn
@@ -158,8 +119,14 @@ func (s *session) prepare(ctx context.Context) error {
 
 // judge tells a refusal from the server, temporary or permanent, from
 // connection trouble.
+// A 530 (authentication or STARTTLS required) is no fault of the mail: it
+// waits, as after a refused login, until the configuration is fixed.
 func judge(err error) outcome {
 	var reply *textproto.Error
+	if errors.As(err, &reply) && reply.Code == 530 {
+		return outcome{err: &mailauth.HintError{Err: err, Hint: "the server takes mail only after a login: " +
+			"set smtp.username and its password (smtp.auth), or the smtp.tls it asks for"}}
+	}
 	return outcome{permanent: errors.As(err, &reply) && reply.Code >= 500, err: err}
 }
 
@@ -213,7 +180,7 @@ func (s *session) close() {
 	if s.conn == nil {
 		return
 	}
-	if err := s.client.CloseWithSMTPClient(s.conn); err != nil {
+	if err := s.conn.Quit(); err != nil {
 		s.logger.Debug("smtp quit", "address", s.opts.Address, "error", err)
 		s.drop(err)
 	}

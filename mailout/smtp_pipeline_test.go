@@ -59,11 +59,7 @@ func TestSendTogether(t *testing.T) {
 				return map[int]error{1: errNoSuchUser, 3: errTempFailure}[attempt]
 			}}
 		addr := startSink(t, b)
-		client, err := newClient(SMTPOptions{Address: addr, TLS: TLSNone, Timeout: 10 * time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := &session{client: client, opts: SMTPOptions{Address: addr, Timeout: 10 * time.Second},
+		s := &session{opts: SMTPOptions{Address: addr, TLS: TLSNone, Timeout: 10 * time.Second},
 			from: "incidents@example.com", logger: slog.New(slog.DiscardHandler)}
 		want := []struct {
 			rcpt      string

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/mail"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -26,6 +27,10 @@ type Config struct {
 	Templates TemplatesConfig `toml:"templates"`
 	Metrics   MetricsConfig   `toml:"metrics"`
 	HTTP      HTTPConfig      `toml:"http"`
+	OAuth2    OAuth2Config    `toml:"oauth2"`
+	// dir is the directory of the configuration file: relative paths
+	// start there.
+	dir string
 }
 
 // Secret is a credential read from an environment variable or a file,
@@ -44,6 +49,7 @@ type IMAPConfig struct {
 	ProcessedMailbox  string   `toml:"processed_mailbox"`
 	QuarantineMailbox string   `toml:"quarantine_mailbox"`
 	PollInterval      Duration `toml:"poll_interval"`
+	Connection
 	Secret
 }
 
@@ -53,6 +59,7 @@ type SMTPConfig struct {
 	TLS      string `toml:"tls"`
 	Username string `toml:"username"`
 	From     string `toml:"from"`
+	Connection
 	Secret
 }
 
@@ -158,6 +165,7 @@ func defaultConfig() Config {
 // returning every problem at once.
 func loadConfig(path string) (Config, error) {
 	c := defaultConfig()
+	c.dir = filepath.Dir(path)
 	md, err := toml.DecodeFile(path, &c)
 	if err != nil {
 		return c, fmt.Errorf("read %s: %w", path, err)
@@ -226,6 +234,8 @@ func (c *Config) validate() []error {
 	c.validateSchedule(bad)
 	c.validateHTTP(bad)
 	c.validateSecurity(bad)
+	c.validateOAuth2(bad)
+	c.validateMail(bad)
 	if c.Storage.Database == "" {
 		bad("storage.database", "is required")
 	}
@@ -237,10 +247,13 @@ func (c *Config) validate() []error {
 			bad("schedule.deadlines", "%q is not a priority", p)
 		}
 	}
-	if _, err := c.IMAP.password(); err != nil {
-		bad("imap.password_env", "%v", err)
+	// A server logged in to with OAuth2 needs no password.
+	if !c.IMAP.oauth2() {
+		if _, err := c.IMAP.password(); err != nil {
+			bad("imap.password_env", "%v", err)
+		}
 	}
-	if c.SMTP.Username != "" {
+	if c.SMTP.Username != "" && !c.SMTP.oauth2() && c.SMTP.Auth != "none" {
 		if _, err := c.SMTP.password(); err != nil {
 			bad("smtp.password_env", "%v", err)
 		}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net/mail"
@@ -11,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"incidentd/mailauth"
 	"incidentd/mailin"
 	"incidentd/mailout"
 	"incidentd/workflow/store"
@@ -25,9 +25,11 @@ type daemon struct {
 	processor  *mailin.Processor
 	dispatcher *mailout.Dispatcher
 	log        *slog.Logger
-	// tlsConfig, when set, replaces certificate verification for both
-	// servers (the demo's loopback servers need none).
-	tlsConfig *tls.Config
+	// imap is how to reach the IMAP server and log in.
+	imap mailin.IMAPOptions
+	// imapStatus and smtpStatus are how the latest logins went, for
+	// /healthz and /metrics.
+	imapStatus, smtpStatus *mailauth.Status
 	// imapUp says whether the IMAP session is logged in, for /healthz.
 	imapUp atomic.Bool
 }
@@ -54,14 +56,20 @@ func newDaemon(ctx context.Context, cfg Config, base string, log *slog.Logger) (
 	if err != nil {
 		return nil, err
 	}
-	d := &daemon{cfg: cfg, store: st, log: log}
-	smtpPass := ""
-	if cfg.SMTP.Username != "" {
-		if smtpPass, err = cfg.SMTP.password(); err != nil {
-			st.Close()
-			return nil, fmt.Errorf("smtp password: %w", err)
-		}
+	d := &daemon{cfg: cfg, store: st, log: log,
+		imapStatus: &mailauth.Status{Server: "imap", Logger: log.With("part", "imap")},
+		smtpStatus: &mailauth.Status{Server: "smtp", Logger: log.With("part", "outbox")}}
+	tokens, err := cfg.tokenSource(base, log)
+	if err != nil {
+		st.Close()
+		return nil, err
 	}
+	var smtp mailout.SMTPOptions
+	if d.imap, smtp, err = cfg.connections(tokens); err != nil {
+		st.Close()
+		return nil, err
+	}
+	d.imap.Status, smtp.Status = d.imapStatus, d.smtpStatus
 	key, err := cfg.tokenKey(log)
 	if err != nil {
 		st.Close()
@@ -75,11 +83,10 @@ func newDaemon(ctx context.Context, cfg Config, base string, log *slog.Logger) (
 		From:        cfg.SMTP.From,
 		Language:    cfg.Workflow.Language,
 		TemplateDir: resolve(base, cfg.Templates.Dir),
-		SMTP: mailout.SMTPOptions{Address: cfg.SMTP.Address, TLS: cfg.SMTP.TLS,
-			Username: cfg.SMTP.Username, Password: smtpPass},
-		Store:   st,
-		Logger:  log.With("part", "outbox"),
-		ReplyTo: replyTo(from.Address),
+		SMTP:        smtp,
+		Store:       st,
+		Logger:      log.With("part", "outbox"),
+		ReplyTo:     replyTo(from.Address),
 	})
 	if err != nil {
 		st.Close()
@@ -110,10 +117,6 @@ func newProcessor(cfg Config, st *store.Store, key token.Key, log *slog.Logger) 
 // run reads mail and sends notifications until ctx is done, then lets the
 // transaction in flight finish.
 func (d *daemon) run(ctx context.Context) error {
-	pass, err := d.cfg.IMAP.password()
-	if err != nil {
-		return fmt.Errorf("imap password: %w", err)
-	}
 	stopExtras, err := d.startExtras(ctx)
 	if err != nil {
 		return err
@@ -125,13 +128,9 @@ func (d *daemon) run(ctx context.Context) error {
 			d.log.Error("outbox stopped", "error", err)
 		}
 	})
-	err = mailin.Watch(ctx, mailin.IMAPOptions{
-		Address: d.cfg.IMAP.Address, TLS: d.cfg.IMAP.TLS, TLSConfig: d.tlsConfig,
-		Username: d.cfg.IMAP.Username, Password: pass,
-		Mailbox: d.cfg.IMAP.Mailbox, Processed: d.cfg.IMAP.ProcessedMailbox,
-		Quarantine: d.cfg.IMAP.QuarantineMailbox, PollInterval: d.cfg.IMAP.PollInterval.Duration,
-		Checkpoints: d.store, Connected: d.imapUp.Store, Logger: d.log.With("part", "imap"),
-	}, d.processor)
+	o := d.imap
+	o.Checkpoints, o.Connected, o.Logger = d.store, d.imapUp.Store, d.log.With("part", "imap")
+	err = mailin.Watch(ctx, o, d.processor)
 	wg.Wait()
 	d.flush()
 	return err

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"incidentd/mailauth"
 	"incidentd/workflow"
 	"incidentd/workflow/store"
 )
@@ -119,6 +120,11 @@ func (d *daemon) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	if !h.IMAPSession {
 		h.Problems = append(h.Problems, "not logged in to the IMAP server (see the log)")
+	}
+	for _, s := range []*mailauth.Status{d.imapStatus, d.smtpStatus} {
+		if err := s.Err(); err != nil {
+			h.Problems = append(h.Problems, s.Server+": "+err.Error())
+		}
 	}
 	for _, s := range []reach{h.IMAP, h.SMTP} {
 		if !s.Reachable {

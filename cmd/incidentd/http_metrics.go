@@ -6,6 +6,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"incidentd/mailauth"
 	"incidentd/workflow"
 	"incidentd/workflow/store"
 )
@@ -21,6 +22,7 @@ var (
 	descBacklog     = prometheus.NewDesc("incidentd_outbox_backlog", "Notification mails waiting to be sent.", nil, nil)
 	descOutboxAge   = prometheus.NewDesc("incidentd_outbox_oldest_seconds", "How long the oldest pending mail has waited.", nil, nil)
 	descStage       = prometheus.NewDesc("incidentd_stage_seconds", "Time each stage of the workflow took, over the whole history.", []string{"stage"}, nil)
+	descLoginErrors = prometheus.NewDesc("incidentd_login_failures_total", "Logins a mail server refused, or that could not be made for a lasting reason (certificate, tls setting), since the start.", []string{"server"}, nil)
 	descScrapeError = prometheus.NewDesc("incidentd_scrape_error", "1 when the store could not be read for this scrape.", nil, nil)
 	// stageBuckets run from 15 minutes to four weeks.
 	stageBuckets = []float64{900, 3600, 4 * 3600, 12 * 3600, 86400, 3 * 86400, 7 * 86400, 14 * 86400, 28 * 86400}
@@ -31,7 +33,7 @@ type storeCollector struct{ d *daemon }
 
 func (c storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descIncidents, descTransitions, descMailIn, descMailOut,
-		descSendErrors, descBacklog, descOutboxAge, descStage, descScrapeError} {
+		descSendErrors, descBacklog, descOutboxAge, descStage, descLoginErrors, descScrapeError} {
 		ch <- d
 	}
 }
@@ -46,6 +48,9 @@ func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 		failed = 1
 	}
 	ch <- prometheus.MustNewConstMetric(descScrapeError, prometheus.GaugeValue, failed)
+	for _, s := range []*mailauth.Status{c.d.imapStatus, c.d.smtpStatus} {
+		ch <- prometheus.MustNewConstMetric(descLoginErrors, prometheus.CounterValue, float64(s.Failures()), s.Server)
+	}
 }
 
 func collect(tx *store.Tx, ch chan<- prometheus.Metric) error {

@@ -30,7 +30,11 @@ Usage:
   incidentd stats [-config FILE]       counts, rejections and stage times
   incidentd outbox [-config FILE] [-state failed|pending|sent] [-retry ID|all]
                                        outgoing mail: state, attempts, last error; retry failed mail
-  incidentd check-config -config FILE  every problem of a configuration at once
+  incidentd check-config [-connect] -config FILE
+                                       every problem of a configuration at once; with
+                                       -connect, also log in to both mail servers
+  incidentd oauth login -config FILE   sign in once for imap/smtp auth = "xoauth2" or "oauthbearer";
+                                       writes oauth2.token_file
 `
 
 // env is what a subcommand reads and writes.
@@ -52,6 +56,7 @@ var commands = map[string]command{
 	"stats":        cmdStats,
 	"check-config": cmdCheckConfig,
 	"outbox":       cmdOutbox,
+	"oauth":        cmdOAuth,
 }
 
 func main() {
@@ -144,6 +149,7 @@ func cmdRun(ctx context.Context, e env, args []string) error {
 func cmdCheckConfig(ctx context.Context, e env, args []string) error {
 	fs := flags("check-config", e)
 	path := configFlag(fs)
+	connect := fs.Bool("connect", false, "also connect to both mail servers, log in and check the mailboxes (nothing is sent)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -155,7 +161,14 @@ func cmdCheckConfig(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stderr, "warning: %s\n", w)
 	}
 	fmt.Fprintf(e.stdout, "%s: configuration is valid\n", *path)
-	return nil
+	if !*connect {
+		return nil
+	}
+	tokens, err := cfg.tokenSource(cfg.dir, e.log)
+	if err != nil {
+		return err
+	}
+	return checkConnections(ctx, cfg, tokens, e.stdout)
 }
 
 func cmdIngest(ctx context.Context, e env, args []string) error {
