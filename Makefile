@@ -1,7 +1,7 @@
 # incidentd: `make demo` runs the product, `make test` runs the tests.
 GO ?= go
 
-.PHONY: build test demo scenario vet test-integration install-dovecot bench
+.PHONY: build test demo scenario vet test-integration mailservers install-mailservers bench
 
 build:
 	$(GO) build -o bin/incidentd ./cmd/incidentd
@@ -31,33 +31,45 @@ bench: build
 ifeq ($(DOVECOT),)
 	$(GO) run ./cmd/incidentd-bench $(BENCH_FLAGS)
 else
-	@command -v dovecot >/dev/null || test -x /usr/sbin/dovecot || $(MAKE) --no-print-directory install-dovecot
+	@$(MAKE) --no-print-directory mailservers
 	INCIDENTD_BENCH_DOVECOT=1 INCIDENTD_REQUIRE_DOVECOT=1 $(GO) test -tags integration -count=1 -timeout 2h \
 		-run TestDovecotBench -v ./cmd/incidentd-bench -args $(BENCH_FLAGS)
 endif
 
 # test-integration runs the end-to-end and fault tests (build tag
-# "integration") against a private Dovecot the tests start on loopback.
-# When Dovecot is missing it is installed first (root only).
-test-integration:
-	@command -v dovecot >/dev/null || test -x /usr/sbin/dovecot || $(MAKE) --no-print-directory install-dovecot
+# "integration") against a private Dovecot and Postfix the tests start on
+# loopback. When one of their programs is missing they are installed first
+# (root only).
+test-integration: mailservers
 	INCIDENTD_REQUIRE_DOVECOT=1 $(GO) test -tags integration -count=1 -timeout 30m ./...
 
-# install-dovecot installs the Debian package dovecot-imapd without starting
-# the system's Dovecot: policy-rc.d answers 101 while the package installs.
+# The mail servers of the integration tests (Dovecot with IMAP and LMTP,
+# Postfix): the Debian packages, and a program of each that the tests run.
+MAIL_PACKAGES := dovecot-imapd dovecot-lmtpd postfix
+MAIL_PROGRAMS := /usr/sbin/dovecot /usr/lib/dovecot/imap /usr/lib/dovecot/lmtp /usr/sbin/postfix
+
+# mailservers installs the mail servers when one of their programs is missing.
+mailservers:
+	@for p in $(MAIL_PROGRAMS); do test -x $$p || exec $(MAKE) --no-print-directory install-mailservers; done
+
+# install-mailservers installs the Debian packages without starting the
+# system's Dovecot or Postfix (policy-rc.d answers 101 while they install)
+# and without configuring the system's Postfix (the tests bring their own
+# configuration).
 POLICY_RC := /usr/sbin/policy-rc.d
-install-dovecot:
+install-mailservers:
 	@if [ "$$(id -u)" != 0 ]; then \
-		echo "Dovecot is not installed and installing it needs root:"; \
-		echo "  sudo apt-get install dovecot-imapd   (then: make test-integration)"; exit 1; fi
+		echo "The mail servers of the integration tests are missing and installing them needs root:"; \
+		echo "  sudo make install-mailservers   (then: make test-integration)"; exit 1; fi
 	@set -e; \
 	if [ -e $(POLICY_RC) ]; then mv $(POLICY_RC) $(POLICY_RC).incidentd-saved; fi; \
 	trap 'rm -f $(POLICY_RC); if [ -e $(POLICY_RC).incidentd-saved ]; then mv $(POLICY_RC).incidentd-saved $(POLICY_RC); fi' EXIT; \
 	printf '#!/bin/sh\nexit 101\n' > $(POLICY_RC); chmod 755 $(POLICY_RC); \
-	echo "installing dovecot-imapd"; \
+	echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections; \
+	echo "installing $(MAIL_PACKAGES)"; \
 	export DEBIAN_FRONTEND=noninteractive; \
-	apt-get install -y -q --no-install-recommends dovecot-imapd || \
-		{ apt-get update -q && apt-get install -y -q --no-install-recommends dovecot-imapd; }
+	apt-get install -y -q --no-install-recommends $(MAIL_PACKAGES) || \
+		{ apt-get update -q && apt-get install -y -q --no-install-recommends $(MAIL_PACKAGES); }
 
 # render draws the digest and every notification, in Spanish and English, to
 # bin/render/<lang>-<name>.png with headless Chromium, so that people can look

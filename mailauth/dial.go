@@ -6,8 +6,10 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
+	"syscall"
 	"time"
 	"unicode"
 )
@@ -115,15 +117,25 @@ func implicitError(address string, err error, first []byte) error {
 	return HandshakeError(address, err)
 }
 
-// HandshakeError wraps the failure of a TLS handshake with address and
-// advice: a handshake fails the same way until the server or the
-// configuration changes.
+// HandshakeError wraps the failure of a TLS handshake with address. A
+// refusal by either side (a certificate, an alert) comes with advice: it
+// fails the same way until the server or the configuration changes. A
+// connection lost during the handshake is only the network.
 func HandshakeError(address string, err error) error {
+	err = fmt.Errorf("TLS with %s: %w", address, err)
 	hint := tlsHint(err)
-	if hint == "" {
+	var alert tls.AlertError
+	var netErr net.Error
+	switch {
+	case hint != "":
+	case errors.As(err, &alert):
+		hint = "the server refused the TLS handshake: check that the port and the tls setting fit, and tls_server_name if set"
+	case errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) || errors.As(err, &netErr):
+		return err
+	default:
 		hint = "check that the port and the tls setting fit, and tls_ca_file and tls_server_name if set"
 	}
-	return &HintError{Err: fmt.Errorf("TLS with %s: %w", address, err), Hint: hint}
+	return &HintError{Err: err, Hint: hint}
 }
 
 // MismatchError is a tls setting that does not fit the server's port.

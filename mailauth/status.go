@@ -41,7 +41,7 @@ func (s *Status) Report(err error) {
 	}
 	s.failures++
 	if s.err == nil || s.err.Error() != err.Error() {
-		s.log().Error("cannot log in; mail waits until the configuration is fixed", "server", s.Server, "error", err, "hint", Hint(err))
+		s.log().Error("cannot connect or log in; mail waits until this is fixed", "server", s.Server, "error", err, "hint", Hint(err))
 	}
 	s.err = err
 }

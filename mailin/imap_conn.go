@@ -93,19 +93,15 @@ func (w *watcher) dial(ctx context.Context, opts *imapclient.Options) (*imapclie
 	if err != nil {
 		return nil, err
 	}
-	var c *imapclient.Client
 	if o.TLS == mailauth.TLSStartTLS {
-		opts.TLSConfig = cfg
-		c, err = imapclient.NewStartTLS(conn, opts)
+		tc, err := startTLS(ctx, conn, o.Address, cfg, w.steps)
 		if err != nil {
-			err = mailauth.HandshakeError(o.Address, fmt.Errorf("STARTTLS: %w", err))
-		}
-		if err := w.steps.Done("STARTTLS", err, "certificate verified"); err != nil {
+			conn.Close()
 			return nil, err
 		}
-	} else {
-		c = imapclient.New(conn, opts)
+		conn = tc
 	}
+	c := imapclient.New(saslFix{conn}, opts)
 	if err := within(c, cmdTimeout, c.WaitGreeting); err != nil {
 		c.Close()
 		return nil, w.steps.Done("greeting", fmt.Errorf("greeting from %s: %w", o.Address, err), "")

@@ -43,15 +43,25 @@ const (
 
 func rigAddr(name string) string { return name + "@" + rigDomain }
 
-// rig is a private Dovecot, an SMTP sink and the built incidentd run as a
-// subprocess against them.
+// rig is a private Dovecot, an SMTP sink (or a private Postfix) and the
+// built incidentd run as a subprocess against them.
 type rig struct {
 	t       *testing.T
 	imap    *dovecottest.Server
 	smtp    *dovecottest.Sink
+	postfix *dovecottest.Postfix
 	dir     string
 	cfgPath string
 	logPath string
+}
+
+// rigUsers are the accounts of the rigs, all with rigPassword.
+func rigUsers() map[string]string {
+	users := map[string]string{}
+	for _, u := range []string{"incidents", "carol", "alice", "bob", "ops"} {
+		users[rigAddr(u)] = rigPassword
+	}
+	return users
 }
 
 // newRig starts Dovecot with the users incidents, carol, alice, bob and
@@ -59,43 +69,25 @@ type rig struct {
 // notification into the recipient's INBOX in Dovecot.
 func newRig(t *testing.T, deliver bool) *rig {
 	t.Helper()
-	users := map[string]string{}
-	for _, u := range []string{"incidents", "carol", "alice", "bob", "ops"} {
-		users[rigAddr(u)] = rigPassword
-	}
-	r := &rig{t: t, imap: dovecottest.Start(t, users), dir: t.TempDir()}
+	r := setUp(t, dovecottest.Start(t, rigUsers()))
 	var to func(string, []byte) error
 	if deliver {
 		to = func(rcpt string, raw []byte) error { return r.imap.Append(rcpt, "INBOX", raw) }
 	}
 	r.smtp = dovecottest.StartSink(t, to)
-	pw := filepath.Join(r.dir, "imap-password")
-	if err := os.WriteFile(pw, []byte(rigPassword), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg := defaultConfig()
-	cfg.IMAP = IMAPConfig{Address: r.imap.Addr, TLS: "none", Username: rigAddr("incidents"),
-		Mailbox: "INBOX", ProcessedMailbox: "Processed", QuarantineMailbox: "Quarantine",
-		PollInterval: Duration{5 * time.Second}, Secret: Secret{PasswordFile: pw}}
+	cfg := r.baseConfig()
 	cfg.SMTP = SMTPConfig{Address: r.smtp.Addr, TLS: "none", From: "Incidents <" + rigAddr("incidents") + ">"}
-	cfg.Workflow.Domains = []string{rigDomain}
-	cfg.Workflow.Evaluators = []string{rigAddr("alice")}
-	cfg.Workflow.Resolvers = []string{rigAddr("bob")}
-	cfg.Workflow.Admins = []string{rigAddr("ops")}
-	// Replies written before the daemon saw the incident carry no token:
-	// the From address is what authenticates them here.
-	cfg.Security.CommandAuth = "sender"
-	cfg.Security.TokenSecretFile = filepath.Join(r.dir, "token-secret")
-	if err := os.WriteFile(cfg.Security.TokenSecretFile, []byte(strings.Repeat("integration-secret-", 4)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	cfg.Storage.Database = "incidentd.db" // relative: next to the configuration
-	cfg.Storage.AttachmentsDir = "attachments"
+	r.write(cfg)
+	return r
+}
+
+// setUp makes the rig of imap: its directory, and the daemon's log shown
+// when the test fails.
+func setUp(t *testing.T, imap *dovecottest.Server) *rig {
+	t.Helper()
+	r := &rig{t: t, imap: imap, dir: t.TempDir()}
 	r.cfgPath = filepath.Join(r.dir, "incidentd.toml")
 	r.logPath = filepath.Join(r.dir, "daemon.log")
-	if err := writeConfig(r.cfgPath, cfg); err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
 		if t.Failed() {
 			b, _ := os.ReadFile(r.logPath)
@@ -106,6 +98,47 @@ func newRig(t *testing.T, deliver bool) *rig {
 		}
 	})
 	return r
+}
+
+// baseConfig reads the incidents mailbox over IMAP without TLS, with the
+// workflow, the secrets and the storage of every rig; SMTP is left to the
+// caller.
+func (r *rig) baseConfig() Config {
+	r.t.Helper()
+	cfg := defaultConfig()
+	cfg.IMAP = IMAPConfig{Address: r.imap.Addr, TLS: "none", Username: rigAddr("incidents"),
+		Mailbox: "INBOX", ProcessedMailbox: "Processed", QuarantineMailbox: "Quarantine",
+		PollInterval: Duration{5 * time.Second}, Secret: Secret{PasswordFile: r.secret("imap-password", rigPassword)}}
+	cfg.Workflow.Domains = []string{rigDomain}
+	cfg.Workflow.Evaluators = []string{rigAddr("alice")}
+	cfg.Workflow.Resolvers = []string{rigAddr("bob")}
+	cfg.Workflow.Admins = []string{rigAddr("ops")}
+	// Replies written before the daemon saw the incident carry no token:
+	// the From address is what authenticates them here.
+	cfg.Security.CommandAuth = "sender"
+	cfg.Security.TokenSecretFile = r.secret("token-secret", strings.Repeat("integration-secret-", 4))
+	cfg.Storage.Database = "incidentd.db" // relative: next to the configuration
+	cfg.Storage.AttachmentsDir = "attachments"
+	return cfg
+}
+
+// secret writes value to the file name of the rig's directory (mode 0600)
+// and returns its path.
+func (r *rig) secret(name, value string) string {
+	r.t.Helper()
+	p := filepath.Join(r.dir, name)
+	if err := os.WriteFile(p, []byte(value), 0o600); err != nil {
+		r.t.Fatal(err)
+	}
+	return p
+}
+
+// write saves cfg as the rig's configuration.
+func (r *rig) write(cfg Config) {
+	r.t.Helper()
+	if err := writeConfig(r.cfgPath, cfg); err != nil {
+		r.t.Fatal(err)
+	}
 }
 
 // proc is one run of the daemon.

@@ -1,52 +1,87 @@
-// Package dovecottest owns the private Dovecot IMAP server of the
-// integration tests: a throwaway configuration, users and mail under one
-// temporary directory, a listener on a free loopback port, and the stop of
-// the server when the test ends. It also owns the SMTP sink those tests send
-// notifications to (Sink).
+// Package dovecottest owns the private mail servers of the integration
+// tests, each with a throwaway configuration, users and mail under one
+// temporary directory, listeners on free loopback ports, and its stop when
+// the test ends:
 //
-// Tests skip when the dovecot binary is missing, unless the environment
+//   - a Dovecot IMAP server (Start, StartWith), optionally with STARTTLS
+//     and implicit TLS, OAuth2 tokens checked by an introspection endpoint,
+//     more SASL mechanisms, and the sockets Postfix needs;
+//   - a Postfix that takes authenticated mail on three listeners (no TLS,
+//     STARTTLS, implicit TLS) and delivers it into Dovecot's mailboxes by
+//     LMTP (StartPostfix);
+//   - the private CA that signs both servers' certificate (Server.CAFile);
+//   - an SMTP sink the tests send notifications to (Sink).
+//
+// Tests skip when a server program is missing, unless the environment
 // variable INCIDENTD_REQUIRE_DOVECOT is set: then they fail, so that CI
 // cannot pass without having run them. `make test-integration` installs
-// Dovecot (Debian package dovecot-imapd) when it is missing.
+// the Debian packages (dovecot-imapd, dovecot-lmtpd, postfix) when one is
+// missing.
 package dovecottest
 
 import (
+	"crypto/tls"
 	"fmt"
 	"net"
 	"os"
-	"os/exec"
 	"os/user"
 	"path/filepath"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 )
 
-// RequireEnv names the environment variable that turns a missing Dovecot
-// from a skip into a failure.
+// RequireEnv names the environment variable that turns a missing mail
+// server from a skip into a failure.
 const RequireEnv = "INCIDENTD_REQUIRE_DOVECOT"
+
+// packages are the Debian packages of the servers' programs.
+const packages = "dovecot-imapd dovecot-lmtpd postfix"
+
+// Options are what a Dovecot offers beyond IMAP without TLS and the
+// mechanisms PLAIN and LOGIN; the zero value is what Start runs.
+type Options struct {
+	// TLS offers STARTTLS on Addr and implicit TLS on TLSAddr, with a
+	// certificate signed by a private CA (CAFile). PLAIN still works
+	// without TLS.
+	TLS bool
+	// OAuth2IntrospectionURL, when set, offers XOAUTH2 and OAUTHBEARER:
+	// Dovecot POSTs each token to this URL (RFC 7662) and logs in as the
+	// "email" of an "active" answer. The host must be an IP address:
+	// a name needs Dovecot's DNS helper.
+	OAuth2IntrospectionURL string
+	// Mechanisms are more SASL mechanisms that check the users'
+	// passwords, such as "cram-md5" and "scram-sha-256".
+	Mechanisms []string
+	// Postfix adds what StartPostfix needs: an auth socket for SMTP AUTH
+	// and LMTP delivery (Debian package dovecot-lmtpd).
+	Postfix bool
+}
 
 // Server is a running private Dovecot.
 type Server struct {
-	Addr string // 127.0.0.1:port of the IMAP listener (plaintext)
-	Dir  string // everything of the server: configuration, logs, mail
+	Addr    string // 127.0.0.1:port of the IMAP listener: plaintext, with STARTTLS under Options.TLS
+	TLSAddr string // 127.0.0.1:port of the implicit-TLS IMAP listener under Options.TLS
+	// CAFile is the PEM certificate of the CA that signed the
+	// certificate of Dovecot and Postfix (under Options.TLS or
+	// Options.Postfix).
+	CAFile string
+	Dir    string // everything of the server: configuration, logs, mail
 
 	t         testing.TB
+	opts      Options
 	dovecot   string // path of the binary
 	conf      string
+	certs     *certificates
 	mu        sync.Mutex
 	passwords map[string]string
-	cmd       *exec.Cmd
-	exited    chan struct{}
+	proc      *daemon
 }
 
 // ProcessGroup is the process group of every process of the server.
 func (s *Server) ProcessGroup() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.cmd.Process.Pid
+	return s.proc.group()
 }
 
 // Start starts a Dovecot with the given users (address → password) and
@@ -54,27 +89,21 @@ func (s *Server) ProcessGroup() int {
 // RequireEnv is set) if Dovecot is not installed.
 func Start(t testing.TB, users map[string]string) *Server {
 	t.Helper()
-	bin, err := exec.LookPath("dovecot")
-	if err != nil {
-		for _, p := range []string{"/usr/sbin/dovecot", "/usr/local/sbin/dovecot"} {
-			if _, statErr := os.Stat(p); statErr == nil {
-				bin, err = p, nil
-				break
-			}
-		}
-	}
-	if err != nil {
-		msg := "Dovecot is not installed: run `make test-integration` (as root it installs the Debian package dovecot-imapd), or apt-get install dovecot-imapd"
-		if os.Getenv(RequireEnv) != "" {
-			t.Fatalf("%s is set but %s", RequireEnv, msg)
-		}
-		t.Skip(msg)
+	return StartWith(t, users, Options{})
+}
+
+// StartWith is Start with options.
+func StartWith(t testing.TB, users map[string]string, opts Options) *Server {
+	t.Helper()
+	bin := program(t, "Dovecot", "dovecot", "/usr/sbin/dovecot", "/usr/local/sbin/dovecot")
+	if opts.Postfix {
+		program(t, "Dovecot's LMTP server", "/usr/lib/dovecot/lmtp", "/usr/libexec/dovecot/lmtp", "/usr/local/libexec/dovecot/lmtp")
 	}
 	dir, err := os.MkdirTemp("", "incidentd-dovecot-")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{Dir: dir, t: t, dovecot: bin, conf: filepath.Join(dir, "dovecot.conf"), passwords: map[string]string{}}
+	s := &Server{Dir: dir, t: t, opts: opts, dovecot: bin, conf: filepath.Join(dir, "dovecot.conf"), passwords: map[string]string{}}
 	t.Cleanup(func() {
 		s.Stop()
 		if t.Failed() {
@@ -83,13 +112,14 @@ func Start(t testing.TB, users map[string]string) *Server {
 		os.RemoveAll(dir)
 	})
 	if err := s.configure(users); err != nil {
-		t.Fatal(err)
+		t.Fatalf("configure dovecot: %v", err)
 	}
 	s.Start()
 	return s
 }
 
-// configure writes the configuration, the users and the mail directory.
+// configure writes the configuration, the certificates, the users and the
+// mail directory.
 func (s *Server) configure(users map[string]string) error {
 	// The mail user must be able to reach its files: every directory on
 	// the way must be traversable (MkdirTemp makes 0700 ones).
@@ -109,14 +139,25 @@ func (s *Server) configure(users map[string]string) error {
 			return fmt.Errorf("give %s to the mail user: %w", home, err)
 		}
 	}
+	if s.opts.TLS || s.opts.Postfix {
+		if s.certs, err = newCertificates(filepath.Join(s.Dir, "tls")); err != nil {
+			return err
+		}
+		s.CAFile = s.certs.caFile
+	}
 	port, err := freePort()
 	if err != nil {
 		return err
 	}
 	s.Addr = net.JoinHostPort("127.0.0.1", port)
-	conf := strings.NewReplacer("DIR", s.Dir, "PORT", port, "MAILUSER", acct.user,
-		"MAILGROUP", acct.group, "SERVICEUSERS\n", acct.serviceUsers).Replace(configTemplate)
-	if err := os.WriteFile(s.conf, []byte(conf), 0o644); err != nil {
+	tlsPort := ""
+	if s.opts.TLS {
+		if tlsPort, err = freePort(); err != nil {
+			return err
+		}
+		s.TLSAddr = net.JoinHostPort("127.0.0.1", tlsPort)
+	}
+	if err := s.writeDovecotConfig(acct, port, tlsPort); err != nil {
 		return err
 	}
 	for addr, pw := range users {
@@ -125,6 +166,16 @@ func (s *Server) configure(users map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// TLSConfig is a client configuration that trusts the private CA only
+// (nil when there is none); it matches the addresses 127.0.0.1, localhost
+// and TLSName.
+func (s *Server) TLSConfig() *tls.Config {
+	if s.certs == nil {
+		return nil
+	}
+	return s.certs.clientConfig()
 }
 
 // AddUser creates a user (or changes its password); Dovecot reads the
@@ -150,90 +201,48 @@ func (s *Server) Start() {
 	s.t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd != nil {
+	if s.proc != nil {
 		return
 	}
-	out, err := os.OpenFile(filepath.Join(s.Dir, "dovecot.out"), os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	// A pid file left by a killed server stops a new one from starting.
+	os.Remove(filepath.Join(s.Dir, "run", "master.pid"))
+	proc, err := startDaemon("dovecot", filepath.Join(s.Dir, "dovecot.out"), true, s.dovecot, "-F", "-c", s.conf)
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	defer out.Close()
-	// A pid file left by a killed server stops a new one from starting.
-	os.Remove(filepath.Join(s.Dir, "run", "master.pid"))
-	cmd := exec.Command(s.dovecot, "-F", "-c", s.conf)
-	// Output to a file: the daemons must not hold the test's pipes open.
-	cmd.Stdout, cmd.Stderr = out, out
-	// Its own process group, so that Stop can end every process of it.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		s.t.Fatalf("start dovecot: %v", err)
+	s.proc = proc
+	addrs := []string{s.Addr}
+	if s.TLSAddr != "" {
+		addrs = append(addrs, s.TLSAddr)
 	}
-	s.cmd, s.exited = cmd, make(chan struct{})
-	go func(exited chan struct{}) {
-		cmd.Wait()
-		close(exited)
-	}(s.exited)
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", s.Addr, time.Second)
-		if err == nil {
-			c.Close()
-			return
-		}
-		select {
-		case <-s.exited:
-			s.dumpLog()
-			s.t.Fatalf("dovecot exited at start-up (see %s)", filepath.Join(s.Dir, "dovecot.out"))
-		default:
-		}
-		if time.Now().After(deadline) {
-			s.dumpLog()
-			s.t.Fatalf("dovecot does not listen on %s: %v", s.Addr, err)
-		}
-		time.Sleep(50 * time.Millisecond)
+	if err := proc.waitListening(addrs...); err != nil {
+		s.dumpLog()
+		s.t.Fatalf("start dovecot: %v", err)
 	}
 }
 
 // Stop stops the server, dropping every connection; Start starts it again
-// on the same address with the same mail.
+// on the same addresses with the same mail.
 func (s *Server) Stop() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.cmd == nil {
+	if s.proc == nil {
 		return
 	}
-	pgid := s.cmd.Process.Pid
-	s.cmd.Process.Signal(os.Interrupt)
-	select {
-	case <-s.exited:
-	case <-time.After(10 * time.Second):
-		s.cmd.Process.Kill()
-		<-s.exited
-	}
-	// IMAP processes may outlive the master and keep serving their
-	// connections: end them, as a restart of the machine would.
-	syscall.Kill(-pgid, syscall.SIGKILL)
-	s.cmd = nil
+	s.proc.stop()
+	s.proc = nil
 }
 
 func (s *Server) dumpLog() {
-	for _, name := range []string{"dovecot.out", "dovecot.log"} {
-		b, _ := os.ReadFile(filepath.Join(s.Dir, name))
-		if len(b) > 4000 {
-			b = b[len(b)-4000:]
-		}
-		if len(b) > 0 {
-			s.t.Logf("%s (end):\n%s", name, b)
-		}
-	}
+	dumpFiles(s.t, filepath.Join(s.Dir, "dovecot.out"), filepath.Join(s.Dir, "dovecot.log"))
 }
 
 // account is who owns the mail and runs Dovecot's unprivileged processes.
 type account struct {
 	user, group string
 	uid, gid    int
-	// serviceUsers overrides the users of Dovecot's own processes.
-	serviceUsers string
+	// serviceUser, when set, runs Dovecot's own processes.
+	serviceUser string
 }
 
 // mailAccount: as root, mail belongs to nobody (Dovecot refuses to keep
@@ -261,8 +270,7 @@ func mailAccount() (account, error) {
 	if err != nil {
 		return account{}, fmt.Errorf("current group: %w", err)
 	}
-	return account{user: u.Username, group: g.Name,
-		serviceUsers: fmt.Sprintf("default_internal_user = %[1]s\ndefault_login_user = %[1]s\n", u.Username)}, nil
+	return account{user: u.Username, group: g.Name, serviceUser: u.Username}, nil
 }
 
 func freePort() (string, error) {
@@ -274,47 +282,3 @@ func freePort() (string, error) {
 	_, port, err := net.SplitHostPort(l.Addr().String())
 	return port, err
 }
-
-// configTemplate is the whole Dovecot configuration; DIR, PORT, MAILUSER,
-// MAILGROUP and SERVICEUSERS are replaced.
-const configTemplate = `# A private Dovecot for incidentd's integration tests.
-base_dir = DIR/run
-state_dir = DIR/state
-log_path = DIR/dovecot.log
-info_log_path = DIR/dovecot.log
-protocols = imap
-listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-mail_location = maildir:~/Maildir
-mail_uid = MAILUSER
-mail_gid = MAILGROUP
-first_valid_uid = 1
-first_valid_gid = 1
-SERVICEUSERS
-recipient_delimiter = +
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u DIR/users
-}
-userdb {
-  driver = static
-  args = uid=MAILUSER gid=MAILGROUP home=DIR/home/%u
-}
-service imap-login {
-  inet_listener imap {
-    address = 127.0.0.1
-    port = PORT
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-# One failed login would otherwise delay every later one from 127.0.0.1.
-service anvil {
-  unix_listener anvil-auth-penalty {
-    mode = 0
-  }
-}
-`

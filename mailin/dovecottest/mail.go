@@ -89,3 +89,23 @@ func (s *Server) Messages(addr, mailbox string) ([][]byte, error) {
 	}
 	return raws, c.Logout().Wait()
 }
+
+// Await waits until done holds for the mails of a user's mailbox, read as
+// Messages reads them, or timeout passes: mail delivered through Postfix
+// arrives a moment after the SMTP server accepted it.
+func (s *Server) Await(addr, mailbox string, timeout time.Duration, done func([][]byte) bool) ([][]byte, error) {
+	deadline := time.Now().Add(timeout)
+	for {
+		raws, err := s.Messages(addr, mailbox)
+		if err == nil && done(raws) {
+			return raws, nil
+		}
+		if time.Now().After(deadline) {
+			if err != nil {
+				return raws, fmt.Errorf("await mail in %s of %s: %w", mailbox, addr, err)
+			}
+			return raws, fmt.Errorf("await mail in %s of %s: condition not met after %v (%d mails)", mailbox, addr, timeout, len(raws))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
