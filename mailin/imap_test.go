@@ -474,7 +474,7 @@ func memServer(t *testing.T, caps imap.CapSet, tlsConfig *tls.Config) (*imapserv
 	mem.AddUser(u)
 	srv := imapserver.New(&imapserver.Options{
 		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
+			return promptIdle{mem.NewSession().(imapserver.SessionIMAP4rev2)}, nil, nil
 		},
 		Caps:         caps,
 		Logger:       slog.NewLogLogger(testLogger(t).Handler(), slog.LevelDebug),
@@ -483,6 +483,14 @@ func memServer(t *testing.T, caps imap.CapSet, tlsConfig *tls.Config) (*imapserv
 	})
 	t.Cleanup(func() { srv.Close() })
 	return srv, u
+}
+
+// promptIdle is a session of imapmemserver whose IDLE also reports the
+// mail delivered before it started, as real servers do.
+type promptIdle struct{ imapserver.SessionIMAP4rev2 }
+
+func (s promptIdle) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	return demomail.IdleByPolling(s.SessionIMAP4rev2, w, stop)
 }
 
 // serve serves srv on a new loopback port, with implicit TLS when

@@ -161,14 +161,25 @@ type imapSession struct {
 	system *System
 }
 
-// Idle reports new mail every idlePoll. imapmemserver's own Idle reports
-// only the changes made after it started, and loses mail delivered between
-// the previous command and the IDLE.
+// Idle reports new mail every idlePoll (see IdleByPolling).
 func (sess *imapSession) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
+	return IdleByPolling(sess, w, stop)
+}
+
+// A Poller is an IMAP session that can report the changes queued for it.
+type Poller interface {
+	Poll(w *imapserver.UpdateWriter, allowExpunge bool) error
+}
+
+// IdleByPolling is an IDLE for imapmemserver's sessions, which reports
+// new mail every idlePoll until stop is closed. imapmemserver's own Idle
+// reports only the changes made after it started, and loses mail
+// delivered between the previous command and the IDLE.
+func IdleByPolling(s Poller, w *imapserver.UpdateWriter, stop <-chan struct{}) error {
 	t := time.NewTicker(idlePoll)
 	defer t.Stop()
 	for {
-		if err := sess.Poll(w, true); err != nil {
+		if err := s.Poll(w, true); err != nil {
 			return err
 		}
 		select {
