@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/mail"
 	"os"
-	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -114,23 +115,35 @@ type TemplatesConfig struct {
 	Dir string `toml:"dir"`
 }
 
-// Duration is a time.Duration written as "30s", "4h"; "1d" and "7d" count days.
+// Duration is a time.Duration written as "30s", "4h" or "1h30m"; "7d"
+// counts days and "1w" weeks.
 type Duration struct{ time.Duration }
 
-// UnmarshalText reads a duration.
+// UnmarshalText reads a duration; its error says what to write instead.
 func (d *Duration) UnmarshalText(b []byte) error {
-	s := string(b)
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		var n int
-		if _, err := fmt.Sscanf(days, "%d", &n); err != nil || fmt.Sprint(n) != days {
-			return fmt.Errorf("bad duration %q", s)
+	v, ok := parseDuration(string(b))
+	if !ok {
+		return durationError(string(b))
+	}
+	d.Duration = v
+	return nil
+}
+
+// dayUnits are the units of a Duration that time.ParseDuration lacks, in
+// days.
+var dayUnits = map[string]int64{"d": 1, "w": 7}
+
+// parseDuration reads a Go duration or a whole number of days or weeks.
+func parseDuration(s string) (time.Duration, bool) {
+	for unit, days := range dayUnits {
+		if n, ok := strings.CutSuffix(s, unit); ok {
+			v, err := strconv.ParseInt(n, 10, 64)
+			per := days * int64(24*time.Hour)
+			return time.Duration(v * per), err == nil && v <= math.MaxInt64/per && v >= -math.MaxInt64/per
 		}
-		d.Duration = time.Duration(n) * 24 * time.Hour
-		return nil
 	}
 	v, err := time.ParseDuration(s)
-	d.Duration = v
-	return err
+	return v, err == nil
 }
 
 // MarshalText writes a duration the way UnmarshalText reads it.
@@ -164,13 +177,10 @@ func defaultConfig() Config {
 // loadConfig reads path over the defaults and validates everything,
 // returning every problem at once.
 func loadConfig(path string) (Config, error) {
-	c := defaultConfig()
-	c.dir = filepath.Dir(path)
-	md, err := toml.DecodeFile(path, &c)
-	if err != nil {
-		return c, fmt.Errorf("read %s: %w", path, err)
+	c, md, problems, ok := decodeConfig(path)
+	if !ok {
+		return c, errors.Join(problems...)
 	}
-	var problems []error
 	for _, k := range md.Undecoded() {
 		problems = append(problems, fmt.Errorf("unknown key %s", k))
 	}
@@ -239,6 +249,7 @@ func (c *Config) validate() []error {
 	if c.Storage.Database == "" {
 		bad("storage.database", "is required")
 	}
+	c.validateStorage(bad)
 	if c.Storage.MaxMessageBytes <= 0 {
 		bad("storage.max_message_bytes", "must be positive")
 	}
@@ -271,11 +282,7 @@ func (s Secret) password() (string, error) {
 		}
 		return strings.TrimRight(string(b), "\r\n"), nil
 	case s.PasswordEnv != "":
-		v, ok := os.LookupEnv(s.PasswordEnv)
-		if !ok {
-			return "", fmt.Errorf("environment variable %s is not set", s.PasswordEnv)
-		}
-		return v, nil
+		return lookupSecretEnv(s.PasswordEnv)
 	}
 	return "", errors.New("set password_env or password_file")
 }

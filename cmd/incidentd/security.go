@@ -29,9 +29,9 @@ func (s SecurityConfig) tokenSecret() ([]byte, error) {
 		}
 		v = strings.TrimRight(string(b), "\r\n")
 	case s.TokenSecretEnv != "":
-		var ok bool
-		if v, ok = os.LookupEnv(s.TokenSecretEnv); !ok {
-			return nil, fmt.Errorf("environment variable %s is not set", s.TokenSecretEnv)
+		var err error
+		if v, err = lookupSecretEnv(s.TokenSecretEnv); err != nil {
+			return nil, err
 		}
 	default:
 		return nil, errNoTokenSecret
