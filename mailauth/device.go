@@ -1,14 +1,10 @@
 package mailauth
 
 import (
-	"cmp"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"golang.org/x/oauth2"
 )
@@ -23,10 +19,10 @@ import (
 // Google does not allow the Gmail scope https://mail.google.com/ in its
 // device flow (only a short list of scopes, mostly sign-in, Drive and
 // YouTube ones): with provider google the provider answers invalid_scope,
-// and the error says to get the refresh token another way.
+// and the error says to sign in with BrowserLogin (-browser) instead.
 func (o *OAuth2) DeviceLogin(ctx context.Context, w io.Writer) (string, error) {
-	if o.opts.Grant != GrantRefreshToken {
-		return "", errors.New("the client_credentials grant needs no sign-in: incidentd gets its tokens with the client secret")
+	if err := o.canSignIn(); err != nil {
+		return "", err
 	}
 	if o.opts.DeviceAuthURL == "" {
 		return "", errors.New("oauth2.device_auth_url: is required to sign in with provider custom")
@@ -34,7 +30,7 @@ func (o *OAuth2) DeviceLogin(ctx context.Context, w io.Writer) (string, error) {
 	ctx = context.WithValue(ctx, oauth2.HTTPClient, o.opts.HTTPClient)
 	da, err := o.conf.DeviceAuth(ctx)
 	if err != nil {
-		return "", o.endpointError("ask "+o.opts.DeviceAuthURL+" for a sign-in code", err)
+		return "", o.deviceAuthError(err)
 	}
 	fmt.Fprintf(w, "To sign in, open %s and enter the code %s\n", da.VerificationURI, da.UserCode)
 	fmt.Fprintf(w, "Para iniciar sesión, abra %s e introduzca el código %s\n", da.VerificationURI, da.UserCode)
@@ -47,40 +43,18 @@ func (o *OAuth2) DeviceLogin(ctx context.Context, w io.Writer) (string, error) {
 		}
 		return "", o.endpointError(op, err)
 	}
-	if tok.RefreshToken == "" {
-		return "", &HintError{Err: errors.New("sign in: the provider sent no refresh token"),
-			Hint: "ask for offline access (with Microsoft, the offline_access scope in oauth2.scopes)"}
-	}
-	account := idTokenAccount(tok)
-	f := tokenFile{RefreshToken: tok.RefreshToken, Account: account, ClientID: o.opts.ClientID,
-		TokenURL: o.opts.TokenURL, Updated: o.opts.Now().UTC()}
-	if err := writeTokenFile(o.opts.TokenFile, f); err != nil {
-		return "", fmt.Errorf("save the refresh token: %w", err)
-	}
-	o.setRefresh(tok.RefreshToken)
-	o.keep(tok)
-	o.log.Info("oauth2: signed in", "account", account, "file", o.opts.TokenFile)
-	return account, nil
+	return o.signedIn(tok)
 }
 
-// idTokenAccount is the account an id_token names. It is for display
-// only, so the signature is not checked; a token without one gives "".
-func idTokenAccount(tok *oauth2.Token) string {
-	raw, _ := tok.Extra("id_token").(string)
-	parts := strings.Split(raw, ".")
-	if len(parts) != 3 {
-		return ""
+// deviceAuthError explains a refusal of the device authorization
+// endpoint. Google's invalid_scope gets advice of its own: the scope is
+// right, only this flow cannot have it.
+func (o *OAuth2) deviceAuthError(err error) error {
+	err = o.endpointError("ask "+o.opts.DeviceAuthURL+" for a sign-in code", err)
+	var re *oauth2.RetrieveError
+	var he *HintError
+	if o.opts.Provider == ProviderGoogle && errors.As(err, &re) && re.ErrorCode == "invalid_scope" && errors.As(err, &he) {
+		he.Hint = googleDeviceScopeHint
 	}
-	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return ""
-	}
-	var claims struct {
-		Email             string `json:"email"`
-		PreferredUsername string `json:"preferred_username"`
-	}
-	if json.Unmarshal(payload, &claims) != nil {
-		return ""
-	}
-	return cmp.Or(claims.Email, claims.PreferredUsername)
+	return err
 }

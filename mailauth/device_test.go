@@ -32,22 +32,30 @@ func TestDeviceLogin(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
-	var saved struct {
-		RefreshToken string `json:"refresh_token"`
-		Account      string `json:"account"`
-	}
-	b, err := os.ReadFile(f.opts.TokenFile)
-	if err != nil || json.Unmarshal(b, &saved) != nil {
-		t.Fatalf("token file: %v\n%s", err, b)
-	}
-	if saved.Account != "ops@example.com" || saved.RefreshToken == "" {
-		t.Errorf("token file %s", b)
+	if saved := readSaved(t, f.opts.TokenFile); saved.Account != "ops@example.com" || saved.RefreshToken == "" {
+		t.Errorf("token file %+v", saved)
 	}
 	f.token(t)
 	if c := srv.Counts(); c.Grants["urn:ietf:params:oauth:grant-type:device_code"] != 1 || c.Refreshes != 0 {
 		t.Errorf("counts %+v", c)
 	}
 	noSecrets(t, "the output", out.String(), srv)
+}
+
+// savedToken is what a sign-in writes to the token file.
+type savedToken struct {
+	RefreshToken string `json:"refresh_token"`
+	Account      string `json:"account"`
+}
+
+func readSaved(t *testing.T, path string) savedToken {
+	t.Helper()
+	var saved savedToken
+	b, err := os.ReadFile(path)
+	if err != nil || json.Unmarshal(b, &saved) != nil {
+		t.Fatalf("token file: %v\n%s", err, b)
+	}
+	return saved
 }
 
 // approvingWriter approves the sign-in once the instructions are written,
@@ -66,7 +74,8 @@ func (a *approvingWriter) Write(p []byte) (int, error) {
 }
 
 // TestGoogleRefusesGmailInDeviceFlow: Google answers invalid_scope to a
-// device flow for https://mail.google.com/; the error says so plainly.
+// device flow for https://mail.google.com/; the error says so plainly,
+// and to sign in with -browser instead.
 func TestGoogleRefusesGmailInDeviceFlow(t *testing.T) {
 	// What Google's device endpoint answers, as users of its device flow
 	// with Gmail scopes report it.
@@ -83,7 +92,8 @@ func TestGoogleRefusesGmailInDeviceFlow(t *testing.T) {
 	}
 	_, err = src.DeviceLogin(t.Context(), &strings.Builder{})
 	if err == nil || !mailauth.Lasting(err) || !strings.Contains(err.Error(), "Invalid device flow scope") ||
-		!strings.Contains(mailauth.Hint(err), "Google's device flow does not allow the Gmail scope") {
+		!strings.Contains(mailauth.Hint(err), "Google's device flow does not allow the Gmail scope") ||
+		!strings.Contains(mailauth.Hint(err), "incidentd oauth login -browser -config FILE") {
 		t.Fatalf("got %v (hint %q)", err, mailauth.Hint(err))
 	}
 }

@@ -22,19 +22,21 @@ type OAuth2Options struct {
 	// "common" with the refresh_token grant, required with
 	// client_credentials.
 	Tenant string
-	// TokenURL and DeviceAuthURL override the provider's endpoints;
-	// TokenURL is required with provider "custom", DeviceAuthURL to sign
-	// in with it.
-	TokenURL, DeviceAuthURL string
-	ClientID                string
+	// TokenURL, DeviceAuthURL and AuthURL override the provider's
+	// endpoints. TokenURL is required with provider "custom";
+	// DeviceAuthURL to sign in with DeviceLogin, and AuthURL (the
+	// authorization endpoint a browser opens) with BrowserLogin.
+	TokenURL, DeviceAuthURL, AuthURL string
+	ClientID                         string
 	// ClientSecret may be empty for a public client with the
 	// refresh_token grant.
 	ClientSecret string
 	// Scopes default to the provider's for the grant; "custom" has none.
 	Scopes []string
 	// Grant is "refresh_token" (the default: a person signs in once with
-	// DeviceLogin, and the refresh token is kept in TokenFile) or
-	// "client_credentials" (app-only tokens got with the client secret).
+	// DeviceLogin or BrowserLogin, and the refresh token is kept in
+	// TokenFile) or "client_credentials" (app-only tokens got with the
+	// client secret).
 	Grant string
 	// TokenFile holds the refresh token; it is rewritten when the
 	// provider replaces the token.
@@ -57,7 +59,7 @@ type OAuth2Options struct {
 type OAuth2 struct {
 	opts OAuth2Options
 	log  *slog.Logger
-	conf oauth2.Config            // refresh_token and device grants
+	conf oauth2.Config            // refresh_token, device and authorization_code grants
 	cc   clientcredentials.Config // client_credentials grant
 
 	// fetching is held by the one Token call that asks the endpoint, so
@@ -105,7 +107,8 @@ func NewOAuth2(opts OAuth2Options) (*OAuth2, error) {
 		opts: o,
 		log:  o.Logger,
 		conf: oauth2.Config{ClientID: o.ClientID, ClientSecret: o.ClientSecret, Scopes: o.Scopes,
-			Endpoint: oauth2.Endpoint{TokenURL: o.TokenURL, DeviceAuthURL: o.DeviceAuthURL, AuthStyle: style}},
+			Endpoint: oauth2.Endpoint{TokenURL: o.TokenURL, DeviceAuthURL: o.DeviceAuthURL, AuthURL: o.AuthURL,
+				AuthStyle: style}},
 		cc: clientcredentials.Config{ClientID: o.ClientID, ClientSecret: o.ClientSecret, TokenURL: o.TokenURL,
 			Scopes: o.Scopes, AuthStyle: style},
 		fetching: make(chan struct{}, 1),

@@ -102,6 +102,7 @@ func (o OAuth2Options) Check() []KeyError {
 	}
 	checkURL("oauth2.token_url", o.TokenURL)
 	checkURL("oauth2.device_auth_url", o.DeviceAuthURL)
+	checkURL("oauth2.auth_url", o.AuthURL)
 	switch {
 	case o.Provider == ProviderMicrosoft && o.Tenant == "":
 		bad("oauth2.tenant", "is required with the client_credentials grant")
@@ -142,6 +143,7 @@ func (o OAuth2Options) withDefaults() OAuth2Options {
 		e := p.endpoint(o.Tenant)
 		o.TokenURL = cmp.Or(o.TokenURL, e.TokenURL)
 		o.DeviceAuthURL = cmp.Or(o.DeviceAuthURL, e.DeviceAuthURL)
+		o.AuthURL = cmp.Or(o.AuthURL, e.AuthURL)
 	}
 	if o.Scopes == nil {
 		o.Scopes = p.delegated

@@ -9,8 +9,9 @@ import (
 )
 
 // loginCommand is what a person runs to get a new refresh token; errors
-// that only a new sign-in can fix name it.
-const loginCommand = `"incidentd oauth login -config FILE"`
+// that only a new sign-in can fix name it. Google allows Gmail only in
+// the browser sign-in, so those who use it are reminded of -browser.
+const loginCommand = `"incidentd oauth login -config FILE" (with -browser for Google)`
 
 // ErrNoToken is wrapped by the errors of a token file that is missing,
 // unreadable or corrupt: only a new sign-in can fix it.
@@ -59,9 +60,6 @@ func (o *OAuth2) hint(code string) string {
 	case "unauthorized_client":
 		return "the application is not allowed this grant: check its registration with the provider"
 	case "invalid_scope":
-		if o.opts.Provider == ProviderGoogle {
-			return googleDeviceScopeHint
-		}
 		return "check oauth2.scopes"
 	case "access_denied":
 		return "the sign-in was declined; run " + loginCommand + " again to retry"
@@ -74,7 +72,8 @@ func (o *OAuth2) hint(code string) string {
 // googleDeviceScopeHint explains the invalid_scope Google answers to a
 // device flow for Gmail: Google allows only a short list of scopes
 // (sign-in, some Drive and YouTube ones) in the device flow, and
-// https://mail.google.com/ is not among them.
+// https://mail.google.com/ is not among them. Its authorization-code
+// flow, which BrowserLogin does, allows it.
 const googleDeviceScopeHint = "Google's device flow does not allow the Gmail scope https://mail.google.com/ " +
-	"(it allows only a short list of scopes); get the refresh token another way (see the README) " +
-	"and put it in the token file"
+	"(it allows only a short list of scopes); sign in with a browser instead: " +
+	`"incidentd oauth login -browser -config FILE", with an OAuth client of type Desktop app`

@@ -17,9 +17,13 @@ type OAuth2Config struct {
 	// Tenant is the Microsoft tenant: default "common", required with
 	// the client_credentials grant.
 	Tenant string `toml:"tenant"`
-	// TokenURL and DeviceAuthURL replace the provider's endpoints.
+	// TokenURL, DeviceAuthURL and AuthURL replace the provider's
+	// endpoints. AuthURL, the authorization endpoint, is what
+	// "incidentd oauth login -browser" opens; a custom provider needs it
+	// for that.
 	TokenURL      string `toml:"token_url"`
 	DeviceAuthURL string `toml:"device_auth_url"`
+	AuthURL       string `toml:"auth_url"`
 	ClientID      string `toml:"client_id"`
 	// The client secret comes from an environment variable or a file,
 	// never from the configuration; a public client has none.
@@ -72,7 +76,7 @@ func (o OAuth2Config) secretKey() string {
 // base, and the client secret is read.
 func (o OAuth2Config) options(base string, log *slog.Logger) (mailauth.OAuth2Options, error) {
 	opts := mailauth.OAuth2Options{Provider: o.Provider, Tenant: o.Tenant, TokenURL: o.TokenURL,
-		DeviceAuthURL: o.DeviceAuthURL, ClientID: o.ClientID, Scopes: o.Scopes, Grant: o.Grant,
+		DeviceAuthURL: o.DeviceAuthURL, AuthURL: o.AuthURL, ClientID: o.ClientID, Scopes: o.Scopes, Grant: o.Grant,
 		TokenFile: resolve(base, o.TokenFile), Logger: log}
 	if o.ClientSecretEnv == "" && o.ClientSecretFile == "" {
 		return opts, nil

@@ -33,8 +33,10 @@ Usage:
   incidentd check-config [-connect] -config FILE
                                        every problem of a configuration at once; with
                                        -connect, also log in to both mail servers
-  incidentd oauth login -config FILE   sign in once for imap/smtp auth = "xoauth2" or "oauthbearer";
-                                       writes oauth2.token_file
+  incidentd oauth login [-browser] -config FILE
+                                       sign in once for imap/smtp auth = "xoauth2" or "oauthbearer";
+                                       writes oauth2.token_file; -browser: in a browser on this
+                                       machine (Gmail needs it) instead of with a device code
 `
 
 // env is what a subcommand reads and writes.

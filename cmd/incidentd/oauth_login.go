@@ -7,16 +7,24 @@ import (
 	"strings"
 )
 
-const oauthUsage = "usage: incidentd oauth login -config FILE"
+const oauthUsage = "usage: incidentd oauth login [-browser] -config FILE"
 
 // cmdOAuth is "incidentd oauth login": the one sign-in of the
-// refresh_token grant, by the device flow, which writes
-// oauth2.token_file.
+// refresh_token grant, which writes oauth2.token_file. It is the device
+// flow unless -browser asks for the authorization code flow in a browser
+// on this machine, which Google requires for Gmail.
 func cmdOAuth(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 || args[0] != "login" {
 		return errors.New(oauthUsage)
 	}
-	cfg, base, err := configured("oauth login", e, args[1:])
+	fs := flags("oauth login", e)
+	path := configFlag(fs)
+	browser := fs.Bool("browser", false, "sign in with a browser on this machine (or one that reaches it through ssh -L) "+
+		"instead of with a device code; Google allows Gmail only this way")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	cfg, base, err := load(*path)
 	if err != nil {
 		return err
 	}
@@ -24,7 +32,11 @@ func cmdOAuth(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	account, err := src.DeviceLogin(ctx, e.stdout)
+	login := src.DeviceLogin
+	if *browser {
+		login = src.BrowserLogin
+	}
+	account, err := login(ctx, e.stdout)
 	if err != nil {
 		return err
 	}

@@ -48,6 +48,8 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		s.grant(w, grant, "")
 	case deviceGrant:
 		s.devicePoll(w, r.PostForm.Get("device_code"))
+	case "authorization_code":
+		s.exchange(w, r.PostForm)
 	default:
 		s.fail(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type "+grant+" is not supported")
 	}

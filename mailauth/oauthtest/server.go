@@ -1,7 +1,9 @@
 // Package oauthtest is an OAuth2 authorization server for tests, in
 // process: a token endpoint (grants refresh_token with rotation,
-// client_credentials and device_code), a device authorization endpoint
-// (RFC 8628), id_tokens naming the user, and a token introspection
+// client_credentials, device_code and authorization_code with PKCE), a
+// device authorization endpoint (RFC 8628), an authorization endpoint
+// that approves at once, a Browser that opens it as a person would,
+// id_tokens naming the user, and a token introspection
 // endpoint (RFC 7662) that Dovecot's oauth2 passdb asks. It listens on
 // 127.0.0.1, an IP, because Dovecot cannot resolve names without its DNS
 // helper.
@@ -42,9 +44,10 @@ type Options struct {
 type Server struct {
 	// URL is the base address, http://127.0.0.1:PORT.
 	URL string
-	// The endpoints: TokenURL, DeviceAuthURL, and IntrospectionURL, which
-	// takes a POST with the form field token.
-	TokenURL, DeviceAuthURL, IntrospectionURL string
+	// The endpoints: TokenURL, DeviceAuthURL, AuthURL (the authorization
+	// endpoint, which approves every request at once) and
+	// IntrospectionURL, which takes a POST with the form field token.
+	TokenURL, DeviceAuthURL, AuthURL, IntrospectionURL string
 
 	opts Options
 
@@ -53,6 +56,7 @@ type Server struct {
 	access  map[string]time.Time // live access tokens and their expiry
 	refresh map[string]bool      // live refresh tokens
 	devices map[string]*device   // by device code
+	codes   map[string]*authCode // authorization codes not yet exchanged
 	issued  []string             // every token and code ever handed out
 	counts  Counts
 }
@@ -67,16 +71,18 @@ type device struct {
 // Counts are what the server did, for assertions.
 type Counts struct {
 	// Grants counts the tokens issued, by grant_type
-	// ("refresh_token", "client_credentials",
+	// ("refresh_token", "client_credentials", "authorization_code",
 	// "urn:ietf:params:oauth:grant-type:device_code").
 	Grants map[string]int
 	// Refreshes is Grants["refresh_token"].
 	Refreshes int
-	// Errors counts the error answers of the token and device
-	// endpoints, by RFC 6749 or RFC 8628 error code.
+	// Errors counts the error answers of the token, device and
+	// authorization endpoints, by RFC 6749 or RFC 8628 error code.
 	Errors map[string]int
 	// DeviceAuthorizations counts the codes handed out.
 	DeviceAuthorizations int
+	// Authorizations counts the authorization codes handed out.
+	Authorizations int
 	// Introspections counts the introspection requests, Active those
 	// answered active.
 	Introspections, Active int
@@ -95,11 +101,12 @@ func Start(t testing.TB, opts Options) *Server {
 		opts.AccessTokenLifetime = time.Hour
 	}
 	s := &Server{opts: opts, secret: opts.ClientSecret, access: map[string]time.Time{}, refresh: map[string]bool{},
-		devices: map[string]*device{},
-		counts:  Counts{Grants: map[string]int{}, Errors: map[string]int{}}}
+		devices: map[string]*device{}, codes: map[string]*authCode{},
+		counts: Counts{Grants: map[string]int{}, Errors: map[string]int{}}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", s.token)
 	mux.HandleFunc("POST /device", s.deviceAuthorization)
+	mux.HandleFunc("GET /authorize", s.authorize)
 	mux.HandleFunc("POST /introspect", s.introspect)
 	mux.HandleFunc("GET /verify", func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "sign-in pages are not part of the test server; call Approve", http.StatusNotImplemented)
@@ -107,7 +114,8 @@ func Start(t testing.TB, opts Options) *Server {
 	hs := httptest.NewServer(mux)
 	t.Cleanup(hs.Close)
 	s.URL = hs.URL
-	s.TokenURL, s.DeviceAuthURL, s.IntrospectionURL = hs.URL+"/token", hs.URL+"/device", hs.URL+"/introspect"
+	s.TokenURL, s.DeviceAuthURL, s.AuthURL, s.IntrospectionURL = hs.URL+"/token", hs.URL+"/device", hs.URL+"/authorize",
+		hs.URL+"/introspect"
 	return s
 }
 
@@ -155,9 +163,9 @@ func (s *Server) Counts() Counts {
 	return c
 }
 
-// Secrets returns every token and device code the server ever handed
-// out, and the client secrets it knew, so that a test can check none of
-// them leaked into logs or error messages.
+// Secrets returns every token, device code and authorization code the
+// server ever handed out, and the client secrets it knew, so that a test
+// can check none of them leaked into logs or error messages.
 func (s *Server) Secrets() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

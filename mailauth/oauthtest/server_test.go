@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"testing"
 	"time"
+
+	"golang.org/x/oauth2"
 )
 
 // post sends form to u and decodes the JSON answer.
@@ -73,6 +75,71 @@ func TestErrors(t *testing.T) {
 		t.Errorf("revoked refresh token: %d %v", resp.StatusCode, body)
 	}
 	if c := s.Counts(); c.Errors["invalid_client"] != 1 || c.Errors["invalid_grant"] != 1 {
+		t.Errorf("counts %+v", c)
+	}
+}
+
+// TestAuthorizationCode: the authorization endpoint sends the browser
+// back with a code and the state; the code is exchanged once, only with
+// the verifier of its challenge and the same redirect_uri.
+func TestAuthorizationCode(t *testing.T) {
+	s := Start(t, Options{})
+	verifier := oauth2.GenerateVerifier()
+	challenge := oauth2.S256ChallengeFromVerifier(verifier)
+	const back = "http://127.0.0.1:5999/"
+	authorize := func(query url.Values) *url.URL {
+		t.Helper()
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := client.Get(s.AuthURL + "?" + query.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		loc, err := resp.Location()
+		if resp.StatusCode != http.StatusFound || err != nil {
+			t.Fatalf("authorize: %d %v", resp.StatusCode, err)
+		}
+		return loc
+	}
+	request := url.Values{"response_type": {"code"}, "client_id": {"incidentd-test"}, "redirect_uri": {back},
+		"state": {"st"}, "code_challenge": {challenge}, "code_challenge_method": {"S256"}}
+	exchange := func(code, verifier, redirect string) (*http.Response, map[string]any) {
+		return post(t, s.TokenURL, url.Values{"grant_type": {"authorization_code"}, "client_id": {"incidentd-test"},
+			"code": {code}, "code_verifier": {verifier}, "redirect_uri": {redirect}})
+	}
+
+	for _, bad := range []struct{ name, verifier, redirect string }{
+		{"wrong verifier", verifier + "x", back},
+		{"wrong redirect_uri", verifier, back + "x"},
+	} {
+		loc := authorize(request)
+		code := loc.Query().Get("code")
+		if loc.Query().Get("state") != "st" || code == "" || loc.Host != "127.0.0.1:5999" {
+			t.Fatalf("redirect %v", loc)
+		}
+		if resp, body := exchange(code, bad.verifier, bad.redirect); resp.StatusCode != http.StatusBadRequest || body["error"] != "invalid_grant" {
+			t.Errorf("%s: %d %v", bad.name, resp.StatusCode, body)
+		}
+		// The failed try used the code up.
+		if resp, body := exchange(code, verifier, back); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("%s, then right: %d %v", bad.name, resp.StatusCode, body)
+		}
+	}
+
+	code := authorize(request).Query().Get("code")
+	resp, body := exchange(code, verifier, back)
+	if resp.StatusCode != http.StatusOK || body["refresh_token"] == nil || body["id_token"] == nil {
+		t.Fatalf("exchange: %d %v", resp.StatusCode, body)
+	}
+	if resp, _ := exchange(code, verifier, back); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a code exchanged twice: %d", resp.StatusCode)
+	}
+
+	noPKCE := url.Values{"response_type": {"code"}, "client_id": {"incidentd-test"}, "redirect_uri": {back}, "state": {"st"}}
+	if q := authorize(noPKCE).Query(); q.Get("error") != "invalid_request" || q.Get("code") != "" {
+		t.Errorf("without PKCE: %v", q)
+	}
+	if c := s.Counts(); c.Grants["authorization_code"] != 1 || c.Authorizations != 3 {
 		t.Errorf("counts %+v", c)
 	}
 }
