@@ -4,17 +4,11 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"math/big"
 	"net"
 	"net/mail"
 	"slices"
@@ -27,6 +21,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
+	"incidentd/mailauth/catest"
 	"incidentd/mailin/demomail"
 )
 
@@ -423,8 +418,7 @@ func TestShutdownLetsTheMailInFlightMove(t *testing.T) {
 }
 
 func TestTLS(t *testing.T) {
-	cert, roots := selfSigned(t)
-	serverTLS := &tls.Config{Certificates: []tls.Certificate{cert}}
+	ca, serverTLS := catest.Test(t, "127.0.0.1")
 	srv, u := memServer(t, imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}}, serverTLS)
 	for _, mode := range []string{"implicit", "starttls"} {
 		t.Run(mode, func(t *testing.T) {
@@ -436,7 +430,7 @@ func TestTLS(t *testing.T) {
 			appendMail(t, u, mode)
 			h := &recorder{}
 			// The certificate is for 127.0.0.1: the host of the address is verified.
-			watch(t, IMAPOptions{Address: addr, TLS: mode, TLSConfig: &tls.Config{RootCAs: roots}}, h)
+			watch(t, IMAPOptions{Address: addr, TLS: mode, TLSConfig: ca.ClientConfig()}, h)
 			waitFor(t, "the mail handled", func() bool { return slices.Contains(h.seen(), mode) })
 		})
 	}
@@ -525,34 +519,6 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-}
-
-func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "imap test"},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(time.Hour),
-		IPAddresses:  []net.IP{net.IPv4(127, 0, 0, 1)},
-		KeyUsage:     x509.KeyUsageDigitalSignature,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	parsed, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	roots := x509.NewCertPool()
-	roots.AddCert(parsed)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, roots
 }
 
 // selectAs logs in as the test user and selects mailbox read-only; the

@@ -143,7 +143,7 @@ func (s *Server) configure(users map[string]string) error {
 		if s.certs, err = newCertificates(filepath.Join(s.Dir, "tls")); err != nil {
 			return err
 		}
-		s.CAFile = s.certs.caFile
+		s.CAFile = s.certs.ca.File
 	}
 	port, err := freePort()
 	if err != nil {
@@ -175,7 +175,7 @@ func (s *Server) TLSConfig() *tls.Config {
 	if s.certs == nil {
 		return nil
 	}
-	return s.certs.clientConfig()
+	return s.certs.ca.ClientConfig()
 }
 
 // AddUser creates a user (or changes its password); Dovecot reads the
