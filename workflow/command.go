@@ -25,14 +25,27 @@ type Command struct {
 	Argument string
 }
 
-// keywords maps each keyword, folded (upper case, no accents), to its verb.
+// keywords maps each keyword, folded (upper case, no accents), to its
+// verb: the imperative people are told to write, and the forms they write
+// instead, in Spanish and English (participles of either gender, the first
+// person, the past).
 var keywords = map[string]Verb{
-	"ACCEPT": Accept, "ACEPTAR": Accept, "ACEPTO": Accept,
-	"REJECT": Reject, "RECHAZAR": Reject, "RECHAZO": Reject,
-	"RESOLVED": Resolve, "RESOLVE": Resolve, "RESUELTO": Resolve, "RESOLVER": Resolve,
-	"INFO": RequestInfo, "INFORMACION": RequestInfo,
-	"CONFIRM": Confirm, "CONFIRMAR": Confirm, "CONFIRMO": Confirm,
-	"REOPEN": Reopen, "REABRIR": Reopen,
+	"ACCEPT": Accept, "ACCEPTED": Accept, "APPROVE": Accept, "APPROVED": Accept,
+	"ACEPTAR": Accept, "ACEPTO": Accept, "ACEPTADO": Accept, "ACEPTADA": Accept, "ACEPTAMOS": Accept,
+	"APROBADO": Accept, "APROBADA": Accept, "APRUEBO": Accept,
+	"REJECT": Reject, "REJECTED": Reject, "DECLINED": Reject,
+	"RECHAZAR": Reject, "RECHAZO": Reject, "RECHAZADO": Reject, "RECHAZADA": Reject, "RECHAZAMOS": Reject,
+	"DENEGADO": Reject, "DENEGADA": Reject,
+	"RESOLVED": Resolve, "RESOLVE": Resolve, "FIXED": Resolve,
+	"RESUELTO": Resolve, "RESUELTA": Resolve, "RESOLVER": Resolve, "RESUELVO": Resolve,
+	"SOLUCIONADO": Resolve, "SOLUCIONADA": Resolve, "ARREGLADO": Resolve, "ARREGLADA": Resolve,
+	"CORREGIDO": Resolve, "CORREGIDA": Resolve,
+	"INFO": RequestInfo, "INFORMACION": RequestInfo, "NEEDINFO": RequestInfo,
+	"CONFIRM": Confirm, "CONFIRMED": Confirm, "VERIFIED": Confirm,
+	"CONFIRMAR": Confirm, "CONFIRMO": Confirm, "CONFIRMADO": Confirm, "CONFIRMADA": Confirm,
+	"VERIFICADO": Confirm, "VERIFICADA": Confirm,
+	"REOPEN": Reopen, "REOPENED": Reopen,
+	"REABRIR": Reopen, "REABRO": Reopen, "REABIERTO": Reopen, "REABIERTA": Reopen,
 }
 
 // Keyword returns the English and Spanish keyword of a verb, for messages
@@ -50,28 +63,25 @@ func (v Verb) Keyword(lang string) string {
 
 // ParseCommand reads the command of a reply from its new text: a keyword
 // at the start of the first non-empty line, optionally followed by ':' and
-// an argument that may run over the following lines. It returns found =
-// false when there is no keyword. When another line of the new text starts
-// with a different keyword followed by ':' or standing alone, the reply is
-// ambiguous and ParseCommand returns a *Refusal with reason Conflict.
+// an argument that may run over the following lines. A salutation line
+// ("Hola,", "Hi Alice,") and an interjection ("OK, ", "Vale. ") before the
+// keyword are passed over. It returns found = false when there is no
+// keyword (NearMiss then tells whether the line looks like one). When
+// another line of the new text starts with a different keyword followed by
+// ':' or standing alone, the reply is ambiguous and ParseCommand returns a
+// *Refusal with reason Conflict.
 func ParseCommand(newText string) (cmd Command, found bool, err error) {
-	lines := strings.Split(strings.ReplaceAll(newText, "\r\n", "\n"), "\n")
-	first := -1
-	for i, l := range lines {
-		if strings.TrimSpace(l) != "" {
-			first = i
-			break
-		}
-	}
+	lines, first := commandLines(newText)
 	if first < 0 {
 		return Command{}, false, nil
 	}
-	verb, rest, ok := leadingKeyword(lines[first], false)
+	w := leadingWord(lines[first])
+	verb, rest, ok := w.keyword(false)
 	if !ok {
 		return Command{}, false, nil
 	}
 	for _, l := range lines[first+1:] {
-		if other, _, ok := leadingKeyword(l, true); ok && other != verb {
+		if other, _, ok := leadingWord(l).keyword(true); ok && other != verb {
 			return Command{}, false, &Refusal{Reason: Conflict, Verb: verb, Other: other}
 		}
 	}
@@ -79,29 +89,211 @@ func ParseCommand(newText string) (cmd Command, found bool, err error) {
 	return Command{Verb: verb, Argument: arg}, true, nil
 }
 
-// leadingKeyword reports whether line starts with a keyword. The keyword
-// must be followed by the end of the line or ':'; unless strict, also by a
-// space or a punctuation mark ("CONFIRMAR, ya funciona").
-func leadingKeyword(line string, strict bool) (Verb, string, bool) {
-	line = strings.TrimLeft(line, " \t*_")
-	end := strings.IndexFunc(line, func(r rune) bool { return !unicode.IsLetter(r) })
-	word, rest := line, ""
-	if end >= 0 {
-		word, rest = line[:end], line[end:]
+// A NearMiss is the first word of a reply that looks like a command and
+// is not one: the sender is asked what they meant, and the mail is kept as
+// a comment.
+type NearMiss struct {
+	// Written is the word as the sender wrote it.
+	Written string
+	// Meant is the verb the word is closest to; "" when it is none.
+	Meant Verb
+}
+
+// FindNearMiss reports whether the first line of a reply's new text looks
+// like a command that ParseCommand did not take: a keyword used in a
+// sentence ("Confirmo que sigue fallando", which may mean the opposite), a
+// keyword misspelt by one letter ("ACEPTRA", "Resulto:"), or an unknown
+// word in capitals followed by ':' ("CERRAR: ya está"). It finds nothing
+// in a reply that holds a command. The caller leaves out lines that are
+// fields ("PRIORIDAD: Alta"), which this package does not know.
+func FindNearMiss(newText string) (NearMiss, bool) {
+	if _, found, err := ParseCommand(newText); found || err != nil {
+		return NearMiss{}, false
 	}
-	verb, ok := keywords[Fold(word)]
+	lines, first := commandLines(newText)
+	if first < 0 {
+		return NearMiss{}, false
+	}
+	w := leadingWord(lines[first])
+	if w.word == "" {
+		return NearMiss{}, false
+	}
+	miss := NearMiss{Written: w.word}
+	folded := Fold(w.word)
+	if verb, ok := keywords[folded]; ok {
+		// A keyword that did not act is followed by words.
+		miss.Meant = verb
+		return miss, w.inSentence()
+	}
+	shouting := w.word == strings.ToUpper(w.word) && len([]rune(w.word)) >= 3
+	if !shouting && !w.colon() && strings.TrimSpace(w.rest) != "" {
+		// A lower-case word in a sentence is prose, however close to a
+		// keyword it is ("Mixed results").
+		return NearMiss{}, false
+	}
+	if verb, ok := closestKeyword(folded); ok {
+		miss.Meant = verb
+		return miss, true
+	}
+	return miss, shouting && w.colon() && !notCommands[folded]
+}
+
+// notCommands are words in capitals followed by ':' that are no attempt
+// at a command.
+var notCommands = map[string]bool{
+	"FYI": true, "NOTE": true, "NOTA": true, "PS": true, "PD": true, "RE": true, "FW": true,
+	"FWD": true, "RV": true, "TODO": true, "OK": true, "URL": true, "HTTP": true, "HTTPS": true,
+	"IMPORTANT": true, "IMPORTANTE": true, "UPDATE": true, "ACTUALIZACION": true, "EDIT": true,
+}
+
+// closestKeyword is the verb of the keyword one edit (a letter added,
+// dropped, changed, or two swapped) away from folded, which has five
+// letters or more.
+func closestKeyword(folded string) (Verb, bool) {
+	if len(folded) < 5 {
+		return "", false
+	}
+	for k, verb := range keywords {
+		if len(k) >= 5 && oneEdit(folded, k) {
+			return verb, true
+		}
+	}
+	return "", false
+}
+
+// oneEdit reports whether a and b, in ASCII upper case, differ by exactly
+// one edit: an insertion, a deletion, a substitution or the swap of two
+// neighbouring letters.
+func oneEdit(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 || a == b {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if len(a) < len(b) {
+		return a[i:] == b[i+1:]
+	}
+	return a[i+1:] == b[i+1:] ||
+		i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+}
+
+// commandLines splits the new text into lines and returns the index of
+// the line where a command would stand: the first that is not empty nor
+// a salutation. It is -1 when there is none.
+func commandLines(newText string) ([]string, int) {
+	lines := strings.Split(strings.ReplaceAll(newText, "\r\n", "\n"), "\n")
+	first := -1
+	for i, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		if first < 0 && isSalutation(l) {
+			first = -2 // passed over, once
+			continue
+		}
+		return lines, i
+	}
+	return lines, -1
+}
+
+// salutations open a salutation line, folded; a line of a few words that
+// starts with one of them and holds no keyword is passed over.
+var salutations = map[string]bool{
+	"HOLA": true, "BUENAS": true, "BUENOS": true, "BUEN": true, "ESTIMADO": true, "ESTIMADA": true,
+	"ESTIMADOS": true, "ESTIMADAS": true, "QUERIDO": true, "QUERIDA": true, "SALUDOS": true,
+	"HI": true, "HELLO": true, "HEY": true, "DEAR": true, "GOOD": true, "GREETINGS": true, "MORNING": true,
+}
+
+// isSalutation reports whether line is a salutation: "Hola,", "Buenos
+// días Alice:", "Hi team!".
+func isSalutation(line string) bool {
+	w := leadingWord(line)
+	words := strings.Fields(line)
+	if !salutations[Fold(w.word)] || len(words) > 5 {
+		return false
+	}
+	for _, f := range words[1:] {
+		if _, ok := keywords[Fold(strings.Trim(f, ",.:;!¡*_"))]; ok {
+			return false
+		}
+	}
+	return true
+}
+
+// interjections may stand before a keyword on its line, followed by a
+// punctuation mark: "OK, aceptado", "Vale. RESUELTO".
+var interjections = map[string]bool{
+	"OK": true, "OKAY": true, "VALE": true, "SI": true, "YES": true, "PERFECTO": true, "PERFECT": true,
+	"GRACIAS": true, "THANKS": true, "HOLA": true, "HI": true, "HELLO": true, "BIEN": true, "GREAT": true,
+}
+
+// thanks may follow a keyword without punctuation: "Aceptado gracias".
+var thanks = map[string]bool{"GRACIAS": true, "THANKS": true, "THANK": true, "THX": true}
+
+// firstWord is the first word of a line and what follows it.
+type firstWord struct {
+	word string // letters only; "" when the line starts otherwise
+	rest string // what follows the word
+}
+
+// leadingWord reads the first word of line, past emphasis marks and an
+// interjection.
+func leadingWord(line string) firstWord {
+	line = strings.TrimLeft(line, " \t*_¡")
+	end := strings.IndexFunc(line, func(r rune) bool { return !unicode.IsLetter(r) })
+	if end < 0 {
+		return firstWord{word: line}
+	}
+	w := firstWord{word: line[:end], rest: line[end:]}
+	if interjections[Fold(w.word)] && strings.ContainsAny(w.rest[:1], ",.!") {
+		if next := leadingWord(strings.TrimLeft(w.rest, ",.!")); next.word != "" {
+			return next
+		}
+	}
+	return w
+}
+
+// colon reports whether the word is followed by ':'.
+func (w firstWord) colon() bool {
+	return strings.HasPrefix(strings.TrimLeft(w.rest, " \t*_"), ":")
+}
+
+// inSentence reports whether the word is followed by other words without
+// a punctuation mark between them.
+func (w firstWord) inSentence() bool {
+	rest := strings.TrimLeft(w.rest, " \t*_")
+	return rest != "" && rest != w.rest && unicode.IsLetter([]rune(rest)[0])
+}
+
+// keyword reports whether the word is a keyword that acts, and returns
+// the rest of its line. The keyword must be followed by the end of the
+// line or ':'; unless strict, also by a punctuation mark ("CONFIRMAR, ya
+// funciona"), by thanks ("Aceptado gracias"), or, when it is written in
+// capitals, by a space and more words ("ACCEPT looks valid"). A keyword in
+// small letters in a sentence ("Confirmo que sigue fallando") is no
+// command: FindNearMiss asks what was meant.
+func (w firstWord) keyword(strict bool) (Verb, string, bool) {
+	verb, ok := keywords[Fold(w.word)]
 	if !ok {
 		return "", "", false
 	}
-	rest = strings.TrimLeft(rest, " \t*_")
+	rest := strings.TrimLeft(w.rest, " \t*_")
 	switch {
 	case rest == "":
 	case strings.HasPrefix(rest, ":"):
 		rest = rest[1:]
 	case strict:
 		return "", "", false
-	case unicode.IsSpace(rune(line[end])) || strings.ContainsRune(",.;!-", rune(rest[0])):
+	case strings.ContainsRune(",.;!-", rune(rest[0])):
 		rest = strings.TrimLeft(rest, ",.;!- ")
+	case !w.inSentence():
+		return "", "", false
+	case w.word == strings.ToUpper(w.word) || thanks[Fold(leadingWord(rest).word)]:
 	default:
 		return "", "", false
 	}
