@@ -330,17 +330,59 @@ func ParseType(s string) (Type, bool) {
 	return "", false
 }
 
-// ParsePriority reads a priority in English or Spanish.
+// ParsePriority reads a priority in English or Spanish: the names of the
+// levels, the words people use for them ("blocker", "para ayer", "ASAP"),
+// and their intensified forms: "muy urgente" and "urgentísimo" are as
+// critical as "urgente", "muy alta" and "altísima" are critical, "muy
+// baja" is low.
 func ParsePriority(s string) (Priority, bool) {
-	switch Fold(strings.TrimSpace(s)) {
-	case "CRITICAL", "CRITICA", "CRITICO", "BLOCKER", "URGENT", "URGENTE":
-		return PriorityCritical, true
-	case "HIGH", "MAJOR", "ALTA", "ALTO":
-		return PriorityHigh, true
-	case "MEDIUM", "MINOR", "MEDIA", "MEDIO", "NORMAL":
-		return PriorityMedium, true
-	case "LOW", "TRIVIAL", "BAJA", "BAJO":
-		return PriorityLow, true
+	f := strings.Join(strings.Fields(strings.Trim(Fold(s), " .!¡")), " ")
+	if p, ok := priorityWords[f]; ok {
+		return p, true
 	}
-	return "", false
+	base, intensified := unintensified(f)
+	p, ok := priorityWords[base]
+	if !ok || !intensified {
+		return "", false
+	}
+	if p == PriorityHigh {
+		return PriorityCritical, true
+	}
+	return p, true
+}
+
+// priorityWords are the words of each priority, folded.
+var priorityWords = map[string]Priority{
+	"CRITICAL": PriorityCritical, "CRITICA": PriorityCritical, "CRITICO": PriorityCritical,
+	"BLOCKER": PriorityCritical, "BLOCKING": PriorityCritical, "BLOQUEANTE": PriorityCritical,
+	"URGENT": PriorityCritical, "URGENTE": PriorityCritical, "ASAP": PriorityCritical,
+	"PARA AYER": PriorityCritical, "EMERGENCY": PriorityCritical, "EMERGENCIA": PriorityCritical,
+	"SHOWSTOPPER": PriorityCritical, "INMEDIATA": PriorityCritical, "IMMEDIATE": PriorityCritical,
+	"HIGH": PriorityHigh, "MAJOR": PriorityHigh, "ALTA": PriorityHigh, "ALTO": PriorityHigh,
+	"IMPORTANT": PriorityHigh, "IMPORTANTE": PriorityHigh,
+	"MEDIUM": PriorityMedium, "MINOR": PriorityMedium, "MEDIA": PriorityMedium, "MEDIO": PriorityMedium,
+	"NORMAL": PriorityMedium, "MODERATE": PriorityMedium, "MODERADA": PriorityMedium,
+	"LOW": PriorityLow, "TRIVIAL": PriorityLow, "BAJA": PriorityLow, "BAJO": PriorityLow,
+	"SIN PRISA": PriorityLow, "NO URGENTE": PriorityLow, "NOT URGENT": PriorityLow,
+}
+
+// unintensified takes the intensifier off a folded priority word: "MUY
+// URGENTE", "VERY HIGH", "URGENTISIMO", "ALTISIMA" (the Spanish superlative
+// keeps the word's ending: URGENT-ISIMO is URGENTE, ALT-ISIMA is ALTA).
+func unintensified(f string) (string, bool) {
+	for _, prefix := range []string{"MUY ", "VERY ", "SUPER ", "EXTREMELY ", "EXTREMADAMENTE ", "SUMAMENTE "} {
+		if rest, ok := strings.CutPrefix(f, prefix); ok {
+			return rest, true
+		}
+	}
+	for _, suffix := range []string{"ISIMO", "ISIMA"} {
+		if stem, ok := strings.CutSuffix(f, suffix); ok {
+			for _, ending := range []string{"E", "A", "O"} {
+				if _, known := priorityWords[stem+ending]; known {
+					return stem + ending, true
+				}
+			}
+		}
+	}
+	return f, false
 }

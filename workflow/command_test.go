@@ -144,6 +144,16 @@ func TestParseValues(t *testing.T) {
 			t.Errorf("ParsePriority(%q) = %s", in, got)
 		}
 	}
+	for in, want := range map[string]Priority{
+		"urgentísimo": PriorityCritical, "Muy urgente": PriorityCritical, "para ayer": PriorityCritical,
+		"ASAP": PriorityCritical, "blocker": PriorityCritical, "muy alta": PriorityCritical,
+		"Altísima": PriorityCritical, "very high": PriorityCritical, "importante": PriorityHigh,
+		"muy baja": PriorityLow, "bajísima": PriorityLow, "no urgente": PriorityLow, "Urgente!": PriorityCritical,
+	} {
+		if got, ok := ParsePriority(in); !ok || got != want {
+			t.Errorf("ParsePriority(%q) = %s %v, want %s", in, got, ok, want)
+		}
+	}
 	if _, ok := ParsePriority("whenever"); ok {
 		t.Error("an unknown priority must not be understood")
 	}
