@@ -103,7 +103,7 @@ func (p *Processor) Explain(ctx context.Context, raw []byte) (Explanation, error
 		if m.unknown != 0 {
 			e.Problems = append(e.Problems, fmt.Sprintf("INC-%d does not exist", m.unknown))
 		}
-		cmd, _, err := workflow.ParseCommand(msg.NewText)
+		cmd, _, err := workflow.ParseCommand(parse.WithoutSignoff(msg.NewText))
 		if err != nil {
 			e.Problems = append(e.Problems, err.Error())
 		}

@@ -144,7 +144,7 @@ func (a *action) reply(m matchResult) (string, error) {
 	}
 	a.incident = inc.ID
 	in := a.input()
-	cmd, found, err := workflow.ParseCommand(a.msg.NewText)
+	cmd, found, err := workflow.ParseCommand(parse.WithoutSignoff(a.msg.NewText))
 	var res workflow.Result
 	switch {
 	case !m.authenticated && (found || err != nil):

@@ -62,6 +62,18 @@ var (
 	otherLabels = []string{"REPLY-TO", "RESPONDER A", "ANTWORT AN", "REPONDRE A", "PRIORITY", "IMPORTANCE"}
 )
 
+// closings are the closing formulas that open a signature written without
+// the "-- " delimiter, folded, without their punctuation: "Saludos,\nBob
+// \nEquipo de Nóminas".
+var closings = map[string]bool{
+	"SALUDOS": true, "UN SALUDO": true, "SALUDOS CORDIALES": true, "UN CORDIAL SALUDO": true,
+	"ATENTAMENTE": true, "ATTE": true, "UN ABRAZO": true, "ABRAZOS": true, "GRACIAS": true,
+	"MUCHAS GRACIAS": true, "GRACIAS DE ANTEMANO": true, "MIL GRACIAS": true,
+	"REGARDS": true, "BEST REGARDS": true, "KIND REGARDS": true, "WARM REGARDS": true, "BEST": true,
+	"THANKS": true, "THANK YOU": true, "MANY THANKS": true, "THANKS IN ADVANCE": true, "CHEERS": true,
+	"SINCERELY": true, "YOURS": true, "BR": true,
+}
+
 // signaturePhrases start a mobile or webmail signature line.
 var signaturePhrases = []string{
 	"SENT FROM MY ", "SENT FROM MAIL FOR ", "SENT FROM OUTLOOK", "SENT FROM YAHOO",

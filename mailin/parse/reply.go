@@ -153,6 +153,34 @@ func (t *trimmer) signature(i int) bool {
 	return !strings.HasSuffix(f, ".") && !strings.HasSuffix(f, ",") && !strings.HasSuffix(f, ":")
 }
 
+// closingLines is how many lines (a name, a title, a telephone) may
+// follow a closing formula in a sign-off.
+const closingLines = 4
+
+// WithoutSignoff cuts from the new text of a reply a sign-off written
+// without the "-- " delimiter: a closing formula on a line of its own
+// ("Saludos,", "Best regards") after some text, followed by at most
+// closingLines short lines (a name, a title) and nothing else. NewText
+// keeps it, as part of what the person wrote; a command's argument and a
+// report's fields are read without it.
+func WithoutSignoff(text string) string {
+	lines := strings.Split(text, "\n")
+	end := len(lines)
+	for end > 0 && strings.TrimSpace(lines[end-1]) == "" {
+		end--
+	}
+	for i := end - 1; i > 0 && end-i <= closingLines+1; i-- {
+		f := fold(strings.TrimSpace(lines[i]))
+		if f == "" || len(f) > 60 {
+			break
+		}
+		if closings[strings.TrimRight(f, " ,.!")] && strings.TrimSpace(strings.Join(lines[:i], "")) != "" {
+			return trimBlank(lines[:i])
+		}
+	}
+	return text
+}
+
 // quoted reports whether line is part of a quote: "> …", or the
 // "Name> …" style of some old clients.
 func quoted(line string) bool {

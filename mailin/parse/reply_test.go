@@ -67,3 +67,21 @@ func TestHTMLNewText(t *testing.T) {
 		})
 	}
 }
+
+func TestWithoutSignoff(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"RESUELTO: reinicié el servicio\n\nSaludos,\nBob\nEquipo de Nóminas", "RESUELTO: reinicié el servicio"},
+		{"REJECT: duplicate of INC-4\n\nBest regards,\nAnn Smith\nIT Operations\n+34 600 000 000\n", "REJECT: duplicate of INC-4"},
+		{"Aceptado.\nUn saludo\nMarta", "Aceptado."},
+		{"Thanks,\nAlex", "Thanks,\nAlex"}, // nothing before it: it is what was said
+		{"¡Gracias!", "¡Gracias!"},
+		{"Gracias por avisar, lo miro.\nAna", "Gracias por avisar, lo miro.\nAna"},
+		{"INFO: ¿qué versión?\n\nSaludos,\nBob\nEquipo de Nóminas\nPlanta 3\nExt. 4411\nMadrid", // too long for a sign-off
+			"INFO: ¿qué versión?\n\nSaludos,\nBob\nEquipo de Nóminas\nPlanta 3\nExt. 4411\nMadrid"},
+		{"Thanks for the fix, but the error is back\nafter the restart.", "Thanks for the fix, but the error is back\nafter the restart."},
+	} {
+		if got := WithoutSignoff(c.in); got != c.want {
+			t.Errorf("WithoutSignoff(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

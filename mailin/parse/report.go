@@ -7,7 +7,9 @@ import (
 )
 
 // Report reads the fields of a report (SPEC §3) from its text, which
-// should be the NewText of the mail so that signatures do not count.
+// should be the NewText of the mail so that signatures do not count; a
+// sign-off without the "-- " delimiter does not count either (see
+// WithoutSignoff).
 //
 // Fields are "Label: value" lines. Description and steps run over the
 // following lines until the next label or the end; type, priority and
@@ -26,7 +28,7 @@ import (
 func Report(text string, defaults workflow.Fields) (workflow.Fields, []workflow.Assumption) {
 	values := map[string][]string{}
 	field := "free"
-	for _, line := range strings.Split(clean(text), "\n") {
+	for _, line := range strings.Split(WithoutSignoff(clean(text)), "\n") {
 		if name, value, ok := reportLabel(line); ok {
 			field = name
 			values[field] = append(values[field], value)
@@ -34,6 +36,11 @@ func Report(text string, defaults workflow.Fields) (workflow.Fields, []workflow.
 				field = "free"
 			}
 			continue
+		}
+		if field == "steps" && afterBlank(values[field]) && !listItem(line) {
+			// A sentence after the steps, past a blank line ("Adjunto
+			// captura.") is description again.
+			field = "free"
 		}
 		values[field] = append(values[field], line)
 		if strings.TrimSpace(line) != "" && oneLineField(field) {
@@ -91,6 +98,26 @@ func reportLabel(line string) (field, value string, ok bool) {
 		return "steps", value, true
 	}
 	return "", "", false
+}
+
+// afterBlank reports whether the last of lines, read so far, is blank
+// and some before it is not.
+func afterBlank(lines []string) bool {
+	n := len(lines)
+	return n > 0 && strings.TrimSpace(lines[n-1]) == "" && strings.TrimSpace(strings.Join(lines, "")) != ""
+}
+
+// listItem reports whether line goes on a list of steps: blank, indented,
+// numbered ("2.", "3)") or bulleted.
+func listItem(line string) bool {
+	if strings.TrimSpace(line) == "" || strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t") {
+		return true
+	}
+	if strings.ContainsAny(line[:1], "-*•#") {
+		return true
+	}
+	digits := strings.TrimLeft(line, "0123456789")
+	return len(digits) < len(line) && (strings.HasPrefix(digits, ".") || strings.HasPrefix(digits, ")"))
 }
 
 // oneLineField reports whether a field's value is one line: its first

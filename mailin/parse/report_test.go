@@ -29,6 +29,13 @@ func TestReport(t *testing.T) {
 				Description: "Añadir filtro", Steps: "ninguno"},
 		},
 		{
+			name: "a sentence after the steps is description; a sign-off is nothing",
+			text: "Sistema: Nóminas\nPrioridad: urgentísimo\nPasos:\n1. abrir la nómina\n\n2. pulsar Calcular\n   (tarda)\n\nAdjunto captura.\n\nSaludos,\nCarol\nRecursos Humanos",
+			want: workflow.Fields{Type: workflow.TypeTask, Priority: workflow.PriorityCritical, System: "Nóminas",
+				Description: "Adjunto captura.", Steps: "1. abrir la nómina\n\n2. pulsar Calcular\n   (tarda)"},
+			assumed: []workflow.Assumption{{Field: "type", Used: "task"}},
+		},
+		{
 			name: "markdown decorations",
 			text: "**Tipo:** Tarea\n- Priority: high\n* **System**: CRM",
 			want: workflow.Fields{Type: workflow.TypeTask, Priority: workflow.PriorityHigh, System: "CRM"},
