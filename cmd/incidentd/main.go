@@ -62,16 +62,17 @@ var commands = map[string]command{
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		// After the first signal stops the work gracefully, a second one
-		// exits at once.
-		<-ctx.Done()
-		stop()
-		again := make(chan os.Signal, 1)
-		signal.Notify(again, os.Interrupt, syscall.SIGTERM)
-		<-again
+		// The first signal stops the work gracefully; a second one exits
+		// at once.
+		log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+		log.Info("stopping: the work in hand is finished first; a second signal stops at once",
+			"signal", (<-signals).String())
+		cancel()
+		log.Warn("stopping at once", "signal", (<-signals).String())
 		os.Exit(2)
 	}()
 	os.Exit(runMain(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
