@@ -37,6 +37,10 @@ const (
 	ReasonRequired RefusalReason = "reason_required" // the keyword needs a text after it
 	Conflict       RefusalReason = "conflict"        // two different keywords in one reply
 	Outsider       RefusalReason = "outsider"        // a report from outside the organization's domains
+	// Unauthenticated: the mail is not authenticated by the configured
+	// policy (SPEC §5): no valid reply token, no trusted DMARC or aligned
+	// DKIM pass.
+	Unauthenticated RefusalReason = "unauthenticated"
 )
 
 // Refusal is the error of a command that changed nothing. It says why and
@@ -180,6 +184,17 @@ func reply(inc Incident, in Input, roles Roles) Result {
 	}
 	res := Result{Incident: inc, Event: event(inc, in, kind, inc.State, inc.State)}
 	res.Event.Text = strings.TrimSpace(text)
+	to := append([]string{inc.Reporter}, NextActors(inc, roles)...)
+	res.notify(Notice{Kind: NoticeComment, To: to, Text: res.Event.Text}, in.Actor)
+	return res
+}
+
+// Comment keeps the text of a mail whose sender could not be
+// authenticated as a comment on inc: it moves nothing, corrects no field
+// and answers no information request, and tells whoever acts next.
+func Comment(inc Incident, in Input, roles Roles) Result {
+	res := Result{Incident: inc, Event: event(inc, in, EventComment, inc.State, inc.State)}
+	res.Event.Text = strings.TrimSpace(in.Text)
 	to := append([]string{inc.Reporter}, NextActors(inc, roles)...)
 	res.notify(Notice{Kind: NoticeComment, To: to, Text: res.Event.Text}, in.Actor)
 	return res

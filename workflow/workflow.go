@@ -128,6 +128,10 @@ const (
 	NoticeReminder    NoticeKind = "reminder"     // to whoever must act on an incident past its deadline
 	NoticeEscalation  NoticeKind = "escalation"   // to admins: an incident past twice its deadline
 	NoticeDigest      NoticeKind = "digest"       // to admins: the numbers of a period
+	// NoticeDropped tells a sender which attachments of their mail were not
+	// kept (over the size or count limit); Notice.Text lists their names,
+	// one a line. The mail itself was handled.
+	NoticeDropped NoticeKind = "dropped"
 )
 
 // Notice is one notification caused by a transition or a refusal. It
