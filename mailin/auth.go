@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"incidentd/mailin/parse"
-	"incidentd/workflow/token"
 )
 
 // The command authentication policies of SPEC §5 (Processor.CommandAuth).
@@ -26,38 +25,18 @@ const (
 // X-Original-To) first, then in In-Reply-To, then in References, newest
 // first. A token for another recipient, or an altered one, names nothing.
 func (p *Processor) tokenIncidents(msg *parse.Message, tr trace) []int64 {
-	if !p.Tokens.Valid() {
-		return nil
-	}
-	var toks []string
+	var addrs []string
 	for _, list := range [][]parse.Address{msg.To, msg.Cc} {
 		for _, a := range list {
-			if t, ok := token.FromAddress(a.Address, p.Address); ok {
-				toks = append(toks, t)
-			}
+			addrs = append(addrs, a.Address)
 		}
 	}
-	for _, a := range tr.recipients {
-		if t, ok := token.FromAddress(a, p.Address); ok {
-			toks = append(toks, t)
-		}
-	}
+	addrs = append(addrs, tr.recipients...)
 	ids := append([]string{}, msg.InReplyTo...)
 	for i := len(msg.References) - 1; i >= 0; i-- {
 		ids = append(ids, msg.References[i])
 	}
-	for _, id := range ids {
-		if t, ok := token.FromMessageID(id, p.domain()); ok {
-			toks = append(toks, t)
-		}
-	}
-	var out []int64
-	for _, t := range toks {
-		if n, ok := p.Tokens.Verify(t, msg.From.Address); ok && n != 0 {
-			out = append(out, n)
-		}
-	}
-	return out
+	return p.Identity.Incidents(msg.From.Address, addrs, ids)
 }
 
 // authenticated reports whether the mail passes the command policy for
@@ -77,10 +56,10 @@ func (p *Processor) authenticated(msg *parse.Message, tr trace, m matchResult) b
 // Message-ID of ours, or our own address (or a sub-address of it) as
 // sender; "" otherwise.
 func (p *Processor) ownMail(msg *parse.Message, tr trace) string {
-	if p.Address == "" {
+	if p.Identity.Address() == "" {
 		return ""
 	}
-	addr := strings.ToLower(p.Address)
+	addr := strings.ToLower(p.Identity.Address())
 	local, domain, _ := strings.Cut(addr, "@")
 	from := msg.From.Address
 	switch {
@@ -89,7 +68,7 @@ func (p *Processor) ownMail(msg *parse.Message, tr trace) string {
 	case slices.Contains(tr.xLoop, addr):
 		return "X-Loop: " + addr
 	}
-	if _, ok := token.FromMessageID(msg.MessageID, p.domain()); ok {
+	if p.Identity.Ours(msg.MessageID) {
 		return "a Message-ID of incidentd's own"
 	}
 	return ""

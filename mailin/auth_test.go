@@ -29,8 +29,7 @@ func notice(t *testing.T, p *Processor, incident int64, kind workflow.NoticeKind
 // recipient address; the other headers are extra lines.
 func replyTo(p *Processor, o store.Outgoing, from, id, body, to string, extra ...string) []byte {
 	if to == "" {
-		tok, _ := token.FromMessageID(o.MessageID, p.domain())
-		to = token.Address(p.Address, tok)
+		to = p.Identity.ReplyTo(o)
 	}
 	raw := mailText(from, "Re: [INC-1] Printer jam", id, o.MessageID, body, extra...)
 	return []byte(strings.Replace(string(raw), "To: incidents@example.com", "To: "+to, 1))
@@ -82,9 +81,8 @@ func TestTokenPolicy(t *testing.T) {
 		}},
 		{"token for another incident", func(p *Processor) []byte {
 			other := notice(t, p, 2, workflow.NoticeNew, "alice@example.com")
-			tok, _ := token.FromMessageID(other.MessageID, p.domain())
 			return mailText("alice@example.com", "Re: [INC-1] Printer jam", "f2@example.com", "", "ACCEPT",
-				"Cc: "+token.Address(p.Address, tok))
+				"Cc: "+p.Identity.ReplyTo(other))
 		}},
 		{"token for another recipient", func(p *Processor) []byte {
 			ack := notice(t, p, 1, workflow.NoticeAck, "carol@example.com")
@@ -92,10 +90,10 @@ func TestTokenPolicy(t *testing.T) {
 		}},
 		{"altered token", func(p *Processor) []byte {
 			n := notice(t, p, 1, workflow.NoticeNew, "alice@example.com")
-			tok, _ := token.FromMessageID(n.MessageID, p.domain())
+			tok, _ := token.FromMessageID(n.MessageID, "example.com")
 			bad := tok[:len(tok)-1] + map[bool]string{true: "b", false: "a"}[strings.HasSuffix(tok, "a")]
 			raw := mailText("alice@example.com", "Re: [INC-1] Printer jam", "f4@example.com", "", "ACCEPT")
-			return []byte(strings.Replace(string(raw), "To: incidents@example.com", "To: "+token.Address(p.Address, bad), 1))
+			return []byte(strings.Replace(string(raw), "To: incidents@example.com", "To: "+token.Address(p.Identity.Address(), bad), 1))
 		}},
 	}
 	for _, tc := range cases {

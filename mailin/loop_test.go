@@ -9,7 +9,6 @@ import (
 
 	"incidentd/workflow"
 	"incidentd/workflow/store"
-	"incidentd/workflow/token"
 )
 
 // frozen stops p's clock, so that every mail of a test falls in the same
@@ -42,10 +41,9 @@ func stripped(p *Processor, o store.Outgoing) []byte {
 	if o.IncidentID == 0 {
 		subject = "Re: " + o.Notice.Subject
 	}
-	tok, _ := token.FromMessageID(o.MessageID, p.domain())
-	_, domain, _ := strings.Cut(p.Address, "@")
+	_, domain, _ := strings.Cut(p.Identity.Address(), "@")
 	h := fmt.Sprintf("From: %s\r\nTo: %s\r\nReply-To: %s\r\nSubject: %s\r\nMessage-ID: <%s>\r\nDate: Mon, 4 May 2026 10:00:00 +0000\r\n",
-		"relay@"+domain, o.Recipient, token.Address(p.Address, tok), subject, o.MessageID)
+		"relay@"+domain, o.Recipient, p.Identity.ReplyTo(o), subject, o.MessageID)
 	if n := len(o.References); n > 0 {
 		h += fmt.Sprintf("In-Reply-To: <%s>\r\nReferences: <%s>\r\n", o.References[n-1], strings.Join(o.References, "> <"))
 	}
@@ -107,7 +105,7 @@ func TestTwoInstancesLoop(t *testing.T) {
 		self, other string
 	}{{a, "a.example", "b.example"}, {b, "b.example", "a.example"}} {
 		frozen(side.p)
-		side.p.Address = "incidents@" + side.self
+		side.p.Identity = testIdentity(t, "incidents@"+side.self)
 		side.p.Roles = workflow.Roles{Domains: []string{side.self, side.other},
 			Evaluators: []string{"incidents@" + side.other}, Resolvers: []string{"incidents@" + side.other},
 			Validators: []string{workflow.ReporterMember}}
@@ -124,7 +122,7 @@ func TestTwoInstancesLoop(t *testing.T) {
 		for _, pair := range [][2]*Processor{{a, b}, {b, a}} {
 			from, to := pair[0], pair[1]
 			for _, o := range fresh(t, from, seen[from]) {
-				if o.Recipient == to.Address {
+				if o.Recipient == to.Identity.Address() {
 					exchanged++
 					moved = true
 					to.handleAll(t, stripped(from, o))
@@ -140,7 +138,7 @@ func TestTwoInstancesLoop(t *testing.T) {
 	}
 	for _, p := range []*Processor{a, b} {
 		if incs, _, _ := p.snapshot(t); incs[0].State != workflow.Reported {
-			t.Fatalf("%s: INC-1 moved to %s", p.Address, incs[0].State)
+			t.Fatalf("%s: INC-1 moved to %s", p.Identity.Address(), incs[0].State)
 		}
 	}
 }
@@ -167,11 +165,10 @@ func TestOwnMail(t *testing.T) {
 	reported(t, p, false)
 	n := notice(t, p, 1, workflow.NoticeNew, "alice@example.com")
 	_, _, before := p.snapshot(t)
-	tok, _ := token.FromMessageID(n.MessageID, p.domain())
 	p.handleAll(t,
 		mailText("alice@example.com", "Re: [INC-1] Printer jam", "l1@example.com", "", "ACCEPT", "X-Loop: Incidents@Example.com"),
 		mailText("alice@example.com", "[INC-1] Printer jam", n.MessageID, "", "ACCEPT"),
-		mailText(token.Address(p.Address, tok), "Re: [INC-1] Printer jam", "l3@example.com", "", "ACCEPT"),
+		mailText(p.Identity.ReplyTo(n), "Re: [INC-1] Printer jam", "l3@example.com", "", "ACCEPT"),
 	)
 	incs, _, out := p.snapshot(t)
 	if incs[0].State != workflow.Reported || len(out) != len(before) {

@@ -14,8 +14,8 @@ import (
 
 	"incidentd/mailin/parse"
 	"incidentd/workflow"
+	"incidentd/workflow/identity"
 	"incidentd/workflow/store"
-	"incidentd/workflow/token"
 )
 
 // Processor turns one raw mail into its effects: a new incident, a
@@ -26,16 +26,14 @@ type Processor struct {
 	Store    *store.Store
 	Roles    workflow.Roles
 	Defaults workflow.Fields // type and priority used when a report names none
-	// Address is our own address (incidents@example.com); mail from it is
-	// never answered.
-	Address string
+	// Identity is who we are in the mail we send (SPEC §4): our address,
+	// from which mail is never answered, and the key of the reply tokens
+	// signed into our Message-IDs and verified in replies. With the zero
+	// Identity our mail carries no token and none is found, so the token
+	// policy authenticates nothing.
+	Identity identity.Identity
 	// MaxMessageBytes quarantines larger mail; zero means no limit.
 	MaxMessageBytes int64
-	// Tokens signs the reply tokens put in our Message-IDs and verifies
-	// those of replies (SPEC §4). Required: with the zero Key our mail
-	// carries no token and none is found, so the token policy
-	// authenticates nothing.
-	Tokens token.Key
 	// CommandAuth is the policy a command's mail must pass: AuthToken (the
 	// default when empty), AuthDMARC or AuthSender.
 	CommandAuth string

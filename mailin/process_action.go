@@ -8,8 +8,8 @@ import (
 
 	"incidentd/mailin/parse"
 	"incidentd/workflow"
+	"incidentd/workflow/identity"
 	"incidentd/workflow/store"
-	"incidentd/workflow/token"
 )
 
 // matchResult is the incident a mail belongs to and how that was found.
@@ -229,20 +229,16 @@ func (a *action) apply(res workflow.Result) error {
 // notify queues notices about incident id (0 for none), threaded after the
 // incident's first message and the mail being answered.
 func (a *action) notify(notices []workflow.Notice, id int64) error {
-	var refs []string
 	// A new incident's thread root is the mail itself (or none, when its
-	// Message-ID was linked before), which refs gets below in either case.
+	// Message-ID was linked before), which References adds in either case.
+	var root string
 	if id != 0 && !a.created {
-		root, err := a.tx.ThreadRoot(id)
-		if err != nil {
+		var err error
+		if root, err = a.tx.ThreadRoot(id); err != nil {
 			return err
 		}
-		refs = append(refs, root)
 	}
-	if m := a.msg.MessageID; m != "" && !slices.Contains(refs, m) {
-		refs = append(refs, m)
-	}
-	refs = slices.DeleteFunc(refs, func(r string) bool { return r == "" })
+	refs := identity.References(root, a.msg.MessageID)
 	for _, n := range notices {
 		about := -1 // counted by enqueue, unless the incident is new
 		if a.created {
@@ -283,22 +279,5 @@ func (p *Processor) enqueue(tx *store.Tx, n workflow.Notice, cause string, refs 
 	if *about >= 0 {
 		*about += len(to)
 	}
-	return held, tx.QueueNotice(n, refs, p.now(), p.MessageIDs(cause))
-}
-
-// MessageIDs makes the Message-IDs of the notices caused by cause: each
-// carries the reply token of its incident and recipient, and is the same
-// whenever the same cause is handled again.
-func (p *Processor) MessageIDs(cause string) store.MessageIDFunc {
-	return func(n workflow.Notice, rcpt string) string {
-		return token.MessageID(p.Tokens.Sign(n.Incident.ID, rcpt), store.NoticeKey(cause, n.Kind, rcpt), p.domain())
-	}
-}
-
-// domain is the domain of our own address, used in our Message-IDs.
-func (p *Processor) domain() string {
-	if at := strings.LastIndexByte(p.Address, '@'); at >= 0 {
-		return strings.ToLower(p.Address[at+1:])
-	}
-	return "incidentd.invalid"
+	return held, tx.QueueNotice(n, refs, p.now(), p.Identity.MessageIDs(cause))
 }

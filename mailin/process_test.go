@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"incidentd/workflow"
+	"incidentd/workflow/identity"
 	"incidentd/workflow/store"
 	"incidentd/workflow/token"
 )
@@ -24,19 +25,24 @@ func newProcessor(t testing.TB) *Processor {
 	}
 	t.Cleanup(func() { st.Close() })
 	now := time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)
+	return &Processor{
+		Identity: testIdentity(t, "incidents@example.com"),
+		Store:    st,
+		Roles: workflow.Roles{Domains: []string{"example.com"}, Evaluators: []string{"alice@example.com"},
+			Resolvers: []string{"bob@example.com"}, Validators: []string{workflow.ReporterMember}},
+		Defaults: workflow.Fields{Type: workflow.TypeError, Priority: workflow.PriorityMedium},
+		Now:      func() time.Time { now = now.Add(time.Minute); return now },
+	}
+}
+
+// testIdentity is address with the tokens of a fixed test secret.
+func testIdentity(t testing.TB, address string) identity.Identity {
+	t.Helper()
 	key, err := token.New([]byte("a test secret of enough bytes"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Processor{
-		Tokens: key,
-		Store:  st,
-		Roles: workflow.Roles{Domains: []string{"example.com"}, Evaluators: []string{"alice@example.com"},
-			Resolvers: []string{"bob@example.com"}, Validators: []string{workflow.ReporterMember}},
-		Defaults: workflow.Fields{Type: workflow.TypeError, Priority: workflow.PriorityMedium},
-		Address:  "incidents@example.com",
-		Now:      func() time.Time { now = now.Add(time.Minute); return now },
-	}
+	return identity.New(key, address)
 }
 
 func mailText(from, subject, id, inReplyTo, body string, extra ...string) []byte {

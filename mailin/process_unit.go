@@ -154,7 +154,7 @@ func (u *unit) apply(tx *store.Tx) error {
 func (u *unit) applyQuarantine(tx *store.Tx) error {
 	p, q := u.p, u.quarantined
 	u.disposition = Quarantined
-	if q.from != "" && !strings.EqualFold(q.from, p.Address) {
+	if q.from != "" && !strings.EqualFold(q.from, p.Identity.Address()) {
 		n := workflow.Notice{Kind: workflow.NoticeQuarantined, To: []string{q.from}, Text: q.why, Subject: q.subject}
 		unknown := -1
 		if _, err := p.enqueue(tx, n, u.key, nil, &unknown); err != nil {

@@ -480,10 +480,7 @@ func (d *Dispatcher) render(o store.Outgoing, files []store.Attachment, eightBit
 			return d.opts.Store.OpenBlob(f.Hash)
 		}})
 	}
-	replyTo := ""
-	if d.opts.ReplyTo != nil {
-		replyTo = d.opts.ReplyTo(o)
-	}
+	replyTo := d.opts.Identity.ReplyTo(o)
 	if len(atts) == 0 {
 		buf, _ := d.bufs.Get().(*bytes.Buffer)
 		if buf == nil {

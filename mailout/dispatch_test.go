@@ -11,12 +11,15 @@ import (
 	"time"
 
 	"incidentd/workflow"
+	"incidentd/workflow/identity"
 	"incidentd/workflow/store"
+	"incidentd/workflow/token"
 )
 
 // fixture is a store, an SMTP sink and a dispatcher between them.
 type fixture struct {
 	store *store.Store
+	ident identity.Identity
 	sink  *sink
 	clock *clock
 	d     *Dispatcher
@@ -24,7 +27,11 @@ type fixture struct {
 
 func newFixture(t *testing.T, lang string, b *sink) *fixture {
 	t.Helper()
-	f := &fixture{store: openStore(t), sink: b, clock: &clock{now: t0}}
+	key, err := token.New([]byte("a test secret of enough bytes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{store: openStore(t), ident: identity.New(key, "incidents@example.com"), sink: b, clock: &clock{now: t0}}
 	f.d = f.dispatcher(t, lang, startSink(t, b))
 	return f
 }
@@ -32,8 +39,7 @@ func newFixture(t *testing.T, lang string, b *sink) *fixture {
 func (f *fixture) dispatcher(t *testing.T, lang, addr string) *Dispatcher {
 	t.Helper()
 	d, err := NewDispatcher(Options{From: testFrom, Language: lang, Store: f.store, Now: f.clock.Now,
-		SMTP:    SMTPOptions{Address: addr, TLS: TLSNone},
-		ReplyTo: func(o store.Outgoing) string { return "incidents+" + o.MessageID[:2] + "@example.com" }})
+		SMTP: SMTPOptions{Address: addr, TLS: TLSNone}, Identity: f.ident})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +76,7 @@ func (f *fixture) enqueue(t *testing.T, n workflow.Notice, to ...string) {
 	t.Helper()
 	err := f.store.Update(context.Background(), func(tx *store.Tx) error {
 		for _, rcpt := range to {
-			o := store.Outgoing{IncidentID: n.Incident.ID, MessageID: fmt.Sprintf("%s.%s.%d@example.com", n.Kind, rcpt, n.Incident.ID),
+			o := store.Outgoing{IncidentID: n.Incident.ID, MessageID: f.ident.MessageIDs("test")(n, rcpt),
 				Recipient: rcpt, Notice: n, Date: f.clock.Now(), References: []string{"report@mail.example.com"}}
 			if err := tx.Enqueue(o); err != nil {
 				return err
@@ -128,8 +134,8 @@ func TestFlushSends(t *testing.T) {
 			if s, _ := mr.Header.Subject(); !strings.HasPrefix(s, fmt.Sprintf("[INC-%d] Login page returns 500 — ", inc.ID)) || !strings.Contains(s, want[0]) {
 				t.Errorf("Subject = %q", s)
 			}
-			if rt, _ := mr.Header.AddressList("Reply-To"); len(rt) != 1 || rt[0].Address != "incidents+ne@example.com" {
-				t.Errorf("Reply-To = %v, want the address Options.ReplyTo gave", rt)
+			if rt, _ := mr.Header.AddressList("Reply-To"); len(rt) != 1 || !strings.HasPrefix(rt[0].Address, fmt.Sprintf("incidents+%d-", inc.ID)) {
+				t.Errorf("Reply-To = %v, want the sub-address with the reply token of INC-%d", rt, inc.ID)
 			}
 			for _, w := range want[1:] {
 				if !strings.Contains(p.text, w) || !strings.Contains(htmlText(p.html), w) {

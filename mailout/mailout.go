@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"incidentd/mailauth"
+	"incidentd/workflow/identity"
 	"incidentd/workflow/store"
 )
 
@@ -35,9 +36,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock. Default: time.Now.
 	Now func() time.Time
-	// ReplyTo returns the Reply-To address of an outgoing mail. Default: the
+	// Identity gives each mail its Reply-To: the sub-address that carries
+	// the reply token of its Message-ID. Default (the zero Identity): the
 	// From address.
-	ReplyTo func(o store.Outgoing) string
+	Identity identity.Identity
 	// BatchSize is how many due mails are read from the outbox at a time.
 	// Default: 100.
 	BatchSize int

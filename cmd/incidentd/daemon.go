@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/mail"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -13,8 +12,8 @@ import (
 	"incidentd/mailauth"
 	"incidentd/mailin"
 	"incidentd/mailout"
+	"incidentd/workflow/identity"
 	"incidentd/workflow/store"
-	"incidentd/workflow/token"
 )
 
 // daemon is the running product: the store, the processor of incoming
@@ -24,7 +23,10 @@ type daemon struct {
 	store      *store.Store
 	processor  *mailin.Processor
 	dispatcher *mailout.Dispatcher
-	log        *slog.Logger
+	// identity is the service's own, shared by the processor, the
+	// dispatcher and the scheduled jobs.
+	identity identity.Identity
+	log      *slog.Logger
 	// imap is how to reach the IMAP server and log in.
 	imap mailin.IMAPOptions
 	// imapStatus and smtpStatus are how the latest logins went, for
@@ -78,7 +80,7 @@ func newDaemon(ctx context.Context, cfg Config, base string, log *slog.Logger) (
 	for _, w := range cfg.warnings() {
 		log.Warn("insecure configuration", "problem", w)
 	}
-	from, _ := mail.ParseAddress(cfg.SMTP.From)
+	d.identity = cfg.identity(key)
 	d.dispatcher, err = mailout.NewDispatcher(mailout.Options{
 		From:        cfg.SMTP.From,
 		Language:    cfg.Workflow.Language,
@@ -86,27 +88,26 @@ func newDaemon(ctx context.Context, cfg Config, base string, log *slog.Logger) (
 		SMTP:        smtp,
 		Store:       st,
 		Logger:      log.With("part", "outbox"),
-		ReplyTo:     replyTo(from.Address),
+		Identity:    d.identity,
 	})
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("outbox: %w", err)
 	}
-	d.processor = newProcessor(cfg, st, key, log)
+	d.processor = newProcessor(cfg, st, d.identity, log)
 	d.processor.Committed = d.dispatcher.Offer
 	return d, nil
 }
 
-// newProcessor is the processor of incoming mail of a configuration.
-func newProcessor(cfg Config, st *store.Store, key token.Key, log *slog.Logger) *mailin.Processor {
-	from, _ := mail.ParseAddress(cfg.SMTP.From)
+// newProcessor is the processor of incoming mail of a configuration;
+// ident is the service's identity.
+func newProcessor(cfg Config, st *store.Store, ident identity.Identity, log *slog.Logger) *mailin.Processor {
 	return &mailin.Processor{
 		Store:              st,
 		Roles:              cfg.roles(),
 		Defaults:           cfg.defaults(),
-		Address:            from.Address,
+		Identity:           ident,
 		MaxMessageBytes:    cfg.Storage.MaxMessageBytes,
-		Tokens:             key,
 		CommandAuth:        cfg.Security.CommandAuth,
 		TrustedAuthservIDs: cfg.Security.TrustedAuthservIDs,
 		Limits:             cfg.limits(),

@@ -244,7 +244,7 @@ func cmdParse(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			fmt.Fprintf(e.stderr, "reply tokens are not verified: %v\n", err)
 		}
-		p = newProcessor(cfg, st, key, e.log)
+		p = newProcessor(cfg, st, cfg.identity(key), e.log)
 	}
 	ex, err := p.Explain(ctx, raw)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/mail"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -87,13 +86,9 @@ func (d *daemon) newJobs(queued func()) (*jobs.Jobs, error) {
 	if err != nil {
 		return nil, err
 	}
-	from, err := mail.ParseAddress(d.cfg.SMTP.From)
-	if err != nil {
-		return nil, fmt.Errorf("smtp.from: %w", err)
-	}
 	return jobs.New(jobs.Options{Store: d.store, Roles: d.cfg.roles(), Deadlines: d.cfg.deadlines(),
 		Categories: d.cfg.categories(), DigestPeriod: d.cfg.Schedule.DigestPeriod.Duration,
-		Address: from.Address, MessageID: d.processor.MessageIDs, Location: loc, Queued: queued,
+		Identity: d.identity, Location: loc, Queued: queued,
 		Logger: d.log.With("part", "schedule")})
 }
 

@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/mail"
 	"os"
 	"strings"
 
 	"incidentd/mailin"
-	"incidentd/workflow/store"
+	"incidentd/workflow/identity"
 	"incidentd/workflow/token"
 )
 
@@ -55,6 +56,13 @@ func (c *Config) tokenKey(log *slog.Logger) (token.Key, error) {
 		return token.Key{}, fmt.Errorf("token secret: %w", err)
 	}
 	return token.New(secret)
+}
+
+// identity is the service's own: the address of smtp.from, whose reply
+// tokens key signs.
+func (c *Config) identity(key token.Key) identity.Identity {
+	from, _ := mail.ParseAddress(c.SMTP.From)
+	return identity.New(key, from.Address)
 }
 
 // randomSecret is a new secret of 256 random bits, as base32 text so that
@@ -122,17 +130,4 @@ func loopback(addr string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// replyTo gives each outgoing mail the Reply-To that carries the reply
-// token of its Message-ID: incidents+<token>@example.com.
-func replyTo(address string) func(store.Outgoing) string {
-	_, domain, _ := strings.Cut(address, "@")
-	return func(o store.Outgoing) string {
-		tok, ok := token.FromMessageID(o.MessageID, domain)
-		if !ok {
-			return address
-		}
-		return token.Address(address, tok)
-	}
 }

@@ -29,7 +29,7 @@ func (j *Jobs) Digest(ctx context.Context) (int, error) {
 		n := workflow.Notice{Kind: workflow.NoticeDigest, To: j.o.Roles.Members(workflow.Admin, workflow.Incident{}), Metrics: &m}
 		cause := "digest/" + p.To.UTC().Format("20060102T150405.000000000")
 		queued = len(n.To)
-		return tx.QueueNotice(n, nil, p.To, j.o.MessageID(cause))
+		return tx.QueueNotice(n, nil, p.To, j.o.Identity.MessageIDs(cause))
 	})
 	if err != nil {
 		return 0, fmt.Errorf("digest: %w", err)

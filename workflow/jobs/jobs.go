@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"incidentd/workflow"
+	"incidentd/workflow/identity"
 	"incidentd/workflow/store"
 )
 
@@ -34,13 +35,10 @@ type Options struct {
 	Categories []workflow.ReasonCategory
 	// DigestPeriod is how far back the digest looks. Default: 7 days.
 	DigestPeriod time.Duration
-	// Address is the service's own address: the actor of the reminders in
-	// the incident's history and the domain of their Message-IDs. Required.
-	Address string
-	// MessageID makes the Message-IDs of the notices a run queues, from a
-	// name of the run's cause. Default: store.CauseMessageID with the
-	// domain of Address.
-	MessageID func(cause string) store.MessageIDFunc
+	// Identity is the service's own: its address is the actor of the
+	// reminders in the incident's history, and it makes the Message-IDs of
+	// the notices a run queues. Required, with an address.
+	Identity identity.Identity
 	// Location is the time zone of the digest's period. Default: time.Local.
 	Location *time.Location
 	// Queued is called after a run committed notices, e.g. to wake the
@@ -62,9 +60,8 @@ func New(o Options) (*Jobs, error) {
 	if o.Store == nil {
 		errs = append(errs, errors.New("jobs: Store is required"))
 	}
-	at := strings.LastIndexByte(o.Address, '@')
-	if at < 0 {
-		errs = append(errs, fmt.Errorf("jobs: Address %q is not an address", o.Address))
+	if addr := o.Identity.Address(); !strings.Contains(addr, "@") {
+		errs = append(errs, fmt.Errorf("jobs: Identity's address %q is not an address", addr))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -74,10 +71,6 @@ func New(o Options) (*Jobs, error) {
 	}
 	if o.DigestPeriod <= 0 {
 		o.DigestPeriod = 7 * 24 * time.Hour
-	}
-	if o.MessageID == nil {
-		domain := strings.ToLower(o.Address[at+1:])
-		o.MessageID = func(cause string) store.MessageIDFunc { return store.CauseMessageID(domain, cause) }
 	}
 	if o.Location == nil {
 		o.Location = time.Local

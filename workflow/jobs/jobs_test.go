@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"incidentd/workflow"
+	"incidentd/workflow/identity"
 	"incidentd/workflow/store"
+	"incidentd/workflow/token"
 )
 
 var (
@@ -36,7 +38,11 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	f := &fixture{t: t, store: st, now: t0}
-	f.jobs, err = New(Options{Store: st, Roles: roles, Address: "incidents@example.com",
+	key, err := token.New([]byte("a test secret of enough bytes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.jobs, err = New(Options{Store: st, Roles: roles, Identity: identity.New(key, "incidents@example.com"),
 		Deadlines: workflow.Deadlines{workflow.PriorityHigh: 24 * time.Hour},
 		Now:       func() time.Time { return f.now }, Queued: func() { f.wakeup++ }})
 	if err != nil {

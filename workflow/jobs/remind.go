@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"incidentd/workflow"
+	"incidentd/workflow/identity"
 	"incidentd/workflow/store"
 )
 
@@ -58,19 +59,24 @@ func (j *Jobs) remindOne(ctx context.Context, id int64) (int, error) {
 		if len(notices) == 0 {
 			return nil
 		}
-		refs, err := tx.ThreadReferences(id)
+		root, err := tx.ThreadRoot(id)
 		if err != nil {
 			return err
 		}
+		last, err := tx.ThreadLatest(id)
+		if err != nil {
+			return err
+		}
+		refs := identity.References(root, last)
 		// One name per incident, state and deadline period: the same
 		// round of notices always gets the same Message-IDs.
 		d := j.o.Deadlines[inc.Priority]
 		cause := fmt.Sprintf("remind/%d/%s/%d", id, s.Entered.UTC().Format("20060102T150405.000000000"), now.Sub(s.Entered)/d)
 		for _, n := range notices {
-			if err := tx.AppendEvent(workflow.RemindedEvent(n, j.o.Address, now)); err != nil {
+			if err := tx.AppendEvent(workflow.RemindedEvent(n, j.o.Identity.Address(), now)); err != nil {
 				return err
 			}
-			if err := tx.QueueNotice(n, refs, now, j.o.MessageID(cause)); err != nil {
+			if err := tx.QueueNotice(n, refs, now, j.o.Identity.MessageIDs(cause)); err != nil {
 				return err
 			}
 			queued += len(n.To)

@@ -46,14 +46,25 @@ func (tx *Tx) IncidentForMessages(ids []string) (int64, bool, error) {
 // ThreadRoot returns the first Message-ID linked to the incident, or ""
 // when there is none.
 func (tx *Tx) ThreadRoot(incidentID int64) (string, error) {
+	return tx.threadMessage(incidentID, "thread root", "ORDER BY seq LIMIT 1")
+}
+
+// ThreadLatest returns the latest Message-ID linked to the incident, or ""
+// when there is none.
+func (tx *Tx) ThreadLatest(incidentID int64) (string, error) {
+	return tx.threadMessage(incidentID, "latest message", "ORDER BY seq DESC LIMIT 1")
+}
+
+// threadMessage returns the Message-ID of the incident's thread that
+// order puts first, or "" when there is none; what names it in errors.
+func (tx *Tx) threadMessage(incidentID int64, what, order string) (string, error) {
 	var id string
-	err := tx.queryRow(`SELECT message_id FROM messages
-		WHERE incident_id = ? ORDER BY seq LIMIT 1`, incidentID).Scan(&id)
+	err := tx.queryRow(`SELECT message_id FROM messages WHERE incident_id = ? `+order, incidentID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("thread root of incident %d: %w", incidentID, err)
+		return "", fmt.Errorf("%s of incident %d: %w", what, incidentID, err)
 	}
 	return id, nil
 }

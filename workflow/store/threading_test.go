@@ -84,6 +84,12 @@ func TestThreading(t *testing.T) {
 		if root, err := tx.ThreadRoot(99); err != nil || root != "" {
 			t.Errorf("ThreadRoot(99) = %q, %v; want empty", root, err)
 		}
+		if last, err := tx.ThreadLatest(a.ID); err != nil || last != "a2@incidentd" {
+			t.Errorf("ThreadLatest(a) = %q, %v", last, err)
+		}
+		if last, err := tx.ThreadLatest(99); err != nil || last != "" {
+			t.Errorf("ThreadLatest(99) = %q, %v; want empty", last, err)
+		}
 		return nil
 	})
 	if err := s.Update(t.Context(), func(tx *Tx) error { return tx.LinkMessage("", a.ID) }); err == nil {
