@@ -23,7 +23,7 @@ func TestLoginWithoutTLSOnLoopback(t *testing.T) {
 		{mailauth.AuthLogin, "LOGIN incidents@example.com"},
 	} {
 		t.Run(tc.auth, func(t *testing.T) {
-			f := &fixture{store: openStore(t), sink: &sink{users: map[string]string{"incidents@example.com": "s3cret"}}, clock: &clock{now: t0}}
+			f := bareFixture(t, &sink{users: map[string]string{"incidents@example.com": "s3cret"}})
 			f.sendAck(t, SMTPOptions{Address: startSink(t, f.sink), TLS: TLSNone, Auth: tc.auth,
 				Username: "incidents@example.com", Password: "s3cret"})
 			if _, mails := f.sink.snapshot(); len(mails) != 1 {
@@ -42,7 +42,7 @@ func TestLoginWithoutTLSOnLoopback(t *testing.T) {
 func TestRefusedLoginKeepsMail(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	f := &fixture{store: openStore(t), sink: &sink{users: map[string]string{"incidents@example.com": "s3cret"}}, clock: &clock{now: t0}}
+	f := bareFixture(t, &sink{users: map[string]string{"incidents@example.com": "s3cret"}})
 	addr := startSink(t, f.sink)
 	status := &mailauth.Status{Server: "smtp", Logger: logger}
 	opts := SMTPOptions{Address: addr, TLS: TLSNone, Username: "incidents@example.com", Password: "wrong", Status: status}
@@ -99,7 +99,7 @@ func TestLoginThatCannotBeMade(t *testing.T) {
 		{"no login configured", SMTPOptions{TLS: TLSNone}, "530"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := &fixture{store: openStore(t), sink: &sink{users: map[string]string{"incidents@example.com": "s3cret"}}, clock: &clock{now: t0}}
+			f := bareFixture(t, &sink{users: map[string]string{"incidents@example.com": "s3cret"}})
 			tc.opts.Address = startSink(t, f.sink)
 			status := &mailauth.Status{Server: "smtp"}
 			tc.opts.Status = status

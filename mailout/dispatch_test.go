@@ -27,13 +27,19 @@ type fixture struct {
 
 func newFixture(t *testing.T, lang string, b *sink) *fixture {
 	t.Helper()
+	f := bareFixture(t, b)
+	f.d = f.dispatcher(t, lang, startSink(t, b))
+	return f
+}
+
+// bareFixture is a fixture without its dispatcher, which the test makes.
+func bareFixture(t *testing.T, b *sink) *fixture {
+	t.Helper()
 	key, err := token.New([]byte("a test secret of enough bytes"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{store: openStore(t), ident: identity.New(key, "incidents@example.com"), sink: b, clock: &clock{now: t0}}
-	f.d = f.dispatcher(t, lang, startSink(t, b))
-	return f
+	return &fixture{store: openStore(t), ident: identity.New(key, "incidents@example.com"), sink: b, clock: &clock{now: t0}}
 }
 
 func (f *fixture) dispatcher(t *testing.T, lang, addr string) *Dispatcher {
@@ -260,7 +266,7 @@ func TestConnectionFailureIsRetried(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close() // nothing listens there now
 
-	f := &fixture{store: openStore(t), sink: &sink{}, clock: &clock{now: t0}}
+	f := bareFixture(t, &sink{})
 	f.d = f.dispatcher(t, "es", addr)
 	inc := f.incident(t, workflow.Reported, nil)
 	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "alice@example.com", "bob@example.com")

@@ -21,7 +21,7 @@ func TestSendOverTLS(t *testing.T) {
 	for _, mode := range []string{TLSStartTLS, TLSImplicit} {
 		t.Run(mode, func(t *testing.T) {
 			serverTLS, clientTLS := testTLS(t)
-			f := &fixture{store: openStore(t), sink: &sink{}, clock: &clock{now: t0}}
+			f := bareFixture(t, &sink{})
 			addr := startTLSSink(t, f.sink, serverTLS, mode == TLSImplicit)
 			f.sendAck(t, SMTPOptions{Address: addr, TLS: mode, TLSConfig: clientTLS})
 			if _, mails := f.sink.snapshot(); len(mails) != 1 {
@@ -33,7 +33,7 @@ func TestSendOverTLS(t *testing.T) {
 
 // A server without STARTTLS gets nothing when TLS is left to its default.
 func TestStartTLSRequired(t *testing.T) {
-	f := &fixture{store: openStore(t), sink: &sink{}, clock: &clock{now: t0}}
+	f := bareFixture(t, &sink{})
 	f.sendAck(t, SMTPOptions{Address: startSink(t, f.sink)})
 	if _, mails := f.sink.snapshot(); len(mails) != 0 {
 		t.Errorf("sent %d mails in plaintext, want none", len(mails))
