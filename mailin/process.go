@@ -1,3 +1,10 @@
+// Package mailin owns what a mail means to incidentd: the Processor turns
+// one raw mail into its effects (a new incident, a transition, a comment,
+// or an answer that says why nothing changed), authenticating commands,
+// applying the rate and attachment limits, and committing each mail's
+// effects in one transaction; it also explains how a mail is read
+// (Explain). The Processor implements imap.Handler, the contract of the
+// IMAP intake loop in mailin/imap, and serves the standard-input path.
 package mailin
 
 import (
@@ -12,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"incidentd/mailin/imap"
 	"incidentd/mailin/parse"
 	"incidentd/workflow"
 	"incidentd/workflow/identity"
@@ -52,29 +60,23 @@ type Processor struct {
 
 // Handle processes one mail. An error means nothing was committed and the
 // mail must stay where it is, to be tried again.
-func (p *Processor) Handle(ctx context.Context, raw []byte) (Disposition, error) {
-	o := p.HandleBatch(ctx, []*io.SectionReader{io.NewSectionReader(bytes.NewReader(raw), 0, int64(len(raw)))})[0]
+func (p *Processor) Handle(ctx context.Context, raw []byte) (imap.Disposition, error) {
+	o := p.Prepare([]*io.SectionReader{io.NewSectionReader(bytes.NewReader(raw), 0, int64(len(raw)))}).Apply(ctx)[0]
 	return o.Disposition, o.Err
-}
-
-// HandleBatch processes mails, in order, in one store transaction in which
-// every mail has a savepoint of its own: each mail's effects are all or
-// nothing, a mail that fails leaves no trace and does not hold back the
-// others, and the batch costs one commit. A mail's Outcome has an error
-// when nothing of it was committed. It implements Handler.
-func (p *Processor) HandleBatch(ctx context.Context, mails []*io.SectionReader) []Outcome {
-	return p.applyBatch(ctx, p.prepareBatch(mails))
 }
 
 // prepared is a batch of mails read, ready to be applied.
 type prepared struct {
+	p     *Processor
 	units []*unit // nil for a mail that could not be read
-	out   []Outcome
+	out   []imap.Outcome
 }
 
-// prepareBatch reads mails on every core; nothing is committed yet.
-func (p *Processor) prepareBatch(mails []*io.SectionReader) *prepared {
-	b := &prepared{units: make([]*unit, len(mails)), out: make([]Outcome, len(mails))}
+// Prepare reads mails on every core: parses them and stores their
+// attachments; nothing is committed until the batch is applied. It
+// implements imap.Handler.
+func (p *Processor) Prepare(mails []*io.SectionReader) imap.Batch {
+	b := &prepared{p: p, units: make([]*unit, len(mails)), out: make([]imap.Outcome, len(mails))}
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(mails)) {
@@ -92,9 +94,13 @@ func (p *Processor) prepareBatch(mails []*io.SectionReader) *prepared {
 	return b
 }
 
-// applyBatch applies a prepared batch, in order, as HandleBatch does.
-func (p *Processor) applyBatch(ctx context.Context, b *prepared) []Outcome {
-	units, out := b.units, b.out
+// Apply processes the mails, in order, in one store transaction in which
+// every mail has a savepoint of its own: each mail's effects are all or
+// nothing, a mail that fails leaves no trace and does not hold back the
+// others, and the batch costs one commit. A mail's Outcome has an error
+// when nothing of it was committed.
+func (b *prepared) Apply(ctx context.Context) []imap.Outcome {
+	p, units, out := b.p, b.units, b.out
 	var queued []store.Outgoing
 	err := p.Store.Update(ctx, func(tx *store.Tx) error {
 		for i, u := range units {

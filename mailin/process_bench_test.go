@@ -6,12 +6,14 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	"incidentd/mailin/imap"
 )
 
-// BenchmarkHandleBatch handles new reports 100 at a time, as a backlog is:
+// BenchmarkBatch prepares and applies new reports 100 at a time, as a backlog is:
 // parsing, the transaction with a savepoint per mail, two notices queued
 // per report. The time is per report.
-func BenchmarkHandleBatch(b *testing.B) {
+func BenchmarkBatch(b *testing.B) {
 	p := newProcessor(b)
 	body := "Tipo: Error\nPrioridad: Alta\nSistema: Nóminas\nDescripción: the monthly export stops at 80 %.\n" +
 		strings.Repeat("More detail about what happened and when it happened.\n", 12)
@@ -24,8 +26,8 @@ func BenchmarkHandleBatch(b *testing.B) {
 			raw := mailText(fmt.Sprintf("r%d@example.com", n), fmt.Sprintf("Export fails for r%d", n), fmt.Sprintf("r%d@bench", n), "", body)
 			batch[i] = io.NewSectionReader(bytes.NewReader(raw), 0, int64(len(raw)))
 		}
-		for _, o := range p.HandleBatch(b.Context(), batch) {
-			if o.Err != nil || o.Disposition != Processed {
+		for _, o := range p.Prepare(batch).Apply(b.Context()) {
+			if o.Err != nil || o.Disposition != imap.Processed {
 				b.Fatal(o.Disposition, o.Err)
 			}
 		}

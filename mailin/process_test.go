@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"incidentd/mailin/imap"
 	"incidentd/workflow"
 	"incidentd/workflow/identity"
 	"incidentd/workflow/store"
@@ -59,7 +60,7 @@ func mailText(from, subject, id, inReplyTo, body string, extra ...string) []byte
 func (p *Processor) handleAll(t *testing.T, mails ...[]byte) {
 	t.Helper()
 	for _, m := range mails {
-		if d, err := p.Handle(t.Context(), m); err != nil || d != Processed {
+		if d, err := p.Handle(t.Context(), m); err != nil || d != imap.Processed {
 			t.Fatalf("handle: %v %v", d, err)
 		}
 	}
@@ -163,7 +164,7 @@ func TestQuarantine(t *testing.T) {
 	p.MaxMessageBytes = 1000
 	raw := mailText("carol@example.com", "Big", "big@example.com", "", strings.Repeat("log line\n", 200))
 	d, err := p.Handle(t.Context(), raw)
-	if err != nil || d != Quarantined {
+	if err != nil || d != imap.Quarantined {
 		t.Fatalf("got %v %v", d, err)
 	}
 	_, _, out := p.snapshot(t)
@@ -229,10 +230,10 @@ func TestBatchKeepsOrder(t *testing.T) {
 	for _, raw := range raws {
 		batch = append(batch, io.NewSectionReader(bytes.NewReader(raw), 0, int64(len(raw))))
 	}
-	for i, o := range p.HandleBatch(t.Context(), batch) {
-		want := Processed
+	for i, o := range p.Prepare(batch).Apply(t.Context()) {
+		want := imap.Processed
 		if i == 5 {
-			want = Quarantined
+			want = imap.Quarantined
 		}
 		if o.Err != nil || o.Disposition != want {
 			t.Errorf("mail %d: %v %v, want %v", i, o.Disposition, o.Err, want)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 
+	"incidentd/mailin/imap"
 	"incidentd/mailin/parse"
 	"incidentd/workflow"
 	"incidentd/workflow/store"
@@ -29,7 +30,7 @@ type unit struct {
 	dropped     []droppedFile
 
 	// Set by apply.
-	disposition Disposition
+	disposition imap.Disposition
 	outcome     string
 }
 
@@ -108,7 +109,7 @@ func (u *unit) apply(tx *store.Tx) error {
 	if done, err := tx.Processed(u.key); err != nil || done {
 		u.outcome = "already processed"
 		if u.quarantined != nil {
-			u.disposition = Quarantined
+			u.disposition = imap.Quarantined
 		}
 		return err
 	}
@@ -153,7 +154,7 @@ func (u *unit) apply(tx *store.Tx) error {
 // quarantine mailbox.
 func (u *unit) applyQuarantine(tx *store.Tx) error {
 	p, q := u.p, u.quarantined
-	u.disposition = Quarantined
+	u.disposition = imap.Quarantined
 	if q.from != "" && !strings.EqualFold(q.from, p.Identity.Address()) {
 		n := workflow.Notice{Kind: workflow.NoticeQuarantined, To: []string{q.from}, Text: q.why, Subject: q.subject}
 		unknown := -1

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"incidentd/mailin/imap"
 	"incidentd/workflow"
 	"incidentd/workflow/store"
 )
@@ -47,8 +48,8 @@ func TestLargeAttachmentsStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	out := p.HandleBatch(t.Context(), []*io.SectionReader{io.NewSectionReader(f, 0, int64(len(raw)))})
-	if out[0].Err != nil || out[0].Disposition != Processed {
+	out := p.Prepare([]*io.SectionReader{io.NewSectionReader(f, 0, int64(len(raw)))}).Apply(t.Context())
+	if out[0].Err != nil || out[0].Disposition != imap.Processed {
 		t.Fatalf("outcome %+v", out[0])
 	}
 	var atts []store.Attachment

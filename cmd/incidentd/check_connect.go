@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"incidentd/mailauth"
-	"incidentd/mailin"
+	"incidentd/mailin/imap"
 	"incidentd/mailout"
 )
 
@@ -40,7 +40,7 @@ func checkConnections(ctx context.Context, cfg Config, tokens mailauth.TokenSour
 		}
 	}
 	fmt.Fprintf(w, "IMAP %s (tls = %q, user %s)\n", cfg.IMAP.Address, cfg.IMAP.TLS, cfg.IMAP.Username)
-	imapErr := mailin.Check(ctx, imapOpts, steps)
+	imapErr := imap.Check(ctx, imapOpts, steps)
 	from, _ := mail.ParseAddress(cfg.SMTP.From)
 	fmt.Fprintf(w, "SMTP %s (tls = %q, user %s)\n", cfg.SMTP.Address, cfg.SMTP.TLS, orNone(cfg.SMTP.Username))
 	smtpErr := mailout.Check(ctx, smtpOpts, from.Address, steps)

@@ -11,6 +11,7 @@ import (
 
 	"incidentd/mailauth"
 	"incidentd/mailin"
+	"incidentd/mailin/imap"
 	"incidentd/mailout"
 	"incidentd/workflow/identity"
 	"incidentd/workflow/store"
@@ -28,7 +29,7 @@ type daemon struct {
 	identity identity.Identity
 	log      *slog.Logger
 	// imap is how to reach the IMAP server and log in.
-	imap mailin.IMAPOptions
+	imap imap.Options
 	// imapStatus and smtpStatus are how the latest logins went, for
 	// /healthz and /metrics.
 	imapStatus, smtpStatus *mailauth.Status
@@ -130,8 +131,8 @@ func (d *daemon) run(ctx context.Context) error {
 		}
 	})
 	o := d.imap
-	o.Checkpoints, o.Connected, o.Logger = d.store, d.imapUp.Store, d.log.With("part", "imap")
-	err = mailin.Watch(ctx, o, d.processor)
+	o.Checkpoints, o.Connected, o.Logger = checkpoints{d.store}, d.imapUp.Store, d.log.With("part", "imap")
+	err = imap.Watch(ctx, o, d.processor)
 	wg.Wait()
 	d.flush()
 	return err

@@ -15,7 +15,7 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"incidentd/mailin"
+	"incidentd/mailin/imap"
 )
 
 const usage = `incidentd turns a mailbox into an incident workflow.
@@ -195,7 +195,7 @@ func cmdIngest(ctx context.Context, e env, args []string) error {
 	if err := d.dispatcher.Flush(ctx); err != nil {
 		e.log.Warn("notifications stay in the outbox", "error", err)
 	}
-	if disp == mailin.Quarantined {
+	if disp == imap.Quarantined {
 		fmt.Fprintln(e.stdout, "quarantined")
 		return nil
 	}

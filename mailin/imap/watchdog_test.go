@@ -1,4 +1,4 @@
-package mailin
+package imap
 
 import (
 	"io"
@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
+	goimap "github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 )
 
@@ -17,7 +17,7 @@ import (
 // firewall forgot it), a command gives up after its timeout, closing the
 // connection, instead of waiting forever.
 func TestWatchdogClosesASilentConnection(t *testing.T) {
-	srv, _ := memServer(t, imap.CapSet{imap.CapIMAP4rev1: {}}, nil)
+	srv, _ := memServer(t, goimap.CapSet{goimap.CapIMAP4rev1: {}}, nil)
 	p := &freezer{upstream: serve(t, srv, nil)}
 	addr := p.start(t)
 	c, err := imapclient.DialInsecure(addr, nil)

@@ -1,17 +1,26 @@
-package mailin
+package imap
 
 import (
 	"context"
 	"time"
-
-	"incidentd/workflow/store"
 )
 
-// Checkpoints keeps how far the intake got in each mailbox.
-// *store.Store implements it.
+// Checkpoint is how far the intake got in one mailbox: every mail with a
+// UID up to LastUID was handled, as long as the mailbox keeps the same
+// UIDVALIDITY. A different UIDVALIDITY voids it.
+type Checkpoint struct {
+	UIDValidity uint32
+	LastUID     uint32
+}
+
+// Checkpoints keeps how far the intake got in each mailbox, under a key
+// that names the mailbox (the daemon keeps them in its store).
 type Checkpoints interface {
-	Checkpoint(ctx context.Context, key string) (store.Checkpoint, error)
-	SaveCheckpoint(ctx context.Context, key string, cp store.Checkpoint, at time.Time) error
+	// Checkpoint returns the checkpoint kept under key; the zero
+	// Checkpoint when there is none.
+	Checkpoint(ctx context.Context, key string) (Checkpoint, error)
+	// SaveCheckpoint replaces the checkpoint kept under key.
+	SaveCheckpoint(ctx context.Context, key string, cp Checkpoint, at time.Time) error
 }
 
 // checkpointTimeout bounds the saving of a checkpoint, which also happens
@@ -20,7 +29,7 @@ const checkpointTimeout = 5 * time.Second
 
 // checkpointKey names the mailbox of o among the checkpoints: the same
 // mailbox name on another server or account is another mailbox.
-func (o IMAPOptions) checkpointKey() string {
+func (o Options) checkpointKey() string {
 	return "imap://" + o.Username + "@" + o.Address + "/" + o.Mailbox
 }
 
@@ -30,7 +39,7 @@ func (o IMAPOptions) checkpointKey() string {
 // recognizes mail it has handled before. A checkpoint that cannot be read
 // costs only a longer first round.
 func (s *session) loadCheckpoint(ctx context.Context, validity uint32) {
-	s.cp = store.Checkpoint{UIDValidity: validity}
+	s.cp = Checkpoint{UIDValidity: validity}
 	if s.o.Checkpoints == nil {
 		return
 	}

@@ -1,27 +1,36 @@
-package mailin
+package imap
 
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-
-	"incidentd/workflow/store"
+	goimap "github.com/emersion/go-imap/v2"
 )
 
-func openStore(t *testing.T) *store.Store {
-	t.Helper()
-	dir := t.TempDir()
-	st, err := store.Open(t.Context(), filepath.Join(dir, "incidentd.db"), filepath.Join(dir, "blobs"))
-	if err != nil {
-		t.Fatal(err)
+// memCheckpoints keeps checkpoints in memory.
+type memCheckpoints struct {
+	mu  sync.Mutex
+	cps map[string]Checkpoint
+}
+
+func (m *memCheckpoints) Checkpoint(_ context.Context, key string) (Checkpoint, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.cps[key], nil
+}
+
+func (m *memCheckpoints) SaveCheckpoint(_ context.Context, key string, cp Checkpoint, _ time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.cps == nil {
+		m.cps = map[string]Checkpoint{}
 	}
-	t.Cleanup(func() { st.Close() })
-	return st
+	m.cps[key] = cp
+	return nil
 }
 
 // uidValidity reads the UIDVALIDITY of the test user's INBOX.
@@ -44,7 +53,7 @@ func TestCheckpointSkipsHandledMailOfTheSameUIDValidity(t *testing.T) {
 		{"UIDVALIDITY changed", false, []string{"one", "two", "three"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, u := memServer(t, imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapMove: {}, imap.CapIdle: {}}, nil)
+			srv, u := memServer(t, goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapMove: {}, goimap.CapIdle: {}}, nil)
 			addr := serve(t, srv, nil)
 			if err := u.Create("Processed", nil); err != nil {
 				t.Fatal(err)
@@ -52,13 +61,13 @@ func TestCheckpointSkipsHandledMailOfTheSameUIDValidity(t *testing.T) {
 			for _, s := range []string{"one", "two", "three"} {
 				appendMail(t, u, s)
 			}
-			st := openStore(t)
-			o := IMAPOptions{Address: addr, Checkpoints: st, Username: user, Mailbox: "INBOX"}
+			st := &memCheckpoints{}
+			o := Options{Address: addr, Checkpoints: st, Username: user, Mailbox: "INBOX"}
 			validity := uidValidity(t, addr)
 			if !tc.sameVersion {
 				validity++
 			}
-			if err := st.SaveCheckpoint(t.Context(), o.checkpointKey(), store.Checkpoint{UIDValidity: validity, LastUID: 2}, time.Now()); err != nil {
+			if err := st.SaveCheckpoint(t.Context(), o.checkpointKey(), Checkpoint{UIDValidity: validity, LastUID: 2}, time.Now()); err != nil {
 				t.Fatal(err)
 			}
 			h := &recorder{}
@@ -76,14 +85,14 @@ func TestCheckpointSkipsHandledMailOfTheSameUIDValidity(t *testing.T) {
 	}
 }
 
-// A mail whose Handle failed holds the checkpoint back and is tried again
+// A mail whose handling failed holds the checkpoint back and is tried again
 // after a short backoff, without waiting for new mail or an IDLE restart.
 func TestFailedMailHoldsTheCheckpointAndIsRetried(t *testing.T) {
 	sys := startDemo(t, "")
 	send(t, sys, "one", "flaky", "three")
 	waitMessages(t, sys, "INBOX", 3)
-	st := openStore(t)
-	o := IMAPOptions{Address: sys.IMAPAddr, Checkpoints: st, Username: user, Mailbox: "INBOX"}
+	st := &memCheckpoints{}
+	o := Options{Address: sys.IMAPAddr, Checkpoints: st, Username: user, Mailbox: "INBOX"}
 	h := &recorder{decide: func(subject string, attempt int) (Disposition, error) {
 		if subject == "flaky" && attempt == 1 {
 			return 0, errors.New("database is locked")

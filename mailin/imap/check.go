@@ -1,10 +1,10 @@
-package mailin
+package imap
 
 import (
 	"context"
 	"fmt"
 
-	"github.com/emersion/go-imap/v2"
+	goimap "github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"incidentd/mailauth"
@@ -15,7 +15,7 @@ import (
 // quarantine ones are created when missing, as Watch would create them at
 // its start. It reads no mail. steps is told of each step; the error is
 // the first that failed.
-func Check(ctx context.Context, o IMAPOptions, steps mailauth.Steps) error {
+func Check(ctx context.Context, o Options, steps mailauth.Steps) error {
 	o, err := o.withDefaults()
 	if err != nil {
 		return err
@@ -29,9 +29,9 @@ func Check(ctx context.Context, o IMAPOptions, steps mailauth.Steps) error {
 	if _, err := w.login(ctx, c); err != nil {
 		return err
 	}
-	var sel *imap.SelectData
+	var sel *goimap.SelectData
 	err = within(c, cmdTimeout, func() (err error) {
-		sel, err = c.Select(o.Mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
+		sel, err = c.Select(o.Mailbox, &goimap.SelectOptions{ReadOnly: true}).Wait()
 		return err
 	})
 	if err != nil {

@@ -1,4 +1,4 @@
-package mailin
+package imap
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
+	goimap "github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
@@ -58,22 +58,8 @@ func (r *recorder) Handle(_ context.Context, raw []byte) (Disposition, error) {
 	return r.decide(subject, attempt)
 }
 
-func (r *recorder) HandleBatch(ctx context.Context, mails []*io.SectionReader) []Outcome {
-	return each(ctx, mails, r.Handle)
-}
-
-// each handles mails one at a time with handle.
-func each(ctx context.Context, mails []*io.SectionReader, handle func(context.Context, []byte) (Disposition, error)) []Outcome {
-	out := make([]Outcome, len(mails))
-	for i, m := range mails {
-		raw, err := io.ReadAll(m)
-		if err != nil {
-			out[i].Err = err
-			continue
-		}
-		out[i].Disposition, out[i].Err = handle(ctx, raw)
-	}
-	return out
+func (r *recorder) Prepare(mails []*io.SectionReader) Batch {
+	return handlerFunc(r.Handle).Prepare(mails)
 }
 
 func (r *recorder) seen() []string {
@@ -126,7 +112,7 @@ func testLogger(t *testing.T) *slog.Logger {
 // watch runs Watch until the returned stop is called (or the test ends),
 // and checks that it then returns nil. TLS defaults to "none" and the
 // credentials to the test user's.
-func watch(t *testing.T, o IMAPOptions, h Handler) (stop func()) {
+func watch(t *testing.T, o Options, h Handler) (stop func()) {
 	t.Helper()
 	o.Username, o.Password, o.Logger = user, password, testLogger(t)
 	if o.TLS == "" {
@@ -189,7 +175,7 @@ func TestBacklogHandledOnceInUIDOrderAndMoved(t *testing.T) {
 	waitMessages(t, sys, "INBOX", 3)
 
 	h := &recorder{}
-	stop := watch(t, IMAPOptions{Address: sys.IMAPAddr}, h)
+	stop := watch(t, Options{Address: sys.IMAPAddr}, h)
 	got := waitMessages(t, sys, "Processed", 3)
 	stop()
 
@@ -211,7 +197,7 @@ func TestBacklogHandledOnceInUIDOrderAndMoved(t *testing.T) {
 
 func TestNewMailDuringIdleIsHandled(t *testing.T) {
 	sys := startDemo(t, "")
-	watch(t, IMAPOptions{Address: sys.IMAPAddr}, &recorder{})
+	watch(t, Options{Address: sys.IMAPAddr}, &recorder{})
 	send(t, sys, "first")
 	waitMessages(t, sys, "Processed", 1)
 	// The loop is idle now; with PollInterval an hour and IDLE restarted
@@ -225,7 +211,7 @@ func TestNewMailDuringIdleIsHandled(t *testing.T) {
 func TestQuarantined(t *testing.T) {
 	sys := startDemo(t, "")
 	send(t, sys, "garbage", "fine")
-	watch(t, IMAPOptions{Address: sys.IMAPAddr}, &recorder{decide: func(subject string, _ int) (Disposition, error) {
+	watch(t, Options{Address: sys.IMAPAddr}, &recorder{decide: func(subject string, _ int) (Disposition, error) {
 		if subject == "garbage" {
 			return Quarantined, nil
 		}
@@ -248,7 +234,7 @@ func TestHandlerErrorLeavesMailUntouchedUntilNextRound(t *testing.T) {
 		}
 		return Processed, nil
 	}}
-	watch(t, IMAPOptions{Address: sys.IMAPAddr}, h)
+	watch(t, Options{Address: sys.IMAPAddr}, h)
 
 	// "fine" comes after "flaky" in UID order: once it is processed, the
 	// first attempt at "flaky" has failed.
@@ -272,7 +258,7 @@ func TestHandlerErrorLeavesMailUntouchedUntilNextRound(t *testing.T) {
 
 func TestReconnectsAfterServerRestart(t *testing.T) {
 	sys := startDemo(t, "")
-	watch(t, IMAPOptions{Address: sys.IMAPAddr}, &recorder{})
+	watch(t, Options{Address: sys.IMAPAddr}, &recorder{})
 	send(t, sys, "before")
 	waitMessages(t, sys, "Processed", 1)
 
@@ -290,17 +276,17 @@ func TestReconnectsAfterServerRestart(t *testing.T) {
 // flagged \Deleted, and nothing is expunged, so mail someone else flagged
 // \Deleted is still there.
 func TestWithoutMoveNorUIDPlusNothingIsExpunged(t *testing.T) {
-	srv, u := memServer(t, imap.CapSet{imap.CapIMAP4rev1: {}}, nil)
+	srv, u := memServer(t, goimap.CapSet{goimap.CapIMAP4rev1: {}}, nil)
 	addr := serve(t, srv, nil)
 	if err := u.Create("Processed", nil); err != nil {
 		t.Fatal(err)
 	}
 	appendMail(t, u, "one")
-	appendMail(t, u, "someone else's trash", imap.FlagDeleted)
+	appendMail(t, u, "someone else's trash", goimap.FlagDeleted)
 	appendMail(t, u, "two")
 
 	h := &recorder{}
-	stop := watch(t, IMAPOptions{Address: addr}, h)
+	stop := watch(t, Options{Address: addr}, h)
 	waitFor(t, "mail in Processed", func() bool { return len(mailbox(t, addr, "Processed")) == 2 })
 	stop()
 
@@ -312,7 +298,7 @@ func TestWithoutMoveNorUIDPlusNothingIsExpunged(t *testing.T) {
 		t.Fatalf("INBOX holds %+v, want all three mails, unexpunged", inbox)
 	}
 	for _, m := range inbox {
-		if !slices.Contains(m.flags, imap.FlagDeleted) {
+		if !slices.Contains(m.flags, goimap.FlagDeleted) {
 			t.Errorf("%q is not flagged \\Deleted: %v", m.subject, m.flags)
 		}
 	}
@@ -324,11 +310,11 @@ func TestWithoutMoveNorUIDPlusNothingIsExpunged(t *testing.T) {
 // removed behind the watcher's back): the mail stays, untouched, and the
 // next session, which creates the mailbox again, moves it.
 func TestWithoutMoveACopyThatFailsKeepsTheMail(t *testing.T) {
-	srv, u := memServer(t, imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapUIDPlus: {}}, nil)
+	srv, u := memServer(t, goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapUIDPlus: {}}, nil)
 	addr := serve(t, srv, nil)
 	connected := make(chan bool, 10)
 	h := &recorder{}
-	watch(t, IMAPOptions{Address: addr, Connected: func(up bool) { connected <- up }}, h)
+	watch(t, Options{Address: addr, Connected: func(up bool) { connected <- up }}, h)
 	if !<-connected {
 		t.Fatal("not connected")
 	}
@@ -352,7 +338,7 @@ func TestWithoutMoveACopyThatFailsKeepsTheMail(t *testing.T) {
 func TestPollsAServerWithoutIdle(t *testing.T) {
 	// The memory server always offers IDLE: its listener takes it out of
 	// the capabilities the server announces.
-	srv, u := memServer(t, imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapMove: {}}, nil)
+	srv, u := memServer(t, goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapMove: {}}, nil)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -364,7 +350,7 @@ func TestPollsAServerWithoutIdle(t *testing.T) {
 	}
 	appendMail(t, u, "before")
 	h := &recorder{}
-	watch(t, IMAPOptions{Address: addr, PollInterval: 100 * time.Millisecond}, h)
+	watch(t, Options{Address: addr, PollInterval: 100 * time.Millisecond}, h)
 	waitFor(t, "the first mail handled", func() bool { return len(h.seen()) == 1 })
 	appendMail(t, u, "after")
 	waitFor(t, "the second mail handled", func() bool { return len(mailbox(t, addr, "Processed")) == 2 })
@@ -399,7 +385,7 @@ func TestShutdownLetsTheMailInFlightMove(t *testing.T) {
 	send(t, sys, "in flight")
 	started := make(chan struct{})
 	var cancelled error
-	stop := watch(t, IMAPOptions{Address: sys.IMAPAddr}, handlerFunc(func(ctx context.Context, _ []byte) (Disposition, error) {
+	stop := watch(t, Options{Address: sys.IMAPAddr}, handlerFunc(func(ctx context.Context, _ []byte) (Disposition, error) {
 		close(started)
 		// A transaction still running as the daemon is told to stop: its
 		// context is not cancelled, so it commits.
@@ -419,7 +405,7 @@ func TestShutdownLetsTheMailInFlightMove(t *testing.T) {
 
 func TestTLS(t *testing.T) {
 	ca, serverTLS := catest.Test(t, "127.0.0.1")
-	srv, u := memServer(t, imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}}, serverTLS)
+	srv, u := memServer(t, goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapIMAP4rev2: {}}, serverTLS)
 	for _, mode := range []string{"implicit", "starttls"} {
 		t.Run(mode, func(t *testing.T) {
 			var implicit *tls.Config
@@ -430,14 +416,14 @@ func TestTLS(t *testing.T) {
 			appendMail(t, u, mode)
 			h := &recorder{}
 			// The certificate is for 127.0.0.1: the host of the address is verified.
-			watch(t, IMAPOptions{Address: addr, TLS: mode, TLSConfig: ca.ClientConfig()}, h)
+			watch(t, Options{Address: addr, TLS: mode, TLSConfig: ca.ClientConfig()}, h)
 			waitFor(t, "the mail handled", func() bool { return slices.Contains(h.seen(), mode) })
 		})
 	}
 }
 
 func TestInvalidOptions(t *testing.T) {
-	for _, o := range []IMAPOptions{
+	for _, o := range []Options{
 		{},
 		{Address: "imap.example.com:993", TLS: "ssl"},
 		{Address: "imap.example.com:993", Processed: "INBOX"},
@@ -449,16 +435,37 @@ func TestInvalidOptions(t *testing.T) {
 	}
 }
 
+// handlerFunc is a Handler in one phase: its Prepare does nothing, and
+// its Batch's Apply hands each mail to the function, one at a time.
 type handlerFunc func(ctx context.Context, raw []byte) (Disposition, error)
 
-func (f handlerFunc) HandleBatch(ctx context.Context, mails []*io.SectionReader) []Outcome {
-	return each(ctx, mails, f)
+func (f handlerFunc) Prepare(mails []*io.SectionReader) Batch {
+	return oneByOne{mails, f}
+}
+
+// oneByOne is the Batch of a handlerFunc.
+type oneByOne struct {
+	mails  []*io.SectionReader
+	handle handlerFunc
+}
+
+func (b oneByOne) Apply(ctx context.Context) []Outcome {
+	out := make([]Outcome, len(b.mails))
+	for i, m := range b.mails {
+		raw, err := io.ReadAll(m)
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		out[i].Disposition, out[i].Err = b.handle(ctx, raw)
+	}
+	return out
 }
 
 // memServer is a memory IMAP server with chosen capabilities, whose test
 // user has an INBOX; with tlsConfig it offers STARTTLS and can serve
 // implicit TLS.
-func memServer(t *testing.T, caps imap.CapSet, tlsConfig *tls.Config) (*imapserver.Server, *imapmemserver.User) {
+func memServer(t *testing.T, caps goimap.CapSet, tlsConfig *tls.Config) (*imapserver.Server, *imapmemserver.User) {
 	t.Helper()
 	mem := imapmemserver.New()
 	u := imapmemserver.NewUser(user, password)
@@ -502,9 +509,9 @@ func serve(t *testing.T, srv *imapserver.Server, implicitTLS *tls.Config) string
 	return ln.Addr().String()
 }
 
-func appendMail(t *testing.T, u *imapmemserver.User, subject string, flags ...imap.Flag) {
+func appendMail(t *testing.T, u *imapmemserver.User, subject string, flags ...goimap.Flag) {
 	t.Helper()
-	if _, err := u.Append("INBOX", bytes.NewReader(message(subject)), &imap.AppendOptions{Flags: flags}); err != nil {
+	if _, err := u.Append("INBOX", bytes.NewReader(message(subject)), &goimap.AppendOptions{Flags: flags}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -523,7 +530,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 // selectAs logs in as the test user and selects mailbox read-only; the
 // client is closed when the test ends.
-func selectAs(t *testing.T, addr, mailbox string) (*imapclient.Client, *imap.SelectData) {
+func selectAs(t *testing.T, addr, mailbox string) (*imapclient.Client, *goimap.SelectData) {
 	t.Helper()
 	c, err := imapclient.DialInsecure(addr, nil)
 	if err != nil {
@@ -533,7 +540,7 @@ func selectAs(t *testing.T, addr, mailbox string) (*imapclient.Client, *imap.Sel
 	if err := c.Login(user, password).Wait(); err != nil {
 		t.Fatal(err)
 	}
-	sel, err := c.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
+	sel, err := c.Select(mailbox, &goimap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -542,7 +549,7 @@ func selectAs(t *testing.T, addr, mailbox string) (*imapclient.Client, *imap.Sel
 
 type stored struct {
 	subject string
-	flags   []imap.Flag
+	flags   []goimap.Flag
 }
 
 // mailbox reads a mailbox of the test user with its flags, in UID order.
@@ -552,11 +559,11 @@ func mailbox(t *testing.T, addr, name string) []stored {
 	if sel.NumMessages == 0 {
 		return nil
 	}
-	header := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true}
-	var all imap.SeqSet
+	header := &goimap.FetchItemBodySection{Specifier: goimap.PartSpecifierHeader, Peek: true}
+	var all goimap.SeqSet
 	all.AddRange(1, sel.NumMessages)
-	msgs, err := c.Fetch(all, &imap.FetchOptions{
-		UID: true, Flags: true, BodySection: []*imap.FetchItemBodySection{header},
+	msgs, err := c.Fetch(all, &goimap.FetchOptions{
+		UID: true, Flags: true, BodySection: []*goimap.FetchItemBodySection{header},
 	}).Collect()
 	if err != nil {
 		t.Fatal(err)
@@ -582,7 +589,7 @@ func TestLargeAndSmallMailInOneBatch(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var got [][]byte
-	watch(t, IMAPOptions{Address: sys.IMAPAddr}, handlerFunc(func(_ context.Context, raw []byte) (Disposition, error) {
+	watch(t, Options{Address: sys.IMAPAddr}, handlerFunc(func(_ context.Context, raw []byte) (Disposition, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		got = append(got, raw)
@@ -616,7 +623,7 @@ func TestLongBacklogMovesInFewCommands(t *testing.T) {
 		{"over the one connection a server allows", true, 4},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, u := memServer(t, imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapMove: {}, imap.CapUIDPlus: {}, imap.CapIdle: {}}, nil)
+			srv, u := memServer(t, goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapMove: {}, goimap.CapUIDPlus: {}, goimap.CapIdle: {}}, nil)
 			ln, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				t.Fatal(err)
@@ -633,8 +640,8 @@ func TestLongBacklogMovesInFewCommands(t *testing.T) {
 				want = append(want, fmt.Sprintf("m%04d", i))
 				appendMail(t, u, want[i])
 			}
-			st := openStore(t)
-			o := IMAPOptions{Address: addr, Checkpoints: st, Username: user, Mailbox: "INBOX"}
+			st := &memCheckpoints{}
+			o := Options{Address: addr, Checkpoints: st, Username: user, Mailbox: "INBOX"}
 			h := &recorder{decide: func(subject string, attempt int) (Disposition, error) {
 				if subject == "m0720" && attempt == 1 {
 					return 0, errors.New("database is locked")

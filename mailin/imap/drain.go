@@ -1,4 +1,4 @@
-package mailin
+package imap
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/emersion/go-imap/v2"
+	goimap "github.com/emersion/go-imap/v2"
 )
 
 // batchSize is how many mails are fetched and handled (in one
@@ -31,17 +31,17 @@ func (s *session) round(ctx context.Context) error {
 	case <-s.updates:
 	default:
 	}
-	after := imap.UID(s.cp.LastUID)
-	var uids []imap.UID
+	after := goimap.UID(s.cp.LastUID)
+	var uids []goimap.UID
 	err := within(s.c, cmdTimeout, func() error {
-		data, err := s.c.UIDSearch(&imap.SearchCriteria{
-			UID:     []imap.UIDSet{{imap.UIDRange{Start: after + 1}}}, // after+1:*
-			NotFlag: []imap.Flag{imap.FlagDeleted},
+		data, err := s.c.UIDSearch(&goimap.SearchCriteria{
+			UID:     []goimap.UIDSet{{goimap.UIDRange{Start: after + 1}}}, // after+1:*
+			NotFlag: []goimap.Flag{goimap.FlagDeleted},
 		}, nil).Wait()
 		if err != nil {
 			return err
 		}
-		set, _ := data.All.(imap.UIDSet)
+		set, _ := data.All.(goimap.UIDSet)
 		var ok bool
 		if uids, ok = set.Nums(); !ok {
 			return fmt.Errorf("server answered the dynamic set %v", set)
@@ -52,7 +52,7 @@ func (s *session) round(ctx context.Context) error {
 		return fmt.Errorf("search %s: %w", s.o.Mailbox, err)
 	}
 	// "n:*" holds the highest UID even when it is below n.
-	uids = slices.DeleteFunc(uids, func(u imap.UID) bool { return u <= after })
+	uids = slices.DeleteFunc(uids, func(u goimap.UID) bool { return u <= after })
 	slices.Sort(uids)
 	s.o.Logger.Debug("imap round", "mailbox", s.o.Mailbox, "after_uid", after, "mails", len(uids))
 	var failed bool
@@ -74,7 +74,7 @@ func (s *session) round(ctx context.Context) error {
 		mv = s.openMover(ctx)
 		defer mv.close()
 	}
-	var gathered, moving *batch
+	var gathered, moving *outgoing
 	defer func() {
 		// The session ends: the next one moves the mail of these.
 		moving.release()
@@ -109,7 +109,7 @@ func (s *session) round(ctx context.Context) error {
 		if next == nil {
 			next = s.prefetch(uids)
 		}
-		mails, handle, err := next.wait()
+		mails, prepared, err := next.wait()
 		next = nil
 		if err != nil {
 			return fmt.Errorf("fetch %d mails from uid %d: %w", len(uids), uids[0], err)
@@ -117,7 +117,7 @@ func (s *session) round(ctx context.Context) error {
 		if i+1 < len(batches) {
 			next = s.prefetch(batches[i+1])
 		}
-		b := s.handle(ctx, uids, mails, handle)
+		b := s.handle(ctx, uids, mails, prepared)
 		if b == nil {
 			break // shutting down: what was handled is moved
 		}
@@ -137,22 +137,22 @@ func (s *session) round(ctx context.Context) error {
 	return nil
 }
 
-// batch is a handled batch of mails on its way out of the mailbox.
-type batch struct {
+// outgoing is a handled batch of mails on its way out of the mailbox.
+type outgoing struct {
 	s       *session
-	uids    []imap.UID            // asked for, in order
-	fetched map[imap.UID]bool     // of uids, those the server still had
-	handled map[imap.UID]bool     // of those, the ones to move
-	dest    map[string][]imap.UID // where each goes
-	waits   []func() error        // the answers to the moves, once started
-	holds   int                   // of the session's closer, one per batch joined
+	uids    []goimap.UID            // asked for, in order
+	fetched map[goimap.UID]bool     // of uids, those the server still had
+	handled map[goimap.UID]bool     // of those, the ones to move
+	dest    map[string][]goimap.UID // where each goes
+	waits   []func() error          // the answers to the moves, once started
+	holds   int                     // of the session's closer, one per batch joined
 }
 
-// handle hands a batch of fetched mails to the Handler (with handle),
-// releases them, and returns what to move where. A mail whose Handler
+// handle applies the Batch the Handler prepared of a batch of fetched
+// mails, releases them, and returns what to move where. A mail whose Handler
 // outcome is an error stays where it is, untouched. It returns no batch
 // when the session is shutting down: the mails are left for next time.
-func (s *session) handle(ctx context.Context, uids []imap.UID, mails []fetched, handle func(context.Context) []Outcome) *batch {
+func (s *session) handle(ctx context.Context, uids []goimap.UID, mails []fetched, prepared Batch) *outgoing {
 	defer func() {
 		for _, m := range mails {
 			m.release()
@@ -161,7 +161,7 @@ func (s *session) handle(ctx context.Context, uids []imap.UID, mails []fetched, 
 	if !s.stop.hold() {
 		return nil // shutting down: leave them for next time
 	}
-	b := &batch{s: s, uids: uids, fetched: map[imap.UID]bool{}, handled: map[imap.UID]bool{}, dest: map[string][]imap.UID{},
+	b := &outgoing{s: s, uids: uids, fetched: map[goimap.UID]bool{}, handled: map[goimap.UID]bool{}, dest: map[string][]goimap.UID{},
 		holds: 1}
 	for _, m := range mails {
 		b.fetched[m.uid] = true
@@ -169,7 +169,7 @@ func (s *session) handle(ctx context.Context, uids []imap.UID, mails []fetched, 
 	// A shutdown lets the batch in flight finish: its transaction is not
 	// cancelled, and its moves are made (a second signal ends the process
 	// instead).
-	outcomes := handle(context.WithoutCancel(ctx))
+	outcomes := prepared.Apply(context.WithoutCancel(ctx))
 	for i, m := range mails {
 		if err := outcomes[i].Err; err != nil {
 			s.o.Logger.Warn("mail not handled; it stays in the mailbox, untouched, and is tried again",
@@ -189,7 +189,7 @@ func (s *session) handle(ctx context.Context, uids []imap.UID, mails []fetched, 
 }
 
 // join returns the batch of b's mails followed by next's.
-func (b *batch) join(next *batch) *batch {
+func (b *outgoing) join(next *outgoing) *outgoing {
 	if b == nil {
 		return next
 	}
@@ -206,7 +206,7 @@ func (b *batch) join(next *batch) *batch {
 // release gives back the batch's holds of the session's closer: once
 // the batch is moved, or when the session ends with its mail where it is
 // (the next session moves it).
-func (b *batch) release() {
+func (b *outgoing) release() {
 	if b == nil {
 		return
 	}
@@ -218,7 +218,7 @@ func (b *batch) release() {
 
 // startMoves sends the batch's moves over l without waiting for their
 // answers.
-func (b *batch) startMoves(l link) {
+func (b *outgoing) startMoves(l link) {
 	for _, to := range []string{b.s.o.Processed, b.s.o.Quarantine} {
 		if uids := b.dest[to]; len(uids) > 0 {
 			wait := b.s.startMove(l, uids, to)
@@ -235,7 +235,7 @@ func (b *batch) startMoves(l link) {
 // finish waits for the batch's moves and reports how many mails at the
 // start of the batch are done with (moved, or gone); an error is a
 // connection error. It lets a shutdown close the connection.
-func (b *batch) finish() (done int, err error) {
+func (b *outgoing) finish() (done int, err error) {
 	defer b.release()
 	for _, wait := range b.waits {
 		if err := wait(); err != nil {

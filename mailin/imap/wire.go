@@ -1,4 +1,4 @@
-package mailin
+package imap
 
 import (
 	"bufio"

@@ -1,4 +1,4 @@
-package mailin
+package imap
 
 import (
 	"context"
@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
+	goimap "github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 )
 
@@ -14,11 +14,11 @@ var errConnClosed = errors.New("connection closed by the server")
 
 // wait returns when a new round is due: new mail was reported during IDLE,
 // IDLE has run for idleRestart, PollInterval has passed on a server
-// without IDLE, or mail whose Handle failed is due again. The round that
+// without IDLE, or mail whose handling failed is due again. The round that
 // follows runs its commands under timeouts,
 // which also checks that the connection is still alive.
 func (s *session) wait(ctx context.Context) error {
-	if !s.caps.Has(imap.CapIdle) {
+	if !s.caps.Has(goimap.CapIdle) {
 		t := time.NewTimer(s.bound(s.o.PollInterval))
 		defer t.Stop()
 		select {
@@ -59,7 +59,7 @@ func (s *session) wait(ctx context.Context) error {
 	return nil
 }
 
-// bound shortens a wait to the retry of mail whose Handle failed.
+// bound shortens a wait to the retry of mail whose handling failed.
 func (s *session) bound(d time.Duration) time.Duration {
 	if s.retry > 0 {
 		return min(d, jitter(s.retry))

@@ -1,8 +1,11 @@
-// Package mailin owns getting mail into incidentd: the IMAP intake loop
-// (Watch), which hands every message of the inbox to a Handler and moves it
-// to the processed or quarantine mailbox only after the Handler is done with
-// it, and the processing of one raw mail into its effects (Processor).
-package mailin
+// Package imap owns the IMAP intake loop of incidentd: Watch connects and
+// logs in, hands every message of the inbox, a batch at a time and in UID
+// order, to a Handler in two phases (Prepare, then Apply), moves each one
+// to the processed or quarantine mailbox only once its Outcome came back,
+// keeps a checkpoint of how far it got, and waits for new mail with IDLE
+// or by polling. Check walks the same connection step by step for
+// check-config -connect. It knows nothing of what a mail means.
+package imap
 
 import (
 	"context"
@@ -32,13 +35,23 @@ func (d Disposition) String() string {
 	return "processed"
 }
 
-// Handler handles the mails Watch fetched, a batch at a time, in UID order
-// (*Processor implements it). Each mail is a reader of its raw bytes,
-// held in memory or spooled to a temporary file when large; it is valid
-// until HandleBatch returns.
+// Handler handles the mails Watch fetched, a batch at a time, in UID
+// order, in two phases: Prepare reads a batch, in the background while
+// the batch before it is applied, and the Batch it returns is applied
+// after that one (*mailin.Processor implements it). Each mail is a reader
+// of its raw bytes, held in memory or spooled to a temporary file when
+// large; it is valid until the Batch's Apply returns.
 type Handler interface {
-	// HandleBatch returns one Outcome per mail, in the same order.
-	HandleBatch(ctx context.Context, mails []*io.SectionReader) []Outcome
+	// Prepare reads mails and commits nothing: a Batch prepared while
+	// Watch stops is dropped without being applied.
+	Prepare(mails []*io.SectionReader) Batch
+}
+
+// Batch is a batch of mails a Handler prepared.
+type Batch interface {
+	// Apply handles the mails and returns one Outcome per mail, in the
+	// same order.
+	Apply(ctx context.Context) []Outcome
 }
 
 // Outcome is what became of one mail: where it goes, or why it was not
@@ -49,8 +62,9 @@ type Outcome struct {
 	Err         error
 }
 
-// IMAPOptions configures Watch.
-type IMAPOptions struct {
+// Options configures Watch and Check. Each field left zero takes the
+// default its comment gives.
+type Options struct {
 	Address string // host:port; required
 	// TLS is "implicit" (default), "starttls" or "none".
 	TLS string
@@ -74,8 +88,8 @@ type IMAPOptions struct {
 	PollInterval time.Duration
 	// Checkpoints, when set, keeps per mailbox its UIDVALIDITY and the last
 	// UID up to which every mail was handled, so that a round looks only at
-	// newer mail (*store.Store implements it). Default: none; every round
-	// looks at the whole mailbox.
+	// newer mail (the daemon keeps them in its store). Default: none; every
+	// round looks at the whole mailbox.
 	Checkpoints Checkpoints
 	// Connected, when set, is told when a session is logged in with the
 	// mailbox selected (true) and when it ends (false), e.g. for a health
@@ -94,11 +108,11 @@ const (
 	fetchTimeout = 10 * time.Minute
 	// idleRestart is how long one IDLE lasts before a new round: servers
 	// drop IDLE after about 30 minutes, NATs forget quiet connections
-	// sooner, and the round retries mail whose Handle failed.
+	// sooner, and the round retries mail whose handling failed.
 	idleRestart = 5 * time.Minute
 )
 
-func (o IMAPOptions) withDefaults() (IMAPOptions, error) {
+func (o Options) withDefaults() (Options, error) {
 	if o.TLS == "" {
 		o.TLS = "implicit"
 	}
@@ -141,7 +155,7 @@ func (o IMAPOptions) withDefaults() (IMAPOptions, error) {
 
 // Watch connects, and until ctx is done: hands every message in the
 // mailbox to the Handler in UID order, a batch at a time (one FETCH, one
-// HandleBatch, one MOVE per destination), moves each one only after its
+// Prepare and Apply, one MOVE per destination), moves each one only after its
 // Outcome came back without error, then waits for new mail with IDLE when
 // the server offers it (polling every PollInterval otherwise), and
 // repeats. A mail whose Outcome is an error stays in the mailbox and is
@@ -150,7 +164,7 @@ func (o IMAPOptions) withDefaults() (IMAPOptions, error) {
 // 1min); a mail whose handling failed is retried after the
 // same backoff, sooner than the next IDLE restart. Watch returns nil when
 // ctx is done, and an error only for invalid options.
-func Watch(ctx context.Context, o IMAPOptions, h Handler) error {
+func Watch(ctx context.Context, o Options, h Handler) error {
 	o, err := o.withDefaults()
 	if err != nil {
 		return err
@@ -204,13 +218,13 @@ func jitter(d time.Duration) time.Duration {
 
 // watcher is the state of one Watch call that outlives its connections.
 type watcher struct {
-	o IMAPOptions
+	o Options
 	h Handler
 	// steps is told of each step of connecting, for a connection check.
 	steps mailauth.Steps
 	// warnedNoExpunge is set once the lack of MOVE and UIDPLUS was logged.
 	warnedNoExpunge bool
-	// retry is the backoff before mail whose Handle failed is tried again;
+	// retry is the backoff before mail whose handling failed is tried again;
 	// zero when the last round handled everything.
 	retry time.Duration
 }

@@ -1,14 +1,13 @@
-package mailin
+package imap
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"os"
 	"slices"
 
-	"github.com/emersion/go-imap/v2"
+	goimap "github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 )
 
@@ -21,7 +20,7 @@ const spoolOver = 64 << 10
 
 // fetched is one mail of a batch, read from the server.
 type fetched struct {
-	uid     imap.UID
+	uid     goimap.UID
 	size    int64
 	content *io.SectionReader
 	spool   *os.File // the temporary file holding content; nil when in memory
@@ -39,10 +38,10 @@ func (f fetched) release() {
 // its answer, which streams each body to memory or to a spool file. Mail
 // gone in the meantime or flagged \Deleted is left out. The result is in
 // UID order; the caller releases it.
-func (s *session) startFetch(uids []imap.UID) (read func() ([]fetched, error)) {
-	cmd := s.c.Fetch(imap.UIDSetNum(uids...), &imap.FetchOptions{
+func (s *session) startFetch(uids []goimap.UID) (read func() ([]fetched, error)) {
+	cmd := s.c.Fetch(goimap.UIDSetNum(uids...), &goimap.FetchOptions{
 		UID: true, Flags: true, RFC822Size: true,
-		BodySection: []*imap.FetchItemBodySection{{Peek: true}}, // the whole mail, not setting \Seen
+		BodySection: []*goimap.FetchItemBodySection{{Peek: true}}, // the whole mail, not setting \Seen
 	})
 	return func() ([]fetched, error) {
 		var out []fetched
@@ -73,26 +72,19 @@ func (s *session) startFetch(uids []imap.UID) (read func() ([]fetched, error)) {
 	}
 }
 
-// prefetch is a FETCH whose answer is read, and the mails read by the
-// Handler when it can do that apart from handling them, in the
-// background.
+// prefetch is a FETCH whose answer is read, and the mails prepared by
+// the Handler, in the background.
 type prefetch struct {
-	done   chan struct{}
-	mails  []fetched
-	handle func(context.Context) []Outcome // hands the mails to the Handler
-	err    error
+	done  chan struct{}
+	mails []fetched
+	batch Batch // the mails prepared by the Handler
+	err   error
 }
 
-// preparer is a Handler (the Processor) that reads a batch apart from
-// handling it: the intake reads a batch while it handles the one before.
-type preparer interface {
-	prepareBatch(mails []*io.SectionReader) *prepared
-	applyBatch(ctx context.Context, b *prepared) []Outcome
-}
-
-// prefetch sends one FETCH of the mails uids and reads its answer in the
-// background, as startFetch's read does.
-func (s *session) prefetch(uids []imap.UID) *prefetch {
+// prefetch sends one FETCH of the mails uids, reads its answer as
+// startFetch's read does and hands the mails to the Handler's Prepare, in
+// the background.
+func (s *session) prefetch(uids []goimap.UID) *prefetch {
 	p := &prefetch{done: make(chan struct{})}
 	read := s.startFetch(uids)
 	go func() {
@@ -104,21 +96,16 @@ func (s *session) prefetch(uids []imap.UID) *prefetch {
 		for i, m := range p.mails {
 			contents[i] = m.content
 		}
-		if h, ok := s.h.(preparer); ok {
-			b := h.prepareBatch(contents)
-			p.handle = func(ctx context.Context) []Outcome { return h.applyBatch(ctx, b) }
-		} else {
-			p.handle = func(ctx context.Context) []Outcome { return s.h.HandleBatch(ctx, contents) }
-		}
+		p.batch = s.h.Prepare(contents)
 	}()
 	return p
 }
 
-// wait returns the mails fetched and the handing of them to the Handler;
-// the caller releases the mails.
-func (p *prefetch) wait() ([]fetched, func(context.Context) []Outcome, error) {
+// wait returns the mails fetched and their Batch, prepared by the
+// Handler; the caller releases the mails.
+func (p *prefetch) wait() ([]fetched, Batch, error) {
 	<-p.done
-	return p.mails, p.handle, p.err
+	return p.mails, p.batch, p.err
 }
 
 // discard waits for the fetch, if any, and releases what it read.
@@ -139,7 +126,7 @@ func readFetched(m *imapclient.FetchMessageData) (f fetched, deleted bool, err e
 		case imapclient.FetchItemDataUID:
 			f.uid = it.UID
 		case imapclient.FetchItemDataFlags:
-			deleted = slices.Contains(it.Flags, imap.FlagDeleted)
+			deleted = slices.Contains(it.Flags, goimap.FlagDeleted)
 		case imapclient.FetchItemDataRFC822Size:
 			f.size = it.Size
 		case imapclient.FetchItemDataBodySection:
@@ -156,7 +143,7 @@ func readFetched(m *imapclient.FetchMessageData) (f fetched, deleted bool, err e
 
 // spool reads a literal into memory, or into a temporary file when it is
 // larger than spoolOver.
-func spool(lit imap.LiteralReader) (*io.SectionReader, *os.File, error) {
+func spool(lit goimap.LiteralReader) (*io.SectionReader, *os.File, error) {
 	if lit.Size() <= spoolOver {
 		buf := make([]byte, lit.Size())
 		if _, err := io.ReadFull(lit, buf); err != nil {

@@ -1,4 +1,4 @@
-package mailin
+package imap
 
 import (
 	"context"
@@ -16,7 +16,7 @@ func TestCheck(t *testing.T) {
 	sys := startDemo(t, "")
 	run := func(pass string) ([]string, error) {
 		var lines []string
-		err := Check(context.Background(), IMAPOptions{Address: sys.IMAPAddr, TLS: "none", Username: user, Password: pass},
+		err := Check(context.Background(), Options{Address: sys.IMAPAddr, TLS: "none", Username: user, Password: pass},
 			func(s mailauth.Step) {
 				if s.Err != nil {
 					lines = append(lines, fmt.Sprintf("FAIL %s: %v / %s", s.What, s.Err, mailauth.Hint(s.Err)))

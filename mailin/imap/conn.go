@@ -1,4 +1,4 @@
-package mailin
+package imap
 
 import (
 	"context"
@@ -11,11 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
+	goimap "github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"incidentd/mailauth"
-	"incidentd/workflow/store"
 )
 
 const dialTimeout = 30 * time.Second
@@ -24,12 +23,12 @@ const dialTimeout = 30 * time.Second
 type session struct {
 	*watcher
 	c    *imapclient.Client
-	caps imap.CapSet
+	caps goimap.CapSet
 	// updates is signalled when the server reports new mail.
 	updates chan struct{}
 	stop    *closer
-	// cp is how far the mailbox was read (see IMAPOptions.Checkpoints).
-	cp store.Checkpoint
+	// cp is how far the mailbox was read (see Options.Checkpoints).
+	cp Checkpoint
 }
 
 // session runs rounds on one connection until it fails or ctx is done.
@@ -134,7 +133,7 @@ func (s *session) open(ctx context.Context) error {
 // token the server refused is replaced, and the login tried once more,
 // before the refusal counts. o.Status is told of a success here, of a
 // failure by Watch.
-func (w *watcher) login(ctx context.Context, c *imapclient.Client) (imap.CapSet, error) {
+func (w *watcher) login(ctx context.Context, c *imapclient.Client) (goimap.CapSet, error) {
 	err := w.authenticate(ctx, c)
 	if ae := (*mailauth.AuthError)(nil); errors.As(err, &ae) && ae.Renew() {
 		err = w.authenticate(ctx, c)
@@ -144,7 +143,7 @@ func (w *watcher) login(ctx context.Context, c *imapclient.Client) (imap.CapSet,
 	}
 	w.o.Status.Report(nil)
 	// Read after login: before it a server may advertise only LOGINDISABLED.
-	var caps imap.CapSet
+	var caps goimap.CapSet
 	if err := within(c, cmdTimeout, func() error {
 		if caps = c.Caps(); caps == nil {
 			return errors.New("no answer")
@@ -168,7 +167,7 @@ func (w *watcher) authenticate(ctx context.Context, c *imapclient.Client) error 
 			return errors.New("no answer")
 		}
 		offered = caps.AuthMechanisms()
-		if !caps.Has(imap.CapLoginDisabled) && !slices.Contains(offered, "LOGIN") {
+		if !caps.Has(goimap.CapLoginDisabled) && !slices.Contains(offered, "LOGIN") {
 			offered, loginCommand = append(offered, "LOGIN"), true
 		}
 		return nil
@@ -185,8 +184,8 @@ func (w *watcher) authenticate(ctx context.Context, c *imapclient.Client) error 
 	} else {
 		err = within(c, cmdTimeout, func() error { return c.Authenticate(l.SASL()) })
 	}
-	var refusal *imap.Error
-	if errors.As(err, &refusal) && refusal.Type == imap.StatusResponseTypeNo && refusal.Code != imap.ResponseCodeUnavailable {
+	var refusal *goimap.Error
+	if errors.As(err, &refusal) && refusal.Type == goimap.StatusResponseTypeNo && refusal.Code != goimap.ResponseCodeUnavailable {
 		err = l.Refused(err)
 	} else if err != nil {
 		err = fmt.Errorf("log in to %s as %s (%s): %w", w.o.Address, w.o.Username, l.Mechanism, err)
@@ -195,8 +194,8 @@ func (w *watcher) authenticate(ctx context.Context, c *imapclient.Client) error 
 }
 
 // selectMailbox selects the watched mailbox, read-write, over c.
-func (w *watcher) selectMailbox(c *imapclient.Client) (*imap.SelectData, error) {
-	var sel *imap.SelectData
+func (w *watcher) selectMailbox(c *imapclient.Client) (*goimap.SelectData, error) {
+	var sel *goimap.SelectData
 	if err := within(c, cmdTimeout, func() (err error) {
 		sel, err = c.Select(w.o.Mailbox, nil).Wait()
 		return err
@@ -218,7 +217,7 @@ func (w *watcher) ensureMailbox(c *imapclient.Client, name string) (created bool
 			return nil
 		}
 		err = c.Create(name, nil).Wait()
-		if imapErr := (*imap.Error)(nil); errors.As(err, &imapErr) && imapErr.Code == imap.ResponseCodeAlreadyExists {
+		if imapErr := (*goimap.Error)(nil); errors.As(err, &imapErr) && imapErr.Code == goimap.ResponseCodeAlreadyExists {
 			return nil
 		}
 		if err != nil {
@@ -248,7 +247,7 @@ func within(c *imapclient.Client, d time.Duration, f func() error) error {
 	return err
 }
 
-// closer closes the client when ctx is done, except between Handle and the
+// closer closes the client when ctx is done, except between Apply and the
 // move that records its outcome: a shutdown lets that move finish, so the
 // mail in flight leaves the inbox. Several batches can be in flight: one
 // being handled while the ones before it wait for their move.

@@ -1,10 +1,10 @@
-package mailin
+package imap
 
 import (
 	"context"
 	"fmt"
 
-	"github.com/emersion/go-imap/v2"
+	goimap "github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 )
 
@@ -12,7 +12,7 @@ import (
 // server can do.
 type link struct {
 	c    *imapclient.Client
-	caps imap.CapSet
+	caps goimap.CapSet
 }
 
 // A mover is a second connection to the mailbox, opened for a round of
@@ -53,7 +53,7 @@ func (s *session) connect(ctx context.Context) (link, error) {
 	}
 	caps, err := s.login(ctx, c)
 	if err == nil {
-		var sel *imap.SelectData
+		var sel *goimap.SelectData
 		if sel, err = s.selectMailbox(c); err == nil && sel.UIDValidity != s.cp.UIDValidity {
 			err = fmt.Errorf("select %s: UIDVALIDITY %d, not %d", s.o.Mailbox, sel.UIDValidity, s.cp.UIDValidity)
 		}
@@ -96,9 +96,9 @@ func (m *mover) close() {
 // also remove every other \Deleted mail of the mailbox, so the mail is
 // copied and flagged \Deleted only, and the expunge is left to the
 // mailbox's owner. Those steps run in the wait.
-func (s *session) startMove(l link, uids []imap.UID, dest string) (wait func() error) {
-	set := imap.UIDSetNum(uids...)
-	if l.caps.Has(imap.CapMove) {
+func (s *session) startMove(l link, uids []goimap.UID, dest string) (wait func() error) {
+	set := goimap.UIDSetNum(uids...)
+	if l.caps.Has(goimap.CapMove) {
 		cmd := l.c.Move(set, dest)
 		return func() error {
 			return within(l.c, cmdTimeout, func() error {
@@ -108,7 +108,7 @@ func (s *session) startMove(l link, uids []imap.UID, dest string) (wait func() e
 		}
 	}
 	return func() error {
-		if !l.caps.Has(imap.CapUIDPlus) && !s.warnedNoExpunge {
+		if !l.caps.Has(goimap.CapUIDPlus) && !s.warnedNoExpunge {
 			s.warnedNoExpunge = true
 			s.o.Logger.Warn("imap server offers neither MOVE nor UIDPLUS: handled mail is copied and flagged \\Deleted in the mailbox, never expunged",
 				"mailbox", s.o.Mailbox)
@@ -117,11 +117,11 @@ func (s *session) startMove(l link, uids []imap.UID, dest string) (wait func() e
 			if _, err := l.c.Copy(set, dest).Wait(); err != nil {
 				return fmt.Errorf("copy: %w", err)
 			}
-			deleted := &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}
+			deleted := &goimap.StoreFlags{Op: goimap.StoreFlagsAdd, Silent: true, Flags: []goimap.Flag{goimap.FlagDeleted}}
 			if err := l.c.Store(set, deleted, nil).Close(); err != nil {
 				return fmt.Errorf("flag \\Deleted: %w", err)
 			}
-			if l.caps.Has(imap.CapUIDPlus) {
+			if l.caps.Has(goimap.CapUIDPlus) {
 				if err := l.c.UIDExpunge(set).Close(); err != nil {
 					return fmt.Errorf("expunge: %w", err)
 				}
