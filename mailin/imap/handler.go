@@ -13,6 +13,7 @@ const (
 	Quarantined                    // move to the quarantine mailbox
 )
 
+// String names the disposition as the logs show it.
 func (d Disposition) String() string {
 	if d == Quarantined {
 		return "quarantined"
