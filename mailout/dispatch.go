@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"incidentd/mailauth"
+	"incidentd/mailout/render"
 	"incidentd/workflow/store"
 )
 
@@ -37,7 +38,7 @@ const pollInterval = time.Minute
 // run one at a time.
 type Dispatcher struct {
 	opts     Options
-	renderer *Renderer
+	renderer *render.Renderer
 	kick     chan struct{}
 	mu       sync.Mutex // held by Flush
 	bufs     sync.Pool  // of *bytes.Buffer: mails without files, rendered in memory
@@ -91,7 +92,7 @@ func NewDispatcher(o Options) (*Dispatcher, error) {
 	if err := o.setDefaults(); err != nil {
 		return nil, err
 	}
-	r, err := NewRenderer(o.Language, o.TemplateDir, o.From)
+	r, err := render.NewRenderer(o.Language, o.TemplateDir, o.From)
 	if err != nil {
 		return nil, fmt.Errorf("mailout: %w", err)
 	}
@@ -474,9 +475,9 @@ func jittered(d time.Duration) time.Duration {
 // eightBit, and returns its bytes, their number and a function that
 // releases them.
 func (d *Dispatcher) render(o store.Outgoing, files []store.Attachment, eightBit bool) (io.Reader, int64, func(), error) {
-	var atts []Attached
+	var atts []render.Attached
 	for _, f := range files {
-		atts = append(atts, Attached{Attachment: f, Open: func() (io.ReadCloser, error) {
+		atts = append(atts, render.Attached{Attachment: f, Open: func() (io.ReadCloser, error) {
 			return d.opts.Store.OpenBlob(f.Hash)
 		}})
 	}
@@ -488,7 +489,7 @@ func (d *Dispatcher) render(o store.Outgoing, files []store.Attachment, eightBit
 		}
 		buf.Reset()
 		release := func() { d.bufs.Put(buf) }
-		if err := d.renderer.render(buf, o, replyTo, nil, eightBit); err != nil {
+		if err := d.renderer.RenderTo(buf, o, replyTo, nil, eightBit); err != nil {
 			release()
 			return nil, 0, nil, err
 		}
@@ -506,7 +507,7 @@ func (d *Dispatcher) render(o store.Outgoing, files []store.Attachment, eightBit
 		os.Remove(f.Name())
 	}
 	w := bufio.NewWriter(f)
-	err = d.renderer.render(w, o, replyTo, atts, eightBit)
+	err = d.renderer.RenderTo(w, o, replyTo, atts, eightBit)
 	if err == nil {
 		err = w.Flush()
 	}

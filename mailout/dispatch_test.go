@@ -1,7 +1,6 @@
 package mailout
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -10,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"incidentd/mailout/render/rendertest"
 	"incidentd/workflow"
 	"incidentd/workflow/identity"
 	"incidentd/workflow/store"
@@ -55,7 +55,7 @@ func (f *fixture) dispatcher(t *testing.T, lang, addr string) *Dispatcher {
 // incident stores an incident with files (name → content) and returns it.
 func (f *fixture) incident(t *testing.T, state workflow.State, files map[string]string) workflow.Incident {
 	t.Helper()
-	inc := sampleIncident(0, state)
+	inc := rendertest.Incident(0, state)
 	err := f.store.Update(context.Background(), func(tx *store.Tx) error {
 		if err := tx.CreateIncident(&inc); err != nil {
 			return err
@@ -136,7 +136,7 @@ func TestFlushSends(t *testing.T) {
 			if m.From != "incidents@example.com" || len(m.To) != 1 || m.To[0] != "alice@example.com" {
 				t.Errorf("envelope %s → %v", m.From, m.To)
 			}
-			mr, p := parse(t, m.Data)
+			mr, p := rendertest.Parse(t, m.Data)
 			if s, _ := mr.Header.Subject(); !strings.HasPrefix(s, fmt.Sprintf("[INC-%d] Login page returns 500 — ", inc.ID)) || !strings.Contains(s, want[0]) {
 				t.Errorf("Subject = %q", s)
 			}
@@ -144,12 +144,12 @@ func TestFlushSends(t *testing.T) {
 				t.Errorf("Reply-To = %v, want the sub-address with the reply token of INC-%d", rt, inc.ID)
 			}
 			for _, w := range want[1:] {
-				if !strings.Contains(p.text, w) || !strings.Contains(htmlText(p.html), w) {
+				if !strings.Contains(p.Text, w) || !strings.Contains(rendertest.HTMLText(p.HTML), w) {
 					t.Errorf("text or HTML body lacks %q", w)
 				}
 			}
-			if len(p.attachments) != 0 {
-				t.Errorf("attachments %v without Notice.Attach", p.attachments)
+			if len(p.Attachments) != 0 {
+				t.Errorf("attachments %v without Notice.Attach", p.Attachments)
 			}
 			rows := f.outbox(t)
 			if rows[0].State != store.OutboxSent || !rows[0].SentAt.Equal(t0) {
@@ -171,13 +171,13 @@ func TestFlushSendsAttachments(t *testing.T) {
 		if len(mails) != 1 {
 			t.Fatalf("got %d mails, want 1", len(mails))
 		}
-		_, p := parse(t, mails[0].Data)
-		if len(p.attachments) != len(files) {
-			t.Errorf("attachments %v, want %v", p.attachments, files)
+		_, p := rendertest.Parse(t, mails[0].Data)
+		if len(p.Attachments) != len(files) {
+			t.Errorf("attachments %v, want %v", p.Attachments, files)
 		}
 		for name, content := range files {
-			if p.attachments[name] != content {
-				t.Errorf("attachment %q = %q, want %q", name, p.attachments[name], content)
+			if p.Attachments[name] != content {
+				t.Errorf("attachment %q = %q, want %q", name, p.Attachments[name], content)
 			}
 		}
 	})
@@ -399,52 +399,5 @@ func TestNewDispatcherReportsEveryBadOption(t *testing.T) {
 	_, err = NewDispatcher(Options{From: testFrom, Language: "fr", Store: openStore(t), SMTP: SMTPOptions{Address: "localhost:25"}})
 	if err == nil || !strings.Contains(err.Error(), `"fr"`) {
 		t.Errorf("language fr: error %v", err)
-	}
-}
-
-// Mail offered to the dispatcher, as the transaction that queued it lists
-// it, renders as the same mail read back from the outbox.
-func TestOfferedMailIsTheMailReadBack(t *testing.T) {
-	st := openStore(t)
-	ctx := context.Background()
-	var queued []store.Outgoing
-	err := st.Update(ctx, func(tx *store.Tx) error {
-		for i, s := range samples() {
-			o := s.out
-			o.IncidentID, o.MessageID = 0, fmt.Sprintf("n%d@example.com", i)
-			if err := tx.Enqueue(o); err != nil {
-				return err
-			}
-		}
-		queued = tx.Queued()
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	read, err := st.Due(ctx, t0.Add(time.Hour), store.Outgoing{}, 100, nil)
-	if err != nil || len(read) != len(queued) {
-		t.Fatalf("read back %d of %d mails: %v", len(read), len(queued), err)
-	}
-	for _, lang := range []string{"en", "es"} {
-		r, err := NewRenderer(lang, "", testFrom)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i := range queued {
-			for _, eightBit := range []bool{false, true} {
-				var offered, back bytes.Buffer
-				if err := r.render(&offered, queued[i], "", nil, eightBit); err != nil {
-					t.Fatal(err)
-				}
-				if err := r.render(&back, read[i], "", nil, eightBit); err != nil {
-					t.Fatal(err)
-				}
-				if !bytes.Equal(stable(offered.Bytes()), stable(back.Bytes())) {
-					t.Errorf("%s %s: the mail offered differs from the mail read back:\n%s\n---\n%s",
-						lang, queued[i].Notice.Kind, offered.Bytes(), back.Bytes())
-				}
-			}
-		}
 	}
 }

@@ -9,20 +9,19 @@ import (
 	"log"
 	"net"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
-	"incidentd/workflow"
+	"incidentd/mailout/render/rendertest"
 	"incidentd/workflow/store"
 )
 
-const testFrom = "Incidents <incidents@example.com>"
+// testFrom is the sender of the tests' mail.
+const testFrom = rendertest.From
 
 // received is one mail as the SMTP server got it.
 type received struct {
@@ -286,63 +285,5 @@ func (c *clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-var t0 = time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
-
-// sampleIncident is a realistic incident in state.
-func sampleIncident(id int64, state workflow.State) workflow.Incident {
-	return workflow.Incident{
-		ID: id, Title: "Login page returns 500", Reporter: "carol@example.com", ReporterName: "Carol Díaz",
-		Fields: workflow.Fields{Type: workflow.TypeError, Priority: workflow.PriorityHigh, System: "Portal",
-			Description: "Since this morning the login page fails.\nEveryone is affected.",
-			Steps:       "1. Open https://portal.example.com\n2. Log in"},
-		State: state, AcceptedBy: "alice@example.com", Created: t0, Updated: t0,
-	}
-}
-
-// parse reads a received mail with go-message, failing the test on error.
-func parse(t *testing.T, data []byte) (*mail.Reader, parts) {
-	t.Helper()
-	mr, err := mail.CreateReader(strings.NewReader(string(data)))
-	if err != nil {
-		t.Fatalf("parse mail: %v\n%s", err, data)
-	}
-	var p parts
-	p.attachments = map[string]string{}
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatalf("next part: %v", err)
-		}
-		body, err := io.ReadAll(part.Body)
-		if err != nil {
-			t.Fatalf("read part: %v", err)
-		}
-		switch h := part.Header.(type) {
-		case *mail.InlineHeader:
-			ct, _, _ := h.ContentType()
-			switch ct {
-			case "text/plain":
-				p.text = string(body)
-			case "text/html":
-				p.html = string(body)
-			default:
-				t.Errorf("unexpected inline part %s", ct)
-			}
-		case *mail.AttachmentHeader:
-			name, err := h.Filename()
-			if err != nil {
-				t.Fatalf("attachment filename: %v", err)
-			}
-			p.attachments[name] = string(body)
-		}
-	}
-	return mr, p
-}
-
-type parts struct {
-	text, html  string
-	attachments map[string]string // filename → content
-}
+// t0 is the tests' present, the sample incident's creation.
+var t0 = rendertest.T0

@@ -1,10 +1,10 @@
-// Package mailout owns the mail incidentd sends: rendering a notice from the
-// outbox to RFC 5322 bytes (templates from incidentd/templates, threading
-// headers, attachments) and the dispatcher that sends the outbox over SMTP,
-// over a few SMTP connections at once, each reused for many mails, with jittered exponential backoff for temporary
-// failures and a permanent "failed" state for mail the server refuses with
-// a 5xx reply. No row of the outbox is ever dropped: each attempt ends in
-// MarkSent, MarkRetry or MarkFailed.
+// Package mailout owns sending the mail incidentd writes: the dispatcher
+// that sends the outbox over SMTP, over a few SMTP connections at once,
+// each reused for many mails, with jittered exponential backoff for
+// temporary failures and a permanent "failed" state for mail the server
+// refuses with a 5xx reply. No row of the outbox is ever dropped: each
+// attempt ends in MarkSent, MarkRetry or MarkFailed. The mails themselves
+// are rendered by package mailout/render, for the server they go to.
 package mailout
 
 import (

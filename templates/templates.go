@@ -1,14 +1,14 @@
 // Package templates owns the texts of the notification mails incidentd
 // sends, in Spanish and English, as plain text and HTML. It holds no logic:
-// the files are embedded in FS and the mailout package parses and executes
-// them.
+// the files are embedded in FS and package mailout/render parses and
+// executes them.
 //
 // Naming: <kind>.<lang>.txt and <kind>.<lang>.html for every
 // workflow.NoticeKind (ack, new, accepted, assigned, rejected, info_request,
 // info_answer, resolved, reopened, closed, comment, refused, unknown,
 // quarantined, dropped) and language (es, en). Each .txt file defines its subject
 // with {{define "subject"}}…{{end}}; the [INC-n] tag is put in front of it
-// by mailout, and a reply to a mail that named no incident uses
+// by mailout/render, and a reply to a mail that named no incident uses
 // "Re: <that mail's subject>" instead. The rest of the file is the body.
 //
 // Each notice template is parsed together with two shared files:
@@ -20,9 +20,9 @@
 // templates are executed with text/template and html/template respectively,
 // so everything from a mail is escaped in HTML.
 //
-// The data is mailout.View: the fields of the workflow.Notice (.Kind,
-// .Incident with the incident's fields, .Actor, .Text, .Assumed, .Refusal,
-// .Subject, .Overdue, .Metrics) plus .Tag ("INC-12", empty without an
+// The data is render.View (package mailout/render): the fields of the
+// workflow.Notice (.Kind, .Incident with the incident's fields, .Actor,
+// .Text, .Assumed, .Refusal, .Subject, .Overdue, .Metrics) plus .Tag ("INC-12", empty without an
 // incident), .Recipient, .Address (the service's own address) and
 // .Attachments (files sent along). A call of a template with a constant
 // argument ({{template "label" "title"}}) is run once, when the templates

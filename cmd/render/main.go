@@ -16,7 +16,7 @@ import (
 
 	"github.com/emersion/go-message/mail"
 
-	"incidentd/mailout"
+	"incidentd/mailout/render"
 	"incidentd/workflow/store"
 )
 
@@ -35,7 +35,7 @@ func run(dir string, now time.Time) error {
 		return err
 	}
 	for _, lang := range []string{"es", "en"} {
-		r, err := mailout.NewRenderer(lang, "", "Incidents <incidents@example.com>")
+		r, err := render.NewRenderer(lang, "", "Incidents <incidents@example.com>")
 		if err != nil {
 			return err
 		}
@@ -58,7 +58,7 @@ func run(dir string, now time.Time) error {
 
 // bodies renders o and reads back its plain-text and HTML bodies; the
 // subject heads the text.
-func bodies(r *mailout.Renderer, o store.Outgoing) (text, html string, err error) {
+func bodies(r *render.Renderer, o store.Outgoing) (text, html string, err error) {
 	raw, err := r.Render(o, "", nil)
 	if err != nil {
 		return "", "", err

@@ -1,4 +1,4 @@
-package mailout
+package render
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package mailout
+package render
 
 import (
 	htmltemplate "html/template"

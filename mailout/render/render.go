@@ -1,4 +1,10 @@
-package mailout
+// Package render turns a notice from the outbox into the bytes of an
+// RFC 5322 mail: the templates of incidentd/templates (or a directory's
+// replacements) executed with a View, the headers that thread the mail
+// and mark it automatic, a text body with an HTML alternative, and the
+// incident's files streamed in as attachments. It neither reads the
+// outbox nor sends: package mailout does.
+package render
 
 import (
 	"bytes"
@@ -57,25 +63,21 @@ func (r *Renderer) Address() string { return r.address }
 // Render builds the mail of o: From, To o.Recipient, Reply-To replyTo
 // (the From address when empty), the subject, Message-ID, Date and
 // threading headers of o, the markers of an automatic mail, a text body
-// with an HTML alternative, and atts as attachments.
+// with an HTML alternative, and atts as attachments. The bodies are
+// quoted-printable, for any SMTP server.
 func (r *Renderer) Render(o store.Outgoing, replyTo string, atts []Attached) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := r.RenderTo(&buf, o, replyTo, atts); err != nil {
+	if err := r.RenderTo(&buf, o, replyTo, atts, false); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
 }
 
 // RenderTo is Render writing to w. Attachments are streamed from their
-// files to w, never held in memory whole. The bodies are quoted-printable,
-// for any SMTP server.
-func (r *Renderer) RenderTo(w io.Writer, o store.Outgoing, replyTo string, atts []Attached) error {
-	return r.render(w, o, replyTo, atts, false)
-}
-
-// render is RenderTo; with eightBit, for a server that takes 8-bit data
-// (8BITMIME), a body whose lines all fit goes as it is.
-func (r *Renderer) render(w io.Writer, o store.Outgoing, replyTo string, atts []Attached, eightBit bool) error {
+// files to w, never held in memory whole. With eightBit, for a server
+// that takes 8-bit data (8BITMIME), a body whose lines all fit goes as it
+// is; any other body is quoted-printable.
+func (r *Renderer) RenderTo(w io.Writer, o store.Outgoing, replyTo string, atts []Attached, eightBit bool) error {
 	nt, ok := r.templates[o.Notice.Kind]
 	if !ok {
 		return fmt.Errorf("render %s: no template for notice kind %q", o.MessageID, o.Notice.Kind)

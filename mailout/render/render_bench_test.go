@@ -1,4 +1,4 @@
-package mailout
+package render
 
 import (
 	"bytes"
@@ -26,11 +26,11 @@ func BenchmarkRender(b *testing.B) {
 			var buf bytes.Buffer
 			for b.Loop() {
 				buf.Reset()
-				if err := r.render(&buf, ack, "", nil, eightBit); err != nil {
+				if err := r.RenderTo(&buf, ack, "", nil, eightBit); err != nil {
 					b.Fatal(err)
 				}
 				buf.Reset()
-				if err := r.render(&buf, notice, "", nil, eightBit); err != nil {
+				if err := r.RenderTo(&buf, notice, "", nil, eightBit); err != nil {
 					b.Fatal(err)
 				}
 			}

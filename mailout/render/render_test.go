@@ -1,15 +1,17 @@
-package mailout
+package render
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"incidentd/mailout/render/rendertest"
 	"incidentd/workflow"
 	"incidentd/workflow/store"
 )
@@ -92,7 +94,7 @@ func TestEveryKindRenders(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				mr, p := parse(t, data)
+				mr, p := rendertest.Parse(t, data)
 				subject, _ := mr.Header.Subject()
 				wantPrefix := "[INC-12] "
 				if s.out.Notice.Subject != "" {
@@ -101,21 +103,21 @@ func TestEveryKindRenders(t *testing.T) {
 				if !strings.HasPrefix(subject, wantPrefix) || len(subject) < len(wantPrefix)+5 {
 					t.Errorf("subject %q, want it to start with %q", subject, wantPrefix)
 				}
-				for _, body := range []string{p.text, p.html} {
+				for _, body := range []string{p.Text, p.HTML} {
 					if strings.Contains(body, "<no value>") || strings.Contains(body, "{{") || strings.Contains(body, "%!") {
 						t.Errorf("template residue in body:\n%s", body)
 					}
 				}
 				for _, want := range s.want[lang] {
-					if !strings.Contains(p.text, want) {
-						t.Errorf("text body lacks %q:\n%s", want, p.text)
+					if !strings.Contains(p.Text, want) {
+						t.Errorf("text body lacks %q:\n%s", want, p.Text)
 					}
-					if !strings.Contains(htmlText(p.html), want) {
-						t.Errorf("html body lacks %q:\n%s", want, p.html)
+					if !strings.Contains(rendertest.HTMLText(p.HTML), want) {
+						t.Errorf("html body lacks %q:\n%s", want, p.HTML)
 					}
 				}
 				if os.Getenv("MAILOUT_DUMP") != "" {
-					fmt.Printf("==== %s %s\nSubject: %s\n%s\n%s\n", lang, s.name, subject, p.text, p.html)
+					fmt.Printf("==== %s %s\nSubject: %s\n%s\n%s\n", lang, s.name, subject, p.Text, p.HTML)
 				}
 			})
 		}
@@ -131,13 +133,6 @@ func TestEveryKindRenders(t *testing.T) {
 	}
 }
 
-// htmlText drops the tags of an HTML body and undoes its escaping, for
-// comparing its words.
-func htmlText(s string) string {
-	s = regexp.MustCompile(`<[^>]*>`).ReplaceAllString(s, "")
-	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&#34;", `"`, "&quot;", `"`, "&#39;", "'", "&amp;", "&").Replace(s)
-}
-
 func TestRenderHeaders(t *testing.T) {
 	r, err := NewRenderer("en", "", testFrom)
 	if err != nil {
@@ -149,7 +144,7 @@ func TestRenderHeaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mr, _ := parse(t, data)
+	mr, _ := rendertest.Parse(t, data)
 	h := mr.Header
 	if from, err := h.AddressList("From"); err != nil || len(from) != 1 || from[0].Address != "incidents@example.com" || from[0].Name != "Incidents" {
 		t.Errorf("From = %v, %v", from, err)
@@ -187,7 +182,7 @@ func TestRenderHeaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mr, _ = parse(t, data)
+	mr, _ = rendertest.Parse(t, data)
 	if rt, err := mr.Header.AddressList("Reply-To"); err != nil || len(rt) != 1 || rt[0].Address != "incidents@example.com" {
 		t.Errorf("default Reply-To = %v, %v", rt, err)
 	}
@@ -205,17 +200,17 @@ func TestRenderEscapesHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, p := parse(t, data)
+	_, p := rendertest.Parse(t, data)
 	for _, bad := range []string{"<script", "<img", "<b>bold"} {
-		if strings.Contains(p.html, bad) {
-			t.Errorf("HTML body holds %q unescaped:\n%s", bad, p.html)
+		if strings.Contains(p.HTML, bad) {
+			t.Errorf("HTML body holds %q unescaped:\n%s", bad, p.HTML)
 		}
 	}
-	if !strings.Contains(p.html, "&lt;script&gt;") {
-		t.Errorf("HTML body lacks the escaped comment:\n%s", p.html)
+	if !strings.Contains(p.HTML, "&lt;script&gt;") {
+		t.Errorf("HTML body lacks the escaped comment:\n%s", p.HTML)
 	}
-	if !strings.Contains(p.text, `<script>alert("x")</script>`) {
-		t.Errorf("text body should keep the comment as written:\n%s", p.text)
+	if !strings.Contains(p.Text, `<script>alert("x")</script>`) {
+		t.Errorf("text body should keep the comment as written:\n%s", p.Text)
 	}
 }
 
@@ -237,12 +232,12 @@ func TestRenderAttachments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, p := parse(t, data)
+	_, p := rendertest.Parse(t, data)
 	for name, content := range files {
-		if got, ok := p.attachments[name]; !ok || got != content {
+		if got, ok := p.Attachments[name]; !ok || got != content {
 			t.Errorf("attachment %q = %q (present %v), want %q", name, got, ok, content)
 		}
-		if !strings.Contains(p.text, name) {
+		if !strings.Contains(p.Text, name) {
 			t.Errorf("text body does not list %q", name)
 		}
 	}
@@ -262,15 +257,15 @@ func TestTemplateOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mr, p := parse(t, data)
+	mr, p := rendertest.Parse(t, data)
 	if s, _ := mr.Header.Subject(); s != "[INC-12] Custom Login page returns 500" {
 		t.Errorf("Subject = %q", s)
 	}
-	if strings.TrimSpace(p.text) != "Custom body for INC-12: ACCEPT" {
-		t.Errorf("text body = %q", p.text)
+	if strings.TrimSpace(p.Text) != "Custom body for INC-12: ACCEPT" {
+		t.Errorf("text body = %q", p.Text)
 	}
-	if !strings.Contains(p.html, "ACCEPT [optional note]") {
-		t.Errorf("the embedded HTML template should still be used:\n%s", p.html)
+	if !strings.Contains(p.HTML, "ACCEPT [optional note]") {
+		t.Errorf("the embedded HTML template should still be used:\n%s", p.HTML)
 	}
 }
 
@@ -307,7 +302,7 @@ func TestRenderIsCanonical(t *testing.T) {
 		Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader("a\rb\nc\r\nd")), nil }}}
 	for _, eightBit := range []bool{false, true} {
 		var b bytes.Buffer
-		if err := r.render(&b, outgoing(n), "", atts, eightBit); err != nil {
+		if err := r.RenderTo(&b, outgoing(n), "", atts, eightBit); err != nil {
 			t.Fatal(err)
 		}
 		data := b.Bytes()
@@ -341,19 +336,71 @@ func TestEightBitBodies(t *testing.T) {
 		n := workflow.Notice{Kind: workflow.NoticeComment, Incident: sampleIncident(12, workflow.InResolution),
 			Actor: "carol@example.com", Text: c.text}
 		var qp, eight bytes.Buffer
-		if err := r.render(&qp, outgoing(n), "", nil, false); err != nil {
+		if err := r.RenderTo(&qp, outgoing(n), "", nil, false); err != nil {
 			t.Fatal(err)
 		}
-		if err := r.render(&eight, outgoing(n), "", nil, true); err != nil {
+		if err := r.RenderTo(&eight, outgoing(n), "", nil, true); err != nil {
 			t.Fatal(err)
 		}
 		if got := bytes.Count(eight.Bytes(), []byte("Content-Transfer-Encoding: "+c.want+"\r\n")); got != 2 {
 			t.Errorf("%s: %d bodies in %s, want 2", c.name, got, c.want)
 		}
-		_, pq := parse(t, qp.Bytes())
-		_, p8 := parse(t, eight.Bytes())
-		if pq.text != p8.text || pq.html != p8.html {
-			t.Errorf("%s: 8-bit bodies differ from quoted-printable ones:\n%q\n%q", c.name, p8.text, pq.text)
+		_, pq := rendertest.Parse(t, qp.Bytes())
+		_, p8 := rendertest.Parse(t, eight.Bytes())
+		if pq.Text != p8.Text || pq.HTML != p8.HTML {
+			t.Errorf("%s: 8-bit bodies differ from quoted-printable ones:\n%q\n%q", c.name, p8.Text, pq.Text)
+		}
+	}
+}
+
+// Mail as the transaction that queued it lists it (what the dispatcher is
+// offered) renders as the same mail read back from the outbox.
+func TestOfferedMailIsTheMailReadBack(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := store.Open(ctx, filepath.Join(dir, "incidentd.db"), filepath.Join(dir, "attachments"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var queued []store.Outgoing
+	err = st.Update(ctx, func(tx *store.Tx) error {
+		for i, s := range samples() {
+			o := s.out
+			o.IncidentID, o.MessageID = 0, fmt.Sprintf("n%d@example.com", i)
+			if err := tx.Enqueue(o); err != nil {
+				return err
+			}
+		}
+		queued = tx.Queued()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, err := st.Due(ctx, t0.Add(time.Hour), store.Outgoing{}, 100, nil)
+	if err != nil || len(read) != len(queued) {
+		t.Fatalf("read back %d of %d mails: %v", len(read), len(queued), err)
+	}
+	for _, lang := range []string{"en", "es"} {
+		r, err := NewRenderer(lang, "", testFrom)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range queued {
+			for _, eightBit := range []bool{false, true} {
+				var offered, back bytes.Buffer
+				if err := r.RenderTo(&offered, queued[i], "", nil, eightBit); err != nil {
+					t.Fatal(err)
+				}
+				if err := r.RenderTo(&back, read[i], "", nil, eightBit); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(stable(offered.Bytes()), stable(back.Bytes())) {
+					t.Errorf("%s %s: the mail offered differs from the mail read back:\n%s\n---\n%s",
+						lang, queued[i].Notice.Kind, offered.Bytes(), back.Bytes())
+				}
+			}
 		}
 	}
 }
