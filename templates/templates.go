@@ -22,13 +22,16 @@
 //
 // The data is render.View (package mailout/render): the fields of the
 // workflow.Notice (.Kind, .Incident with the incident's fields, .Actor,
-// .Text, .Assumed, .Refusal, .Subject, .Overdue, .Metrics) plus .Tag ("INC-12", empty without an
-// incident), .Recipient, .Address (the service's own address) and
-// .Attachments (files sent along). A call of a template with a constant
-// argument ({{template "label" "title"}}) is run once, when the templates
-// load: the templates must depend on their data only. The functions are keyword VERB (the
-// keyword in the template's language), keywordIn LANG VERB, allowed STATE
-// (the commands that fit a state) and indent TEXT (plain text only).
+// .Text, .Assumed, .Refusal, .Subject, .Overdue, .Metrics) plus .Tag
+// ("INC-12", empty without an incident), .Recipient, .Address (the
+// service's own address) and .Attachments (files sent along). A call of a
+// template with a constant argument ({{template "label" "title"}}) is run
+// once, when the templates load: the templates must depend on their data
+// only. The functions are keyword VERB (the keyword in the template's
+// language), keywordIn LANG VERB, allowed STATE (the commands that fit a
+// state), indent TEXT (plain text only) and charts METRICS (the digest's
+// figures as the charts draw them: rows beside the period before, bar
+// widths; see render.MetricsView).
 //
 // A directory named in the configuration may hold files with the same
 // names; they replace the embedded ones.

@@ -107,9 +107,6 @@ func TestMeasureEmpty(t *testing.T) {
 	if m.Figures.active() || m.ByType != nil || m.Evaluate != (Stage{}) {
 		t.Errorf("empty: %+v", m)
 	}
-	if got := m.Flow().Bar(0, 200); got != 0 || got.Text() != "" {
-		t.Errorf("bar of nothing %d", got)
-	}
 }
 
 func TestCategorize(t *testing.T) {
@@ -136,20 +133,7 @@ func TestCategorize(t *testing.T) {
 	}
 }
 
-func TestRowsAndBars(t *testing.T) {
-	incs, evs := knownHistory()
-	m := Measure(incs, evs, Period{From: t0, To: t0.Add(7 * 24 * time.Hour)}, DefaultReasonCategories())
-	flow := m.Flow()
-	if flow[0].Key != "reported" || flow[0].N != 5 || flow[0].Change() != "+4" || flow[1].Change() != "=" {
-		t.Errorf("flow %+v", flow)
-	}
-	if flow.Bar(5, 300) != 300 || flow.Bar(1, 300) != 60 {
-		t.Errorf("bars: %d %d", flow.Bar(5, 300), flow.Bar(1, 300))
-	}
-	st := m.Stages()
-	if st.Bar(st[2].P90, 100) != 100 || st[0].Key != "evaluate" {
-		t.Errorf("stages %+v", st)
-	}
+func TestSecondsString(t *testing.T) {
 	if SecondsOf(50*time.Hour).String() != "2d 2h" || Seconds(90).String() != "1m" || Seconds(0).String() != "0s" {
 		t.Errorf("seconds strings: %s %s %s", SecondsOf(50*time.Hour), Seconds(90), Seconds(0))
 	}

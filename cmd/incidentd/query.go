@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"incidentd/mailin"
+	"incidentd/mailout/render"
 	"incidentd/workflow"
 	"incidentd/workflow/store"
 )
@@ -167,6 +168,7 @@ type statsOutput struct {
 }
 
 func printStats(w io.Writer, s statsOutput) {
+	m := render.MetricsView{Metrics: s.Metrics}
 	if s.Period.From.IsZero() {
 		fmt.Fprintf(w, "all time, up to %s\n", s.Period.To.Local().Format("2006-01-02 15:04"))
 	} else {
@@ -175,7 +177,7 @@ func printStats(w io.Writer, s statsOutput) {
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "\nHAPPENED\tN\tBEFORE")
-	for _, r := range s.Flow() {
+	for _, r := range m.Flow() {
 		before := "-"
 		if r.Compared {
 			before = fmt.Sprintf("%d (%s)", r.Before, r.Change())
@@ -187,7 +189,7 @@ func printStats(w io.Writer, s statsOutput) {
 		fmt.Fprintf(tw, "%s\t%d\t\n", c.Key, c.N)
 	}
 	fmt.Fprintln(tw, "\nSTAGE\tCOUNT\tMEDIAN\t90TH PERCENTILE")
-	for _, st := range s.Stages() {
+	for _, st := range m.Stages() {
 		fmt.Fprintf(tw, "time to %s\t%d\t%s\t%s\n", st.Key, st.Count, st.Median, st.P90)
 	}
 	fmt.Fprintln(tw, "\nWAITING AT THE END\tN\t")
@@ -195,7 +197,7 @@ func printStats(w io.Writer, s statsOutput) {
 		fmt.Fprintf(tw, "%s\t%d\t\n", c.Key, c.N)
 	}
 	tw.Flush()
-	for _, dim := range s.Dimensions() {
+	for _, dim := range m.Dimensions() {
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintf(tw, "\n%s\tREPORTED\tACCEPTED\tREJECTED\tRESOLVED\tREOPENED\tCLOSED\tMEDIAN TO RESOLVE\n",
 			strings.ToUpper(strings.ReplaceAll(dim.Key, "_", " ")))

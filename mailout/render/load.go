@@ -143,6 +143,7 @@ func funcs(lang string) map[string]any {
 		"keywordIn": func(l string, v workflow.Verb) string { return v.Keyword(l) },
 		"allowed":   workflow.Allowed,
 		"indent":    indent,
+		"charts":    charts,
 	}
 }
 

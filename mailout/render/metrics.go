@@ -1,12 +1,28 @@
-package workflow
+package render
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+
+	"incidentd/workflow"
 )
 
-// This file holds what the digest templates call to draw Metrics: rows
-// with the previous period beside them, and bar widths.
+// MetricsView is a workflow.Metrics as the digest draws it and `incidentd
+// stats` prints it: each chart's rows, with the period before beside them,
+// and the widths of their bars. The digest templates get it from
+// .Metrics with the function charts.
+type MetricsView struct {
+	workflow.Metrics
+}
+
+// charts is the view of the metrics of a digest.
+func charts(m *workflow.Metrics) (*MetricsView, error) {
+	if m == nil {
+		return nil, errors.New("charts: no metrics")
+	}
+	return &MetricsView{Metrics: *m}, nil
+}
 
 // Row is one figure of the period beside the same figure of the period
 // before.
@@ -32,19 +48,19 @@ func (r Row) Change() string {
 type Rows []Row
 
 // Flow are the counts of the period in workflow order.
-func (m Metrics) Flow() Rows {
-	var before Figures
-	if m.Before != nil {
-		before = *m.Before
+func (v MetricsView) Flow() Rows {
+	var before workflow.Figures
+	if v.Before != nil {
+		before = *v.Before
 	}
-	row := func(key string, n, b int) Row { return Row{key, n, b, m.Before != nil} }
+	row := func(key string, n, b int) Row { return Row{key, n, b, v.Before != nil} }
 	return Rows{
-		row("reported", m.Reported, before.Reported),
-		row("accepted", m.Accepted, before.Accepted),
-		row("rejected", m.Rejected, before.Rejected),
-		row("resolved", m.Resolved, before.Resolved),
-		row("reopened", m.Reopened, before.Reopened),
-		row("closed", m.Closed, before.Closed),
+		row("reported", v.Reported, before.Reported),
+		row("accepted", v.Accepted, before.Accepted),
+		row("rejected", v.Rejected, before.Rejected),
+		row("resolved", v.Resolved, before.Resolved),
+		row("reopened", v.Reopened, before.Reopened),
+		row("closed", v.Closed, before.Closed),
 	}
 }
 
@@ -64,36 +80,45 @@ func largest[T any](items []T, f func(T) int) int {
 
 // StageRow is one stage's times beside the period before.
 type StageRow struct {
-	Key      string // evaluate, resolve, close
-	Stage           // this period
-	Before   Stage  // the period before
-	Compared bool
+	Key            string         // evaluate, resolve, close
+	workflow.Stage                // this period
+	Before         workflow.Stage // the period before
+	Compared       bool
 }
 
 // StageRows are the stages in workflow order.
 type StageRows []StageRow
 
 // Stages are the stage times of the period.
-func (m Metrics) Stages() StageRows {
-	var before Figures
-	if m.Before != nil {
-		before = *m.Before
+func (v MetricsView) Stages() StageRows {
+	var before workflow.Figures
+	if v.Before != nil {
+		before = *v.Before
 	}
 	return StageRows{
-		{"evaluate", m.Evaluate, before.Evaluate, m.Before != nil},
-		{"resolve", m.Resolve, before.Resolve, m.Before != nil},
-		{"close", m.Close, before.Close, m.Before != nil},
+		{"evaluate", v.Evaluate, before.Evaluate, v.Before != nil},
+		{"resolve", v.Resolve, before.Resolve, v.Before != nil},
+		{"close", v.Close, before.Close, v.Before != nil},
 	}
 }
 
 // Bar is the width of s's bar when the longest 90th percentile's is full.
-func (rs StageRows) Bar(s Seconds, full int) Width {
+func (rs StageRows) Bar(s workflow.Seconds, full int) Width {
 	return bar(int(s), largest(rs, func(r StageRow) int { return int(r.P90) }), full)
 }
 
+// Counts are counts of one chart.
+type Counts []workflow.Count
+
+// RejectedBy are the rejections of the period by reason category.
+func (v MetricsView) RejectedBy() Counts { return Counts(v.Metrics.RejectedBy) }
+
+// Waiting are the incidents waiting at the end of the period, by state.
+func (v MetricsView) Waiting() Counts { return Counts(v.Metrics.Waiting) }
+
 // Bar is the width of n's bar when the largest count's is full.
 func (cs Counts) Bar(n, full int) Width {
-	return bar(n, largest(cs, func(c Count) int { return c.N }), full)
+	return bar(n, largest(cs, func(c workflow.Count) int { return c.N }), full)
 }
 
 // Total is the sum of the counts.
@@ -105,10 +130,13 @@ func (cs Counts) Total() int {
 	return t
 }
 
+// Groups are the groups of one dimension, as one chart.
+type Groups []workflow.Group
+
 // Bar is the width of n's bar when the group with the most reports has a
 // full one.
 func (gs Groups) Bar(n, full int) Width {
-	return bar(n, largest(gs, func(g Group) int { return g.Reported }), full)
+	return bar(n, largest(gs, func(g workflow.Group) int { return g.Reported }), full)
 }
 
 // Dimension is one way of grouping the figures.
@@ -118,8 +146,8 @@ type Dimension struct {
 }
 
 // Dimensions are the groupings in the order the digest shows them.
-func (m Metrics) Dimensions() []Dimension {
-	return []Dimension{{"by_type", m.ByType}, {"by_priority", m.ByPriority}, {"by_system", m.BySystem}}
+func (v MetricsView) Dimensions() []Dimension {
+	return []Dimension{{"by_type", Groups(v.ByType)}, {"by_priority", Groups(v.ByPriority)}, {"by_system", Groups(v.BySystem)}}
 }
 
 // Width is the length of a bar: pixels in HTML, characters in text.
