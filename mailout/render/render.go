@@ -1,9 +1,12 @@
 // Package render turns a notice from the outbox into the bytes of an
 // RFC 5322 mail: the templates of incidentd/templates (or a directory's
-// replacements) executed with a View, the headers that thread the mail
-// and mark it automatic, a text body with an HTML alternative, and the
-// incident's files streamed in as attachments. It neither reads the
-// outbox nor sends: package mailout does.
+// replacements) executed with a View (the digest's figures drawn as
+// charts by MetricsView), the headers that thread the mail and mark it
+// automatic, a text body with an HTML alternative, and the incident's
+// files streamed in as attachments. The templates' trees are rewritten
+// when they load so that they execute faster with the same output
+// (words.go, fold.go). It neither reads the outbox nor sends: package
+// mailout does.
 package render
 
 import (
