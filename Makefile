@@ -44,7 +44,8 @@ test-integration: mailservers
 	INCIDENTD_REQUIRE_DOVECOT=1 $(GO) test -tags integration -count=1 -timeout 30m ./...
 
 # The mail servers of the integration tests (Dovecot with IMAP and LMTP,
-# Postfix): the Debian packages, and a program of each that the tests run.
+# Postfix), which mailservers/dovecot starts: the Debian packages, and a
+# program of each that the tests run.
 MAIL_PACKAGES := dovecot-imapd dovecot-lmtpd postfix
 MAIL_PROGRAMS := /usr/sbin/dovecot /usr/lib/dovecot/imap /usr/lib/dovecot/lmtp /usr/sbin/postfix
 

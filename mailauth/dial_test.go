@@ -12,14 +12,14 @@ import (
 	"testing"
 	"time"
 
-	"incidentd/mailauth/catest"
+	"incidentd/mailservers/privateca"
 )
 
 // testCA makes a private CA and returns its certificate's PEM file with
 // a server configuration whose certificate it signed, for names.
 func testCA(t *testing.T, names ...string) (caFile string, server *tls.Config) {
 	t.Helper()
-	ca, server := catest.Test(t, names...)
+	ca, server := privateca.Test(t, names...)
 	return ca.File, server
 }
 

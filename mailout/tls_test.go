@@ -4,7 +4,7 @@ import (
 	"crypto/tls"
 	"testing"
 
-	"incidentd/mailauth/catest"
+	"incidentd/mailservers/privateca"
 	"incidentd/workflow"
 	"incidentd/workflow/store"
 )
@@ -13,7 +13,7 @@ import (
 // configuration that trusts it.
 func testTLS(t *testing.T) (server, client *tls.Config) {
 	t.Helper()
-	ca, server := catest.Test(t, "127.0.0.1")
+	ca, server := privateca.Test(t, "127.0.0.1")
 	return server, ca.ClientConfig()
 }
 

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"incidentd/mailin/dovecottest"
+	"incidentd/mailservers/dovecot"
 )
 
 // benchEnv turns TestDovecotBench on (make bench DOVECOT=1 sets it).
@@ -23,7 +23,7 @@ func TestDovecotBench(t *testing.T) {
 		t.Skip(benchEnv + " is not set: run make bench DOVECOT=1")
 	}
 	const user, password = "incidents@example.com", "bench"
-	d := dovecottest.Start(t, map[string]string{user: password})
+	d := dovecot.Start(t, map[string]string{user: password})
 	srv := server{name: "Dovecot (private, on loopback)", addr: d.Addr, user: user, password: password,
 		deliver: func(raws ...[]byte) error { return d.Append(user, "INBOX", raws...) },
 		cpu:     func() time.Duration { return groupCPU(d.ProcessGroup()) }}

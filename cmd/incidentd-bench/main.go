@@ -19,13 +19,13 @@ import (
 	"strings"
 	"time"
 
-	"incidentd/mailin/demomail"
+	"incidentd/mailservers/memory"
 )
 
 func main() {
 	o := flags()
 	flag.Parse()
-	sys, err := demomail.Start(demomail.Options{Domain: "example.com", Users: map[string]string{"incidents": "bench"}})
+	sys, err := memory.Start(memory.Options{Domain: "example.com", Users: map[string]string{"incidents": "bench"}})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"incidentd/mailin/demomail"
+	"incidentd/mailservers/memory"
 	"incidentd/workflow"
 )
 
@@ -32,7 +32,7 @@ func demoAddr(name string) string { return name + "@" + demoDomain }
 
 // demoConfig is the configuration of the daemon in the demo: plain
 // loopback servers, the demo users in their roles.
-func demoConfig(sys *demomail.System, dir string) (Config, error) {
+func demoConfig(sys *memory.System, dir string) (Config, error) {
 	cfg := defaultConfig()
 	pwFile := filepath.Join(dir, "password")
 	if err := os.WriteFile(pwFile, []byte(demoPassword), 0o600); err != nil {
@@ -78,7 +78,7 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	for _, u := range demoUsers {
 		users[u.name] = demoPassword
 	}
-	sys, err := demomail.Start(demomail.Options{Domain: demoDomain, Users: users,
+	sys, err := memory.Start(memory.Options{Domain: demoDomain, Users: users,
 		IMAPAddr: *imapAddr, SMTPAddr: *smtpAddr, Logger: log.With("part", "demo-mail")})
 	if err != nil {
 		return fmt.Errorf("start demo mail servers: %w", err)
@@ -128,7 +128,7 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	return runErr
 }
 
-func printDemoHelp(e env, sys *demomail.System, dir string) {
+func printDemoHelp(e env, sys *memory.System, dir string) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nincidentd demo is running. Point any mail client at it:\n\n")
 	fmt.Fprintf(&b, "  IMAP  %s  (no TLS; plain password login)\n  SMTP  %s  (no TLS; authentication optional)\n\n", sys.IMAPAddr, sys.SMTPAddr)

@@ -8,14 +8,14 @@ import (
 	"sync"
 	"testing"
 
-	"incidentd/mailin/demomail"
+	"incidentd/mailservers/memory"
 	"incidentd/workflow"
 	"incidentd/workflow/store"
 )
 
 // world is the daemon running against the in-process IMAP and SMTP servers.
 type world struct {
-	sys    *demomail.System
+	sys    *memory.System
 	d      *daemon
 	client *demoClient
 }
@@ -26,7 +26,7 @@ func startWorld(t *testing.T, edit func(*Config)) *world {
 	for _, u := range demoUsers {
 		users[u.name] = demoPassword
 	}
-	sys, err := demomail.Start(demomail.Options{Domain: demoDomain, Users: users})
+	sys, err := memory.Start(memory.Options{Domain: demoDomain, Users: users})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"incidentd/mailin/dovecottest"
+	"incidentd/mailservers/dovecot"
 	"incidentd/workflow"
 	"incidentd/workflow/store"
 )
@@ -47,9 +47,9 @@ func rigAddr(name string) string { return name + "@" + rigDomain }
 // built incidentd run as a subprocess against them.
 type rig struct {
 	t       *testing.T
-	imap    *dovecottest.Server
-	smtp    *dovecottest.Sink
-	postfix *dovecottest.Postfix
+	imap    *dovecot.Server
+	smtp    *dovecot.Sink
+	postfix *dovecot.Postfix
 	dir     string
 	cfgPath string
 	logPath string
@@ -69,12 +69,12 @@ func rigUsers() map[string]string {
 // notification into the recipient's INBOX in Dovecot.
 func newRig(t *testing.T, deliver bool) *rig {
 	t.Helper()
-	r := setUp(t, dovecottest.Start(t, rigUsers()))
+	r := setUp(t, dovecot.Start(t, rigUsers()))
 	var to func(string, []byte) error
 	if deliver {
 		to = func(rcpt string, raw []byte) error { return r.imap.Append(rcpt, "INBOX", raw) }
 	}
-	r.smtp = dovecottest.StartSink(t, to)
+	r.smtp = dovecot.StartSink(t, to)
 	cfg := r.baseConfig()
 	cfg.SMTP = SMTPConfig{Address: r.smtp.Addr, TLS: "none", From: "Incidents <" + rigAddr("incidents") + ">"}
 	r.write(cfg)
@@ -83,7 +83,7 @@ func newRig(t *testing.T, deliver bool) *rig {
 
 // setUp makes the rig of imap: its directory, and the daemon's log shown
 // when the test fails.
-func setUp(t *testing.T, imap *dovecottest.Server) *rig {
+func setUp(t *testing.T, imap *dovecot.Server) *rig {
 	t.Helper()
 	r := &rig{t: t, imap: imap, dir: t.TempDir()}
 	r.cfgPath = filepath.Join(r.dir, "incidentd.toml")

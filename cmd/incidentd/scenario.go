@@ -15,15 +15,15 @@ import (
 
 	gomail "github.com/wneessen/go-mail"
 
-	"incidentd/mailin/demomail"
 	"incidentd/mailin/parse"
+	"incidentd/mailservers/memory"
 	"incidentd/workflow/store"
 )
 
 // demoClient sends and reads the demo users' mail through the real
 // protocols, as their mail clients would.
 type demoClient struct {
-	sys  *demomail.System
+	sys  *memory.System
 	out  io.Writer
 	seen map[string]int       // messages already read, per user
 	last map[string]*received // the last mail each user received
@@ -31,7 +31,7 @@ type demoClient struct {
 	onReceive func(user string, r *received)
 }
 
-func newDemoClient(sys *demomail.System, out io.Writer) *demoClient {
+func newDemoClient(sys *memory.System, out io.Writer) *demoClient {
 	return &demoClient{sys: sys, out: out, seen: map[string]int{}, last: map[string]*received{}}
 }
 

@@ -15,18 +15,18 @@ import (
 	"time"
 
 	"incidentd/mailauth/oauthtest"
-	"incidentd/mailin/dovecottest"
+	"incidentd/mailservers/dovecot"
 )
 
 // newServersRig starts a Dovecot with TLS (a private CA) and a Postfix
 // that takes SMTP AUTH through Dovecot and delivers into its mailboxes, as
 // an organization runs them: the daemon's notifications reach the real
 // mailboxes of their recipients.
-func newServersRig(t *testing.T, o dovecottest.Options) *rig {
+func newServersRig(t *testing.T, o dovecot.Options) *rig {
 	t.Helper()
 	o.TLS, o.Postfix = true, true
-	r := setUp(t, dovecottest.StartWith(t, rigUsers(), o))
-	r.postfix = dovecottest.StartPostfix(t, r.imap)
+	r := setUp(t, dovecot.StartWith(t, rigUsers(), o))
+	r.postfix = dovecot.StartPostfix(t, r.imap)
 	return r
 }
 
@@ -69,7 +69,7 @@ func (r *rig) reportAndAwaitAck(subject string) {
 // the reporter's real mailbox; check-config -connect says so first, and
 // names the mechanisms it chose.
 func TestRealServers(t *testing.T) {
-	r := newServersRig(t, dovecottest.Options{Mechanisms: []string{"cram-md5", "scram-sha-256"}})
+	r := newServersRig(t, dovecot.Options{Mechanisms: []string{"cram-md5", "scram-sha-256"}})
 	for _, tc := range []struct {
 		name      string
 		imap      func(*IMAPConfig)
@@ -85,7 +85,7 @@ func TestRealServers(t *testing.T) {
 		}, r.postfix.SubmissionAddr, "starttls", "plain",
 			[]string{"STARTTLS: TLS 1.3, certificate for", "login as incidents@example.com (CRAM-MD5)", "login as incidents@example.com (PLAIN)"}},
 		{"implicit TLS", func(c *IMAPConfig) {
-			c.Address, c.TLS, c.Auth, c.TLSCAFile, c.TLSServerName = r.imap.TLSAddr, "implicit", "login", r.imap.CAFile, dovecottest.TLSName
+			c.Address, c.TLS, c.Auth, c.TLSCAFile, c.TLSServerName = r.imap.TLSAddr, "implicit", "login", r.imap.CAFile, dovecot.TLSName
 		}, r.postfix.SMTPSAddr, "implicit", "login",
 			[]string{"TLS handshake: TLS 1.3", "login as incidents@example.com (LOGIN)", "RSET: nothing was sent"}},
 	} {
@@ -120,7 +120,7 @@ func TestRealServers(t *testing.T) {
 // TestCheckConnectFailures: check-config -connect names the step that
 // fails, in the server's words, with advice, and exits non-zero.
 func TestCheckConnectFailures(t *testing.T) {
-	r := newServersRig(t, dovecottest.Options{})
+	r := newServersRig(t, dovecot.Options{})
 	for _, tc := range []struct {
 		name string
 		edit func(*Config)
@@ -168,7 +168,7 @@ func TestCheckConnectFailures(t *testing.T) {
 func newOAuthRig(t *testing.T, lifetime time.Duration, secret string) (*rig, *oauthtest.Server, Config) {
 	t.Helper()
 	auth := oauthtest.Start(t, oauthtest.Options{ClientSecret: "client-s3cret", User: rigAddr("incidents"), AccessTokenLifetime: lifetime})
-	r := newServersRig(t, dovecottest.Options{OAuth2IntrospectionURL: auth.IntrospectionURL})
+	r := newServersRig(t, dovecot.Options{OAuth2IntrospectionURL: auth.IntrospectionURL})
 	cfg := r.withPostfix(r.postfix.SubmissionAddr, "starttls")
 	cfg.IMAP.Address, cfg.IMAP.TLS, cfg.IMAP.Auth, cfg.IMAP.TLSCAFile = r.imap.TLSAddr, "implicit", "xoauth2", r.imap.CAFile
 	cfg.IMAP.PasswordFile = ""

@@ -21,8 +21,8 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
-	"incidentd/mailauth/catest"
-	"incidentd/mailin/demomail"
+	"incidentd/mailservers/memory"
+	"incidentd/mailservers/privateca"
 )
 
 const (
@@ -81,9 +81,9 @@ func message(subject string) []byte {
 		"Subject: " + subject + "\r\nMessage-ID: <" + subject + "@example.com>\r\n\r\nIt broke.\r\n")
 }
 
-func startDemo(t *testing.T, imapAddr string) *demomail.System {
+func startDemo(t *testing.T, imapAddr string) *memory.System {
 	t.Helper()
-	sys, err := demomail.Start(demomail.Options{
+	sys, err := memory.Start(memory.Options{
 		Domain:   "example.com",
 		Users:    map[string]string{user: password, "rita": "rita"},
 		IMAPAddr: imapAddr,
@@ -96,7 +96,7 @@ func startDemo(t *testing.T, imapAddr string) *demomail.System {
 	return sys
 }
 
-func send(t *testing.T, sys *demomail.System, subjects ...string) {
+func send(t *testing.T, sys *memory.System, subjects ...string) {
 	t.Helper()
 	for _, s := range subjects {
 		if err := sys.Send("rita@example.com", []string{"incidents@example.com"}, message(s)); err != nil {
@@ -141,7 +141,7 @@ func watch(t *testing.T, o Options, h Handler) (stop func()) {
 	return stop
 }
 
-func waitMessages(t *testing.T, sys *demomail.System, mailbox string, n int) []string {
+func waitMessages(t *testing.T, sys *memory.System, mailbox string, n int) []string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), patience)
 	defer cancel()
@@ -152,7 +152,7 @@ func waitMessages(t *testing.T, sys *demomail.System, mailbox string, n int) []s
 	return subjects(raws)
 }
 
-func messages(t *testing.T, sys *demomail.System, mailbox string) []string {
+func messages(t *testing.T, sys *memory.System, mailbox string) []string {
 	t.Helper()
 	raws, err := sys.Messages(user, mailbox)
 	if err != nil {
@@ -404,7 +404,7 @@ func TestShutdownLetsTheMailInFlightMove(t *testing.T) {
 }
 
 func TestTLS(t *testing.T) {
-	ca, serverTLS := catest.Test(t, "127.0.0.1")
+	ca, serverTLS := privateca.Test(t, "127.0.0.1")
 	srv, u := memServer(t, goimap.CapSet{goimap.CapIMAP4rev1: {}, goimap.CapIMAP4rev2: {}}, serverTLS)
 	for _, mode := range []string{"implicit", "starttls"} {
 		t.Run(mode, func(t *testing.T) {
@@ -491,7 +491,7 @@ func memServer(t *testing.T, caps goimap.CapSet, tlsConfig *tls.Config) (*imapse
 type promptIdle struct{ imapserver.SessionIMAP4rev2 }
 
 func (s promptIdle) Idle(w *imapserver.UpdateWriter, stop <-chan struct{}) error {
-	return demomail.IdleByPolling(s.SessionIMAP4rev2, w, stop)
+	return memory.IdleByPolling(s.SessionIMAP4rev2, w, stop)
 }
 
 // serve serves srv on a new loopback port, with implicit TLS when

@@ -1,4 +1,4 @@
-// Package dovecottest owns the private mail servers of the integration
+// Package dovecot owns the private mail servers of the integration
 // tests, each with a throwaway configuration, users and mail under one
 // temporary directory, listeners on free loopback ports, and its stop when
 // the test ends:
@@ -17,7 +17,7 @@
 // cannot pass without having run them. `make test-integration` installs
 // the Debian packages (dovecot-imapd, dovecot-lmtpd, postfix) when one is
 // missing.
-package dovecottest
+package dovecot
 
 import (
 	"crypto/tls"

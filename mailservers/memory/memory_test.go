@@ -1,4 +1,4 @@
-package demomail
+package memory
 
 import (
 	"bytes"

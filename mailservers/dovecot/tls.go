@@ -1,10 +1,10 @@
-package dovecottest
+package dovecot
 
 import (
 	"fmt"
 	"os"
 
-	"incidentd/mailauth/catest"
+	"incidentd/mailservers/privateca"
 )
 
 // TLSName is the DNS name the servers' certificate holds beside
@@ -18,7 +18,7 @@ const TLSName = "mail.incidentd.test"
 // servers hand to clients, and what the product's CA-file setting
 // expects.
 type certificates struct {
-	ca       *catest.CA
+	ca       *privateca.CA
 	certFile string // the servers' certificate
 	keyFile  string // and its key
 }
@@ -28,7 +28,7 @@ func newCertificates(dir string) (*certificates, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("make certificates: %w", err)
 	}
-	ca, err := catest.New(dir)
+	ca, err := privateca.New(dir)
 	if err != nil {
 		return nil, err
 	}

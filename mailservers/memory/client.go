@@ -1,4 +1,4 @@
-package demomail
+package memory
 
 import (
 	"bytes"
@@ -20,14 +20,14 @@ const waitPoll = 20 * time.Millisecond
 func (s *System) Send(from string, to []string, raw []byte) error {
 	c, err := smtp.Dial(s.SMTPAddr)
 	if err != nil {
-		return fmt.Errorf("demomail: dial SMTP: %w", err)
+		return fmt.Errorf("in-memory mail: dial SMTP: %w", err)
 	}
 	defer c.Close()
 	if err := c.SendMail(from, to, bytes.NewReader(raw)); err != nil {
-		return fmt.Errorf("demomail: send from %s to %v: %w", from, to, err)
+		return fmt.Errorf("in-memory mail: send from %s to %v: %w", from, to, err)
 	}
 	if err := c.Quit(); err != nil {
-		return fmt.Errorf("demomail: quit SMTP: %w", err)
+		return fmt.Errorf("in-memory mail: quit SMTP: %w", err)
 	}
 	return nil
 }
@@ -37,22 +37,22 @@ func (s *System) Send(from string, to []string, raw []byte) error {
 func (s *System) Messages(user, mailbox string) ([][]byte, error) {
 	name, u := s.user(user)
 	if u == nil {
-		return nil, fmt.Errorf("demomail: no user %q", user)
+		return nil, fmt.Errorf("in-memory mail: no user %q", user)
 	}
 	c, err := imapclient.DialInsecure(s.IMAPAddr, nil)
 	if err != nil {
-		return nil, fmt.Errorf("demomail: dial IMAP: %w", err)
+		return nil, fmt.Errorf("in-memory mail: dial IMAP: %w", err)
 	}
 	defer c.Close()
 	if err := c.Login(name, s.passwords[name]).Wait(); err != nil {
-		return nil, fmt.Errorf("demomail: login as %s: %w", name, err)
+		return nil, fmt.Errorf("in-memory mail: login as %s: %w", name, err)
 	}
 	raws, err := ReadMailbox(c, mailbox)
 	if err != nil {
-		return nil, fmt.Errorf("demomail: %s of %s: %w", mailbox, name, err)
+		return nil, fmt.Errorf("in-memory mail: %s of %s: %w", mailbox, name, err)
 	}
 	if err := c.Logout().Wait(); err != nil {
-		return nil, fmt.Errorf("demomail: logout: %w", err)
+		return nil, fmt.Errorf("in-memory mail: logout: %w", err)
 	}
 	return raws, nil
 }
@@ -94,7 +94,7 @@ func (s *System) WaitMessages(ctx context.Context, user, mailbox string, n int) 
 		}
 		select {
 		case <-ctx.Done():
-			return msgs, fmt.Errorf("demomail: %d of %d messages in %s of %s (last error: %v): %w",
+			return msgs, fmt.Errorf("in-memory mail: %d of %d messages in %s of %s (last error: %v): %w",
 				len(msgs), n, mailbox, user, err, ctx.Err())
 		case <-tick.C:
 		}
@@ -106,10 +106,10 @@ func (s *System) WaitMessages(ctx context.Context, user, mailbox string, n int) 
 func (s *System) Deliver(user string, raw []byte) error {
 	name, u := s.user(user)
 	if u == nil {
-		return fmt.Errorf("demomail: no user %q", user)
+		return fmt.Errorf("in-memory mail: no user %q", user)
 	}
 	if _, err := u.Append("INBOX", bytes.NewReader(raw), &imap.AppendOptions{Time: time.Now()}); err != nil {
-		return fmt.Errorf("demomail: deliver to %s: %w", name, err)
+		return fmt.Errorf("in-memory mail: deliver to %s: %w", name, err)
 	}
 	return nil
 }

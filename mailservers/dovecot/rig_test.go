@@ -1,6 +1,6 @@
 //go:build integration
 
-package dovecottest
+package dovecot
 
 import (
 	"crypto/tls"

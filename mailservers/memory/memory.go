@@ -1,4 +1,4 @@
-// Package demomail owns the in-process mail system behind `incidentd demo`
+// Package memory owns the in-process mail system behind `incidentd demo`
 // and the tests: an IMAP server (go-imap's in-memory backend) and an SMTP
 // server (go-smtp) on loopback, sharing one set of users of one domain.
 //
@@ -6,7 +6,7 @@
 // user's INBOX; the local part before a "+" picks the user, so
 // "incidents+tok@example.com" is delivered to "incidents". Everything is
 // plaintext and lives in memory: it is meant for loopback only.
-package demomail
+package memory
 
 import (
 	"errors"
@@ -52,10 +52,10 @@ type System struct {
 // Start creates the users with an empty INBOX and starts both servers.
 func Start(o Options) (*System, error) {
 	if o.Domain == "" {
-		return nil, errors.New("demomail: Options.Domain is required")
+		return nil, errors.New("in-memory mail: Options.Domain is required")
 	}
 	if len(o.Users) == 0 {
-		return nil, errors.New("demomail: Options.Users is empty")
+		return nil, errors.New("in-memory mail: Options.Users is empty")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -70,7 +70,7 @@ func Start(o Options) (*System, error) {
 		name = strings.ToLower(name)
 		u := imapmemserver.NewUser(name, password)
 		if err := u.Create("INBOX", nil); err != nil {
-			return nil, fmt.Errorf("demomail: create INBOX of %s: %w", name, err)
+			return nil, fmt.Errorf("in-memory mail: create INBOX of %s: %w", name, err)
 		}
 		s.passwords[name] = password
 		s.users[name] = u
@@ -78,12 +78,12 @@ func Start(o Options) (*System, error) {
 
 	imapLn, err := net.Listen("tcp", defaultAddr(o.IMAPAddr))
 	if err != nil {
-		return nil, fmt.Errorf("demomail: listen for IMAP: %w", err)
+		return nil, fmt.Errorf("in-memory mail: listen for IMAP: %w", err)
 	}
 	smtpLn, err := net.Listen("tcp", defaultAddr(o.SMTPAddr))
 	if err != nil {
 		imapLn.Close()
-		return nil, fmt.Errorf("demomail: listen for SMTP: %w", err)
+		return nil, fmt.Errorf("in-memory mail: listen for SMTP: %w", err)
 	}
 	s.IMAPAddr, s.SMTPAddr = imapLn.Addr().String(), smtpLn.Addr().String()
 

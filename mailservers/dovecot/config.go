@@ -1,4 +1,4 @@
-package dovecottest
+package dovecot
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package dovecottest
+package dovecot
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
 
-	"incidentd/mailin/demomail"
+	"incidentd/mailservers/memory"
 )
 
 // login opens an IMAP session as addr; a sub-address (user+tag@domain)
@@ -83,7 +83,7 @@ func (s *Server) Messages(addr, mailbox string) ([][]byte, error) {
 		return nil, err
 	}
 	defer c.Close()
-	raws, err := demomail.ReadMailbox(c, mailbox)
+	raws, err := memory.ReadMailbox(c, mailbox)
 	if err != nil {
 		return nil, fmt.Errorf("%s of %s: %w", mailbox, addr, err)
 	}

@@ -1,7 +1,7 @@
-// Package catest makes a private certificate authority for tests: the
+// Package privateca makes a private certificate authority for tests: the
 // kind of CA an organization runs for its own mail servers, whose
 // certificate the clients are given to trust (tls_ca_file).
-package catest
+package privateca
 
 import (
 	"crypto/ecdsa"
