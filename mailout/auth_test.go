@@ -23,14 +23,14 @@ func TestLoginWithoutTLSOnLoopback(t *testing.T) {
 		{mailauth.AuthLogin, "LOGIN incidents@example.com"},
 	} {
 		t.Run(tc.auth, func(t *testing.T) {
-			f := bareFixture(t, &sink{users: map[string]string{"incidents@example.com": "s3cret"}})
+			f := bareFixture(t, relaySink())
 			f.sendAck(t, SMTPOptions{Address: startSink(t, f.sink), TLS: TLSNone, Auth: tc.auth,
 				Username: "incidents@example.com", Password: "s3cret"})
-			if _, mails := f.sink.snapshot(); len(mails) != 1 {
+			if mails := f.sink.Received(); len(mails) != 1 {
 				t.Fatalf("got %d mails, want 1 (outbox: %+v)", len(mails), f.outbox(t))
 			}
-			if !slices.Equal(f.sink.logins, []string{tc.want}) {
-				t.Errorf("logins %q, want %q", f.sink.logins, tc.want)
+			if !slices.Equal(f.sink.Logins(), []string{tc.want}) {
+				t.Errorf("logins %q, want %q", f.sink.Logins(), tc.want)
 			}
 		})
 	}
@@ -42,13 +42,13 @@ func TestLoginWithoutTLSOnLoopback(t *testing.T) {
 func TestRefusedLoginKeepsMail(t *testing.T) {
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	f := bareFixture(t, &sink{users: map[string]string{"incidents@example.com": "s3cret"}})
+	f := bareFixture(t, relaySink())
 	addr := startSink(t, f.sink)
 	status := &mailauth.Status{Server: "smtp", Logger: logger}
 	opts := SMTPOptions{Address: addr, TLS: TLSNone, Username: "incidents@example.com", Password: "wrong", Status: status}
 	f.sendAck(t, opts)
 	f.flush(t) // a second attempt: logged no more
-	if _, mails := f.sink.snapshot(); len(mails) != 0 {
+	if mails := f.sink.Received(); len(mails) != 0 {
 		t.Fatalf("sent %d mails with a wrong password", len(mails))
 	}
 	row := f.outbox(t)[0]
@@ -77,7 +77,7 @@ func TestRefusedLoginKeepsMail(t *testing.T) {
 	}
 	f.d = d
 	f.flush(t)
-	if _, mails := f.sink.snapshot(); len(mails) != 1 {
+	if mails := f.sink.Received(); len(mails) != 1 {
 		t.Fatalf("got %d mails after the fix, want 1 (outbox: %+v)", len(mails), f.outbox(t))
 	}
 	if status.Err() != nil {
@@ -99,7 +99,7 @@ func TestLoginThatCannotBeMade(t *testing.T) {
 		{"no login configured", SMTPOptions{TLS: TLSNone}, "530"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f := bareFixture(t, &sink{users: map[string]string{"incidents@example.com": "s3cret"}})
+			f := bareFixture(t, relaySink())
 			tc.opts.Address = startSink(t, f.sink)
 			status := &mailauth.Status{Server: "smtp"}
 			tc.opts.Status = status

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"incidentd/mailout/render/rendertest"
+	"incidentd/mailservers/smtpsink"
 	"incidentd/workflow"
 	"incidentd/workflow/identity"
 	"incidentd/workflow/store"
@@ -20,12 +21,12 @@ import (
 type fixture struct {
 	store *store.Store
 	ident identity.Identity
-	sink  *sink
+	sink  *smtpsink.Sink
 	clock *clock
 	d     *Dispatcher
 }
 
-func newFixture(t *testing.T, lang string, b *sink) *fixture {
+func newFixture(t *testing.T, lang string, b *smtpsink.Sink) *fixture {
 	t.Helper()
 	f := bareFixture(t, b)
 	f.d = f.dispatcher(t, lang, startSink(t, b))
@@ -33,7 +34,7 @@ func newFixture(t *testing.T, lang string, b *sink) *fixture {
 }
 
 // bareFixture is a fixture without its dispatcher, which the test makes.
-func bareFixture(t *testing.T, b *sink) *fixture {
+func bareFixture(t *testing.T, b *smtpsink.Sink) *fixture {
 	t.Helper()
 	key, err := token.New([]byte("a test secret of enough bytes"))
 	if err != nil {
@@ -123,12 +124,12 @@ func TestFlushSends(t *testing.T) {
 		"en": {"waiting for evaluation", "ACCEPT [optional note]", "REJECT: reason"},
 	} {
 		t.Run(lang, func(t *testing.T) {
-			f := newFixture(t, lang, &sink{})
+			f := newFixture(t, lang, smtpsink.New(smtpsink.Options{}))
 			inc := f.incident(t, workflow.Reported, nil)
 			f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "alice@example.com")
 			f.flush(t)
 
-			_, mails := f.sink.snapshot()
+			mails := f.sink.Received()
 			if len(mails) != 1 {
 				t.Fatalf("got %d mails, want 1", len(mails))
 			}
@@ -160,14 +161,14 @@ func TestFlushSends(t *testing.T) {
 }
 
 func TestFlushSendsAttachments(t *testing.T) {
-	transmissions(t, func() *sink { return &sink{} }, func(t *testing.T, b *sink) {
+	transmissions(t, smtpsink.Options{}, func(t *testing.T, b *smtpsink.Sink) {
 		f := newFixture(t, "en", b)
 		files := map[string]string{"error log.txt": "panic: nil map\n", "notes.txt": "see screenshot"}
 		inc := f.incident(t, workflow.Reported, files)
 		f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter, Attach: true}, "alice@example.com")
 		f.flush(t)
 
-		_, mails := f.sink.snapshot()
+		mails := f.sink.Received()
 		if len(mails) != 1 {
 			t.Fatalf("got %d mails, want 1", len(mails))
 		}
@@ -184,19 +185,17 @@ func TestFlushSendsAttachments(t *testing.T) {
 }
 
 // refusingFirst makes sinks that refuse the first mail they get with err.
-func refusingFirst(err error) func() *sink {
-	return func() *sink {
-		return &sink{refuse: func(attempt int) error {
-			if attempt == 0 {
-				return err
-			}
-			return nil
-		}}
-	}
+func refusingFirst(err error) smtpsink.Options {
+	return smtpsink.Options{Deliver: func(attempt int, _ *smtpsink.Mail) error {
+		if attempt == 0 {
+			return err
+		}
+		return nil
+	}}
 }
 
 func TestTemporaryFailureIsRetried(t *testing.T) {
-	transmissions(t, refusingFirst(errTempFailure), func(t *testing.T, b *sink) {
+	transmissions(t, refusingFirst(errTempFailure), func(t *testing.T, b *smtpsink.Sink) {
 		f := newFixture(t, "es", b)
 		inc := f.incident(t, workflow.Reported, nil)
 		f.enqueue(t, workflow.Notice{Kind: workflow.NoticeAck, Incident: inc, Actor: inc.Reporter}, inc.Reporter)
@@ -210,13 +209,13 @@ func TestTemporaryFailureIsRetried(t *testing.T) {
 			t.Errorf("next attempt in %v, want 30s ± 20%%", d)
 		}
 		f.flush(t) // not due yet
-		if _, mails := f.sink.snapshot(); len(mails) != 0 || f.sink.dataAttempts() != 1 {
-			t.Fatalf("retried before it was due: %d mails, %d attempts", len(mails), f.sink.dataAttempts())
+		if mails := f.sink.Received(); len(mails) != 0 || f.sink.Attempts() != 1 {
+			t.Fatalf("retried before it was due: %d mails, %d attempts", len(mails), f.sink.Attempts())
 		}
 
 		f.clock.Advance(time.Minute)
 		f.flush(t)
-		if _, mails := f.sink.snapshot(); len(mails) != 1 {
+		if mails := f.sink.Received(); len(mails) != 1 {
 			t.Fatalf("got %d mails after the retry, want 1", len(mails))
 		}
 		if row := f.outbox(t)[0]; row.State != store.OutboxSent {
@@ -228,7 +227,7 @@ func TestTemporaryFailureIsRetried(t *testing.T) {
 // nobodyThenAlice flushes a notice to nobody@ and alice@, over one
 // connection to b, and returns the fixture and the two outbox rows, alice@'s
 // first.
-func nobodyThenAlice(t *testing.T, b *sink) (*fixture, []store.Outgoing) {
+func nobodyThenAlice(t *testing.T, b *smtpsink.Sink) (*fixture, []store.Outgoing) {
 	t.Helper()
 	f := newFixture(t, "en", b)
 	f.d.opts.Connections = 1 // both mails over the same connection
@@ -239,7 +238,7 @@ func nobodyThenAlice(t *testing.T, b *sink) (*fixture, []store.Outgoing) {
 }
 
 func TestPermanentFailureIsNotRetried(t *testing.T) {
-	transmissions(t, refusingFirst(errNoSuchUser), func(t *testing.T, b *sink) {
+	transmissions(t, refusingFirst(errNoSuchUser), func(t *testing.T, b *smtpsink.Sink) {
 		f, rows := nobodyThenAlice(t, b)
 		if rows[1].State != store.OutboxFailed || !strings.Contains(rows[1].LastError, "550") {
 			t.Fatalf("after a 550: %+v, want failed with the error", rows[1])
@@ -247,12 +246,12 @@ func TestPermanentFailureIsNotRetried(t *testing.T) {
 		if rows[0].State != store.OutboxSent {
 			t.Errorf("the next mail of the batch: %+v, want sent", rows[0])
 		}
-		if sessions, _ := f.sink.snapshot(); sessions != 1 {
+		if sessions := f.sink.Sessions(); sessions != 1 {
 			t.Errorf("%d sessions, want the connection reused after a refused mail", sessions)
 		}
 		f.clock.Advance(2 * time.Hour)
 		f.flush(t)
-		if n := f.sink.dataAttempts(); n != 2 {
+		if n := f.sink.Attempts(); n != 2 {
 			t.Errorf("%d attempts, want no retry after a permanent failure", n)
 		}
 	})
@@ -266,7 +265,7 @@ func TestConnectionFailureIsRetried(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close() // nothing listens there now
 
-	f := bareFixture(t, &sink{})
+	f := bareFixture(t, smtpsink.New(smtpsink.Options{}))
 	f.d = f.dispatcher(t, "es", addr)
 	inc := f.incident(t, workflow.Reported, nil)
 	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "alice@example.com", "bob@example.com")
@@ -282,19 +281,17 @@ func TestConnectionFailureIsRetried(t *testing.T) {
 // A recipient refused in a pipelined transaction fails that mail only;
 // the connection goes on with the next.
 func TestRefusedRecipientIsNotRetried(t *testing.T) {
-	transmissions(t, func() *sink {
-		return &sink{refuseRcpt: func(to string) error {
-			if to == "nobody@example.com" {
-				return errNoSuchUser
-			}
-			return nil
-		}}
-	}, func(t *testing.T, b *sink) {
+	transmissions(t, smtpsink.Options{Rcpt: func(to string) error {
+		if to == "nobody@example.com" {
+			return errNoSuchUser
+		}
+		return nil
+	}}, func(t *testing.T, b *smtpsink.Sink) {
 		f, rows := nobodyThenAlice(t, b)
 		if rows[1].State != store.OutboxFailed || !strings.Contains(rows[1].LastError, "RCPT TO:<nobody@example.com>: 550") {
 			t.Errorf("after a 550 to RCPT: %+v, want failed with the error", rows[1])
 		}
-		if sessions, mails := f.sink.snapshot(); rows[0].State != store.OutboxSent || len(mails) != 1 || sessions != 1 {
+		if sessions, mails := f.sink.Sessions(), f.sink.Received(); rows[0].State != store.OutboxSent || len(mails) != 1 || sessions != 1 {
 			t.Errorf("the next mail: %+v, %d mails over %d sessions; want sent, 1 mail, 1 session", rows[0], len(mails), sessions)
 		}
 	})
@@ -302,7 +299,7 @@ func TestRefusedRecipientIsNotRetried(t *testing.T) {
 
 func TestConnectionsLastTheWholeFlush(t *testing.T) {
 	for _, conns := range []int{1, 3} {
-		f := newFixture(t, "es", &sink{})
+		f := newFixture(t, "es", smtpsink.New(smtpsink.Options{}))
 		f.d.opts.BatchSize = 2 // several reads of the outbox, the same connections
 		f.d.opts.Connections = conns
 		inc := f.incident(t, workflow.Reported, nil)
@@ -313,7 +310,7 @@ func TestConnectionsLastTheWholeFlush(t *testing.T) {
 		f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, to...)
 		f.flush(t)
 
-		sessions, mails := f.sink.snapshot()
+		sessions, mails := f.sink.Sessions(), f.sink.Received()
 		if sessions > conns || len(mails) != len(to) {
 			t.Errorf("%d connections: %d sessions and %d mails, want at most %d sessions for %d mails", conns, sessions, len(mails), conns, len(to))
 		}
@@ -331,7 +328,7 @@ func TestConnectionsLastTheWholeFlush(t *testing.T) {
 func TestMailQueuedDuringAFlushIsSent(t *testing.T) {
 	var f *fixture
 	queued := make(chan error, 1)
-	f = newFixture(t, "en", &sink{refuse: func(attempt int) error {
+	f = newFixture(t, "en", smtpsink.New(smtpsink.Options{Deliver: func(attempt int, _ *smtpsink.Mail) error {
 		if attempt == 0 {
 			queued <- f.store.Update(context.Background(), func(tx *store.Tx) error {
 				return tx.Enqueue(store.Outgoing{MessageID: "late@example.com", Recipient: "late@example.com",
@@ -339,7 +336,7 @@ func TestMailQueuedDuringAFlushIsSent(t *testing.T) {
 			})
 		}
 		return nil
-	}})
+	}}))
 	f.d.opts.Connections, f.d.opts.BatchSize = 1, 1
 	inc := f.incident(t, workflow.Reported, nil)
 	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "alice@example.com", "bob@example.com")
@@ -347,7 +344,7 @@ func TestMailQueuedDuringAFlushIsSent(t *testing.T) {
 	if err := <-queued; err != nil {
 		t.Fatal(err)
 	}
-	sessions, mails := f.sink.snapshot()
+	sessions, mails := f.sink.Sessions(), f.sink.Received()
 	var to []string
 	for _, m := range mails {
 		to = append(to, m.To...)
@@ -358,7 +355,7 @@ func TestMailQueuedDuringAFlushIsSent(t *testing.T) {
 }
 
 func TestRunSendsOnKick(t *testing.T) {
-	f := newFixture(t, "en", &sink{})
+	f := newFixture(t, "en", smtpsink.New(smtpsink.Options{}))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- f.d.Run(ctx) }()
@@ -366,7 +363,7 @@ func TestRunSendsOnKick(t *testing.T) {
 	inc := f.incident(t, workflow.Reported, nil)
 	f.enqueue(t, workflow.Notice{Kind: workflow.NoticeNew, Incident: inc, Actor: inc.Reporter}, "alice@example.com")
 	f.d.Kick()
-	waitFor(t, func() bool { _, mails := f.sink.snapshot(); return len(mails) == 1 })
+	waitFor(t, func() bool { mails := f.sink.Received(); return len(mails) == 1 })
 
 	cancel()
 	if err := <-done; err != nil {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"incidentd/mailservers/smtpsink"
 )
 
 // dotWriter writes what textproto's DotWriter writes, however the content
@@ -48,16 +50,16 @@ func TestDotWriterLikeTextproto(t *testing.T) {
 // the same connection, with BDAT or, one at a time, with DATA.
 func TestSendTogether(t *testing.T) {
 	for _, older := range []bool{false, true} {
-		b := &sink{older: older,
-			refuseRcpt: func(to string) error {
+		b := smtpsink.New(smtpsink.Options{Older: older,
+			Rcpt: func(to string) error {
 				if to == "nobody@example.com" {
 					return errNoSuchUser
 				}
 				return nil
 			},
-			refuse: func(attempt int) error {
+			Deliver: func(attempt int, _ *smtpsink.Mail) error {
 				return map[int]error{1: errNoSuchUser, 3: errTempFailure}[attempt]
-			}}
+			}})
 		addr := startSink(t, b)
 		s := &session{opts: SMTPOptions{Address: addr, TLS: TLSNone, Timeout: 10 * time.Second},
 			from: "incidents@example.com", logger: slog.New(slog.DiscardHandler)}
@@ -88,7 +90,7 @@ func TestSendTogether(t *testing.T) {
 					older, w.rcpt, g.err, g.permanent, w.refusal, w.permanent)
 			}
 		}
-		sessions, received := b.snapshot()
+		sessions, received := b.Sessions(), b.Received()
 		var to []string
 		for _, m := range received {
 			to = append(to, m.To...)
@@ -96,8 +98,8 @@ func TestSendTogether(t *testing.T) {
 		if w := []string{"r0@example.com", "r3@example.com", "r5@example.com"}; !slices.Equal(to, w) || sessions != 1 {
 			t.Errorf("older server %v: mail to %v over %d sessions, want %v over 1", older, to, sessions, w)
 		}
-		if b.bdat != map[bool]int{false: 6, true: 0}[older] {
-			t.Errorf("older server %v: %d BDAT commands", older, b.bdat)
+		if b.BDATCommands() != map[bool]int{false: 6, true: 0}[older] {
+			t.Errorf("older server %v: %d BDAT commands", older, b.BDATCommands())
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"incidentd/mailservers/privateca"
+	"incidentd/mailservers/smtpsink"
 	"incidentd/workflow"
 	"incidentd/workflow/store"
 )
@@ -21,10 +22,10 @@ func TestSendOverTLS(t *testing.T) {
 	for _, mode := range []string{TLSStartTLS, TLSImplicit} {
 		t.Run(mode, func(t *testing.T) {
 			serverTLS, clientTLS := testTLS(t)
-			f := bareFixture(t, &sink{})
-			addr := startTLSSink(t, f.sink, serverTLS, mode == TLSImplicit)
+			f := bareFixture(t, smtpsink.New(smtpsink.Options{TLS: serverTLS, ImplicitTLS: mode == TLSImplicit}))
+			addr := startSink(t, f.sink)
 			f.sendAck(t, SMTPOptions{Address: addr, TLS: mode, TLSConfig: clientTLS})
-			if _, mails := f.sink.snapshot(); len(mails) != 1 {
+			if mails := f.sink.Received(); len(mails) != 1 {
 				t.Fatalf("got %d mails over %s, want 1 (outbox: %+v)", len(mails), mode, f.outbox(t))
 			}
 		})
@@ -33,9 +34,9 @@ func TestSendOverTLS(t *testing.T) {
 
 // A server without STARTTLS gets nothing when TLS is left to its default.
 func TestStartTLSRequired(t *testing.T) {
-	f := bareFixture(t, &sink{})
+	f := bareFixture(t, smtpsink.New(smtpsink.Options{}))
 	f.sendAck(t, SMTPOptions{Address: startSink(t, f.sink)})
-	if _, mails := f.sink.snapshot(); len(mails) != 0 {
+	if mails := f.sink.Received(); len(mails) != 0 {
 		t.Errorf("sent %d mails in plaintext, want none", len(mails))
 	}
 	if row := f.outbox(t)[0]; row.State != store.OutboxPending || row.Attempts != 1 {

@@ -81,7 +81,7 @@ func run(o options, srv server) error {
 	if err != nil {
 		return err
 	}
-	defer sink.close()
+	defer sink.Stop()
 
 	fmt.Printf("preloading %d reports...\n", n)
 	for start := 0; start < n; start += 500 {
@@ -97,11 +97,11 @@ func run(o options, srv server) error {
 	if err != nil {
 		return fmt.Errorf("floor fetch: %w", err)
 	}
-	floorSMTP, err := bareSend(sink.addr, 2*n)
+	floorSMTP, err := bareSend(sink.Addr(), 2*n)
 	if err != nil {
 		return fmt.Errorf("floor send: %w", err)
 	}
-	sink.reset()
+	sink.Reset()
 
 	cfg := filepath.Join(dir, "incidentd.toml")
 	httpAddr := ""
@@ -110,7 +110,7 @@ func run(o options, srv server) error {
 			return err
 		}
 	}
-	if err := writeConfig(cfg, dir, srv, sink.addr, httpAddr); err != nil {
+	if err := writeConfig(cfg, dir, srv, sink.Addr(), httpAddr); err != nil {
 		return err
 	}
 	cmd := exec.Command(bin, "run", "-config", cfg)
@@ -151,7 +151,7 @@ func run(o options, srv server) error {
 	if profile != "" {
 		go func() { profiled <- cpuProfile(ctx, httpAddr, profile) }()
 	}
-	if err := sink.waitCount(ctx, 2*n); err != nil {
+	if err := waitCount(ctx, sink, 2*n); err != nil {
 		return fmt.Errorf("drain: %w (log: %s)", err, logFile.Name())
 	}
 	drain := time.Since(start)
@@ -170,11 +170,12 @@ func run(o options, srv server) error {
 	var lat []time.Duration
 	for i := range oneByOne {
 		who := fmt.Sprintf("l%d", i)
+		skip := sink.Count()
 		t0 := time.Now()
 		if err := srv.deliver(report(who, 0)); err != nil {
 			return err
 		}
-		at, err := sink.waitFor(ctx, who+"@example.com")
+		at, err := waitFor(ctx, sink, skip, who+"@example.com")
 		if err != nil {
 			return fmt.Errorf("latency: %w", err)
 		}
@@ -183,13 +184,13 @@ func run(o options, srv server) error {
 	var bigAdded int64
 	if bigMB > 0 {
 		before := peakRSS(cmd.Process.Pid)
-		sent := sink.sent()
+		sent := sink.Count()
 		if err := srv.deliver(report("big", bigMB<<20)); err != nil {
 			return err
 		}
 		// The acknowledgement and the evaluators' notice, which carries
 		// the attachment.
-		if err := sink.waitCount(ctx, sent+2); err != nil {
+		if err := waitCount(ctx, sink, sent+2); err != nil {
 			return fmt.Errorf("large attachment: %w", err)
 		}
 		bigAdded = peakRSS(cmd.Process.Pid) - before

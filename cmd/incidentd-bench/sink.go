@@ -2,116 +2,36 @@ package main
 
 import (
 	"context"
-	"errors"
-	"io"
-	"net"
-	"sync"
+	"slices"
 	"time"
 
-	"github.com/emersion/go-smtp"
+	"incidentd/mailservers/smtpsink"
 )
 
-// sink is an SMTP server that accepts everything and remembers when each
-// recipient first received a mail.
-type sink struct {
-	addr  string
-	srv   *smtp.Server
-	mu    sync.Mutex
-	count int
-	first map[string]time.Time
+// startSink starts the SMTP server the daemon sends to: it accepts
+// everything and keeps only who got a mail when.
+func startSink() (*smtpsink.Sink, error) {
+	sink := smtpsink.New(smtpsink.Options{Domain: "sink.example.com", MaxMessageBytes: 256 << 20, Discard: true})
+	return sink, sink.Start()
 }
 
-func startSink() (*sink, error) {
-	s := &sink{first: map[string]time.Time{}}
-	s.srv = smtp.NewServer(s)
-	s.srv.Domain = "sink.example.com"
-	s.srv.AllowInsecureAuth = true
-	s.srv.MaxMessageBytes = 256 << 20
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	s.addr = ln.Addr().String()
-	go s.srv.Serve(ln)
-	return s, nil
+// waitCount waits until the sink accepted n mails.
+func waitCount(ctx context.Context, sink *smtpsink.Sink, n int) error {
+	return sink.Wait(ctx, func(mails []smtpsink.Mail) bool { return len(mails) >= n })
 }
 
-func (s *sink) close() { s.srv.Close() }
-
-func (s *sink) reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.count, s.first = 0, map[string]time.Time{}
-}
-
-// NewSession implements smtp.Backend.
-func (s *sink) NewSession(*smtp.Conn) (smtp.Session, error) { return &sinkSession{s: s}, nil }
-
-type sinkSession struct {
-	s    *sink
-	rcpt []string
-}
-
-func (ss *sinkSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (ss *sinkSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	ss.rcpt = append(ss.rcpt, to)
-	return nil
-}
-func (ss *sinkSession) Data(r io.Reader) error {
-	if _, err := io.Copy(io.Discard, r); err != nil {
-		return err
-	}
-	now := time.Now()
-	ss.s.mu.Lock()
-	defer ss.s.mu.Unlock()
-	for _, to := range ss.rcpt {
-		ss.s.count++
-		if _, ok := ss.s.first[to]; !ok {
-			ss.s.first[to] = now
-		}
-	}
-	return nil
-}
-func (ss *sinkSession) Reset()        { ss.rcpt = nil }
-func (ss *sinkSession) Logout() error { return nil }
-
-// sent is how many mails were accepted so far.
-func (s *sink) sent() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.count
-}
-
-// waitCount waits until n mails were accepted.
-func (s *sink) waitCount(ctx context.Context, n int) error {
-	return s.wait(ctx, func() bool { return s.count >= n })
-}
-
-// waitFor waits until rcpt received a mail and says when.
-func (s *sink) waitFor(ctx context.Context, rcpt string) (time.Time, error) {
+// waitFor waits until rcpt got one of the mails the sink accepted after
+// the first skip, and says when.
+func waitFor(ctx context.Context, sink *smtpsink.Sink, skip int, rcpt string) (time.Time, error) {
 	var at time.Time
-	err := s.wait(ctx, func() bool {
-		var ok bool
-		at, ok = s.first[rcpt]
-		return ok
+	err := sink.Wait(ctx, func(mails []smtpsink.Mail) bool {
+		for _, m := range mails[skip:] {
+			if slices.Contains(m.To, rcpt) {
+				at = m.Time
+				return true
+			}
+		}
+		return false
 	})
 	return at, err
-}
-
-func (s *sink) wait(ctx context.Context, done func() bool) error {
-	t := time.NewTicker(2 * time.Millisecond)
-	defer t.Stop()
-	for {
-		s.mu.Lock()
-		ok := done()
-		s.mu.Unlock()
-		if ok {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return errors.New("timed out waiting for the SMTP sink")
-		case <-t.C:
-		}
-	}
 }

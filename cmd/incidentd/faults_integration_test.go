@@ -51,7 +51,9 @@ func TestSMTPDownThenBack(t *testing.T) {
 		return tried == 10, fmt.Sprintf("%d tried; outbox %s (%v)", tried, summary(out), err)
 	})
 
-	r.smtp.Start()
+	if err := r.smtp.Start(); err != nil {
+		t.Fatal(err)
+	}
 	// The first retry comes 30 s (±20 %) after the failure.
 	eventually(t, 2*time.Minute, "the outbox sent", func() (bool, string) {
 		out, err := r.outbox()

@@ -107,7 +107,7 @@ func TestKill9WhileDrainingBacklog(t *testing.T) {
 	}
 	received := map[string]int{}
 	for _, e := range r.smtp.Received() {
-		received[e.MessageID]++
+		received[e.MessageID()]++
 	}
 	twice := 0
 	for _, o := range out[store.OutboxSent] {

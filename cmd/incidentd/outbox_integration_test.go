@@ -14,6 +14,7 @@ import (
 
 	"github.com/emersion/go-smtp"
 
+	"incidentd/mailservers/smtpsink"
 	"incidentd/workflow/store"
 )
 
@@ -41,12 +42,14 @@ func TestOutboxListsAndRetriesFailedMail(t *testing.T) {
 	r := newRig(t, false)
 	var refuse atomic.Bool
 	refuse.Store(true)
-	r.smtp.Deliver = func(to string, _ []byte) error {
-		if refuse.Load() && strings.HasPrefix(to, "alice@") {
-			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 2, 1}, Message: "mailbox disabled"}
+	r.smtp.SetDeliver(func(_ int, m *smtpsink.Mail) error {
+		for _, to := range m.To {
+			if refuse.Load() && strings.HasPrefix(to, "alice@") {
+				return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 2, 1}, Message: "mailbox disabled"}
+			}
 		}
 		return nil
-	}
+	})
 	p := r.start()
 	if err := r.imap.Append(rigAddr("incidents"), "INBOX", reportMail("carol", 1)); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"incidentd/mailservers/dovecot"
+	"incidentd/mailservers/smtpsink"
 	"incidentd/workflow"
 	"incidentd/workflow/store"
 )
@@ -48,7 +49,7 @@ func rigAddr(name string) string { return name + "@" + rigDomain }
 type rig struct {
 	t       *testing.T
 	imap    *dovecot.Server
-	smtp    *dovecot.Sink
+	smtp    *smtpsink.Sink
 	postfix *dovecot.Postfix
 	dir     string
 	cfgPath string
@@ -70,13 +71,17 @@ func rigUsers() map[string]string {
 func newRig(t *testing.T, deliver bool) *rig {
 	t.Helper()
 	r := setUp(t, dovecot.Start(t, rigUsers()))
-	var to func(string, []byte) error
+	var o smtpsink.Options
 	if deliver {
-		to = func(rcpt string, raw []byte) error { return r.imap.Append(rcpt, "INBOX", raw) }
+		o.Deliver = r.imap.Deliver
 	}
-	r.smtp = dovecot.StartSink(t, to)
+	r.smtp = smtpsink.New(o)
+	if err := r.smtp.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.smtp.Stop() })
 	cfg := r.baseConfig()
-	cfg.SMTP = SMTPConfig{Address: r.smtp.Addr, TLS: "none", From: "Incidents <" + rigAddr("incidents") + ">"}
+	cfg.SMTP = SMTPConfig{Address: r.smtp.Addr(), TLS: "none", From: "Incidents <" + rigAddr("incidents") + ">"}
 	r.write(cfg)
 	return r
 }

@@ -10,7 +10,8 @@
 //     STARTTLS, implicit TLS) and delivers it into Dovecot's mailboxes by
 //     LMTP (StartPostfix);
 //   - the private CA that signs both servers' certificate (Server.CAFile);
-//   - an SMTP sink the tests send notifications to (Sink).
+//   - the delivery of what an smtpsink takes into Dovecot's mailboxes
+//     (Server.Deliver).
 //
 // Tests skip when a server program is missing, unless the environment
 // variable INCIDENTD_REQUIRE_DOVECOT is set: then they fail, so that CI

@@ -9,6 +9,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapclient"
 
 	"incidentd/mailservers/memory"
+	"incidentd/mailservers/smtpsink"
 )
 
 // login opens an IMAP session as addr; a sub-address (user+tag@domain)
@@ -59,6 +60,17 @@ func (s *Server) Append(addr, mailbox string, raws ...[]byte) error {
 		}
 	}
 	return c.Logout().Wait()
+}
+
+// Deliver appends m to each recipient's INBOX, as Postfix would: the
+// Deliver of an smtpsink that takes the mail incidentd sends.
+func (s *Server) Deliver(_ int, m *smtpsink.Mail) error {
+	for _, to := range m.To {
+		if err := s.Append(to, "INBOX", m.Data); err != nil {
+			return fmt.Errorf("delivery to %s failed: %w", to, err)
+		}
+	}
+	return nil
 }
 
 // Count is how many mails a user's mailbox holds.

@@ -1,6 +1,6 @@
 // Package memory owns the in-process mail system behind `incidentd demo`
 // and the tests: an IMAP server (go-imap's in-memory backend) and an SMTP
-// server (go-smtp) on loopback, sharing one set of users of one domain.
+// server (an smtpsink) on loopback, sharing one set of users of one domain.
 //
 // Mail submitted over SMTP to any local user of the domain lands in that
 // user's INBOX; the local part before a "+" picks the user, so
@@ -19,7 +19,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-	"github.com/emersion/go-smtp"
+
+	"incidentd/mailservers/smtpsink"
 )
 
 // Options configures Start.
@@ -45,7 +46,7 @@ type System struct {
 	passwords map[string]string
 	users     map[string]*imapmemserver.User
 	imap      *imapserver.Server
-	smtp      *smtp.Server
+	smtp      *smtpsink.Sink
 	logger    *slog.Logger
 }
 
@@ -80,14 +81,14 @@ func Start(o Options) (*System, error) {
 	if err != nil {
 		return nil, fmt.Errorf("in-memory mail: listen for IMAP: %w", err)
 	}
-	smtpLn, err := net.Listen("tcp", defaultAddr(o.SMTPAddr))
-	if err != nil {
+	s.smtp = smtpsink.New(s.smtpOptions(o.SMTPAddr))
+	if err := s.smtp.Start(); err != nil {
 		imapLn.Close()
-		return nil, fmt.Errorf("in-memory mail: listen for SMTP: %w", err)
+		return nil, fmt.Errorf("in-memory mail: %w", err)
 	}
-	s.IMAPAddr, s.SMTPAddr = imapLn.Addr().String(), smtpLn.Addr().String()
+	s.IMAPAddr, s.SMTPAddr = imapLn.Addr().String(), s.smtp.Addr()
 
-	// The servers log what their clients did wrong, such as hanging up
+	// The server logs what its clients did wrong, such as hanging up
 	// during IDLE: of interest when debugging only.
 	errLog := slog.NewLogLogger(o.Logger.Handler(), slog.LevelDebug)
 	s.imap = imapserver.New(&imapserver.Options{
@@ -104,32 +105,17 @@ func Start(o Options) (*System, error) {
 		Logger:       errLog,
 		InsecureAuth: true,
 	})
-	s.smtp = smtp.NewServer(smtp.BackendFunc(s.newSMTPSession))
-	s.smtp.Domain = s.domain
-	s.smtp.AllowInsecureAuth = true
-	s.smtp.MaxMessageBytes = maxMessageBytes
-	s.smtp.MaxRecipients = maxRecipients
-	s.smtp.ErrorLog = errLog
-
-	go s.serve("imap", func() error { return s.imap.Serve(imapLn) })
-	go s.serve("smtp", func() error { return s.smtp.Serve(smtpLn) })
+	go func() {
+		if err := s.imap.Serve(imapLn); err != nil && !errors.Is(err, net.ErrClosed) {
+			s.logger.Warn("demo mail server stopped", "server", "imap", "err", err)
+		}
+	}()
 	return s, nil
 }
 
 // Close stops both servers and drops their connections.
 func (s *System) Close() error {
-	imapErr := s.imap.Close()
-	smtpErr := s.smtp.Close()
-	if errors.Is(smtpErr, smtp.ErrServerClosed) {
-		smtpErr = nil
-	}
-	return errors.Join(imapErr, smtpErr)
-}
-
-func (s *System) serve(name string, serve func() error) {
-	if err := serve(); err != nil && !errors.Is(err, net.ErrClosed) {
-		s.logger.Warn("demo mail server stopped", "server", name, "err", err)
-	}
+	return errors.Join(s.imap.Close(), s.smtp.Stop())
 }
 
 // user returns the user a login name or recipient local part designates:

@@ -3,14 +3,14 @@ package memory
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
-	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"incidentd/mailservers/smtpsink"
 )
 
 const (
@@ -18,88 +18,69 @@ const (
 	maxRecipients   = 100
 )
 
-// smtpSession accepts mail from anyone to the local users and delivers it
-// into their INBOX. AUTH PLAIN is offered but not required.
-type smtpSession struct {
-	system *System
-	helo   string
-	remote string
-
-	from string
-	rcpt []recipient // one delivery each
-}
-
-type recipient struct {
-	addr string
-	user *imapmemserver.User
-}
-
-func (s *System) newSMTPSession(c *smtp.Conn) (smtp.Session, error) {
-	return &smtpSession{system: s, helo: c.Hostname(), remote: c.Conn().RemoteAddr().String()}, nil
-}
-
-func (sess *smtpSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-
-func (sess *smtpSession) Auth(mech string) (sasl.Server, error) {
-	if mech != sasl.Plain {
-		return nil, smtp.ErrAuthUnknownMechanism
+// smtpOptions make the system's SMTP server: a sink that takes mail from
+// anyone to the local users and delivers it into their INBOX. AUTH PLAIN
+// and LOGIN are offered but not required.
+func (s *System) smtpOptions(addr string) smtpsink.Options {
+	return smtpsink.Options{
+		Addr:            defaultAddr(addr),
+		Domain:          s.domain,
+		Login:           s.login,
+		Rcpt:            func(to string) error { _, err := s.recipient(to); return err },
+		Deliver:         s.deliver,
+		Discard:         true, // the mailboxes keep the mail
+		MaxMessageBytes: maxMessageBytes,
+		MaxRecipients:   maxRecipients,
+		Logger:          s.logger,
 	}
-	return sasl.NewPlainServer(func(identity, username, password string) error {
-		name, u := sess.system.user(username)
-		if u == nil || (identity != "" && identity != username) || u.Login(name, password) != nil {
-			return smtp.ErrAuthFailed
-		}
-		return nil
-	}), nil
 }
 
-func (sess *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
-	sess.from = from
-	return nil
+func (s *System) login(username, password string) error {
+	name, u := s.user(username)
+	if u == nil {
+		return fmt.Errorf("no user %q", username)
+	}
+	return u.Login(name, password)
 }
 
-func (sess *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+// recipient returns the user an address of the domain designates: the
+// local part before a "+" picks the user.
+func (s *System) recipient(to string) (*imapmemserver.User, error) {
 	local, domain, ok := strings.Cut(to, "@")
-	if !ok || !strings.EqualFold(domain, sess.system.domain) {
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
-			Message: fmt.Sprintf("Relaying denied: only %s is served here", sess.system.domain)}
+	if !ok || !strings.EqualFold(domain, s.domain) {
+		return nil, &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1},
+			Message: fmt.Sprintf("Relaying denied: only %s is served here", s.domain)}
 	}
 	name, _, _ := strings.Cut(local, "+")
-	_, u := sess.system.user(name)
+	_, u := s.user(name)
 	if u == nil {
-		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
+		return nil, &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
 			Message: fmt.Sprintf("No such user: %s", to)}
 	}
-	sess.rcpt = append(sess.rcpt, recipient{addr: to, user: u})
-	return nil
+	return u, nil
 }
 
-func (sess *smtpSession) Data(r io.Reader) error {
-	body, err := io.ReadAll(r)
-	if err != nil {
-		return fmt.Errorf("read message: %w", err)
-	}
-	now := time.Now()
-	for _, to := range sess.rcpt {
-		msg := append(sess.traceHeader(to.addr, now), body...)
-		if _, err := to.user.Append("INBOX", bytes.NewReader(msg), &imap.AppendOptions{Time: now}); err != nil {
-			return fmt.Errorf("deliver to %s: %w", to.addr, err)
+// deliver appends m to each recipient's INBOX, behind the trace header a
+// delivering MTA prepends.
+func (s *System) deliver(_ int, m *smtpsink.Mail) error {
+	for _, to := range m.To {
+		u, err := s.recipient(to)
+		if err != nil {
+			return err
 		}
-		sess.system.logger.Info("demo mail delivered", "from", sess.from, "to", to.addr, "bytes", len(msg))
+		msg := append(s.traceHeader(m, to), m.Data...)
+		if _, err := u.Append("INBOX", bytes.NewReader(msg), &imap.AppendOptions{Time: m.Time}); err != nil {
+			return fmt.Errorf("deliver to %s: %w", to, err)
+		}
+		s.logger.Info("demo mail delivered", "from", m.From, "to", to, "bytes", len(msg))
 	}
 	return nil
 }
 
 // traceHeader is what a delivering MTA prepends: the envelope sender, the
 // envelope recipient and a Received line.
-func (sess *smtpSession) traceHeader(to string, now time.Time) []byte {
+func (s *System) traceHeader(m *smtpsink.Mail, to string) []byte {
 	return fmt.Appendf(nil, "Return-Path: <%s>\r\nDelivered-To: %s\r\n"+
 		"Received: from %s (%s)\r\n\tby %s (incidentd demo) with ESMTP\r\n\tfor <%s>; %s\r\n",
-		sess.from, to, sess.helo, sess.remote, sess.system.domain, to, now.Format(time.RFC1123Z))
+		m.From, to, m.Helo, m.RemoteAddr, s.domain, to, m.Time.Format(time.RFC1123Z))
 }
-
-func (sess *smtpSession) Reset() {
-	sess.from, sess.rcpt = "", nil
-}
-
-func (sess *smtpSession) Logout() error { return nil }
