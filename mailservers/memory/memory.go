@@ -28,7 +28,7 @@ type Options struct {
 	// Domain is the mail domain of every user, e.g. "example.com". Required.
 	Domain string
 	// Users maps a local part ("incidents", "alice") to its password, for
-	// IMAP login and SMTP AUTH PLAIN. At least one user is required.
+	// IMAP login and SMTP AUTH (PLAIN, LOGIN). At least one user is required.
 	Users map[string]string
 	// IMAPAddr and SMTPAddr are the listen addresses; default
 	// "127.0.0.1:0" (any free port).

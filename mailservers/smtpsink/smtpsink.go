@@ -227,11 +227,14 @@ func (k *Sink) Reset() {
 	k.mails = nil
 }
 
-// Sessions is how many SMTP sessions clients opened, Attempts how many
-// mails reached DATA or BDAT (refused ones included), BDATCommands how
-// many BDAT commands came (none counted with Options.Discard).
-func (k *Sink) Sessions() int     { return int(k.sessions.Load()) }
-func (k *Sink) Attempts() int     { return int(k.attempts.Load()) }
+// Sessions is how many SMTP sessions clients opened.
+func (k *Sink) Sessions() int { return int(k.sessions.Load()) }
+
+// Attempts is how many mails reached DATA or BDAT, refused ones included.
+func (k *Sink) Attempts() int { return int(k.attempts.Load()) }
+
+// BDATCommands is how many BDAT commands came over connections without
+// TLS; none are counted with Options.Discard.
 func (k *Sink) BDATCommands() int { return int(k.bdat.Load()) }
 
 // Logins returns the mechanism and user of each login, e.g.
