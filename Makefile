@@ -13,8 +13,10 @@ vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt: files above need formatting"; exit 1; }
 	$(GO) vet ./...
 
-demo:
-	$(GO) run ./cmd/incidentd demo
+# demo builds bin/incidentd and runs the demo with it, so that the commands
+# its banner prints can be run with that binary.
+demo: build
+	bin/incidentd demo
 
 scenario:
 	$(GO) run ./cmd/incidentd demo -scenario -imap 127.0.0.1:0 -smtp 127.0.0.1:0

@@ -67,7 +67,7 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 	smtpAddr := fs.String("smtp", "127.0.0.1:1025", "SMTP listen `address` (127.0.0.1:0 for any free port)")
 	dataDir := fs.String("data", "", "keep the database and attachments in this `directory` (default: a temporary one)")
 	lang := fs.String("lang", "es", "language of the notifications: es or en")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	log := e.log
@@ -122,13 +122,13 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 		}
 		return err
 	}
-	printDemoHelp(e, sys, dir)
+	printDemoHelp(e, sys, dir, *dataDir == "")
 	<-ctx.Done()
 	wg.Wait()
 	return runErr
 }
 
-func printDemoHelp(e env, sys *memory.System, dir string) {
+func printDemoHelp(e env, sys *memory.System, dir string, temporary bool) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "\nincidentd demo is running. Point any mail client at it:\n\n")
 	fmt.Fprintf(&b, "  IMAP  %s  (no TLS; plain password login)\n  SMTP  %s  (no TLS; authentication optional)\n\n", sys.IMAPAddr, sys.SMTPAddr)
@@ -139,8 +139,43 @@ func printDemoHelp(e env, sys *memory.System, dir string) {
 	fmt.Fprintf(&b, "\nAs carol, mail incidents@%s with the problem in the subject and, optionally,\n", demoDomain)
 	b.WriteString("lines such as \"Prioridad: Alta\", \"Tipo: Error\", \"Sistema: Nóminas\", \"Pasos para recrear el error: ...\".\n")
 	b.WriteString("Then log in as alice, bob and carol and answer the notifications with the keywords they name.\n")
-	fmt.Fprintf(&b, "\nData: %s   Inspect it with: incidentd list|show N|stats -config %s\n",
-		dir, filepath.Join(dir, "incidentd.toml"))
+	fmt.Fprintf(&b, "\nData: %s", dir)
+	if temporary {
+		b.WriteString(" (removed when the demo stops; -data DIR keeps it)")
+	}
+	b.WriteString("\nInspect it with:\n")
+	exe, err := os.Executable()
+	if err != nil {
+		e.log.Debug("the path of this program is unknown", "error", err)
+	}
+	for _, line := range inspectCommands(demoProgram(exe), filepath.Join(dir, "incidentd.toml")) {
+		fmt.Fprintf(&b, "  %s\n", line)
+	}
 	b.WriteString("Stop with Ctrl-C.\n")
 	fmt.Fprint(e.stdout, b.String())
+}
+
+// inspectCommands are the query commands the demo's banner offers, each
+// as it can be run: program runs incidentd, config is the demo's
+// configuration.
+func inspectCommands(program, config string) []string {
+	var lines []string
+	for _, cmd := range []string{"list", "show", "stats", "outbox"} {
+		line := fmt.Sprintf("%s %s -config %s", program, cmd, config)
+		if cmd == "show" {
+			line += " 1"
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// demoProgram is how the user can run this program again: the path of its
+// executable exe, or go run when exe is a temporary build of go run (or
+// unknown).
+func demoProgram(exe string) string {
+	if exe == "" || strings.HasPrefix(exe, filepath.Join(os.TempDir(), "go-build")) {
+		return "go run ./cmd/incidentd"
+	}
+	return exe
 }

@@ -107,6 +107,35 @@ func flags(name string, e env) *flag.FlagSet {
 	return fs
 }
 
+// parseArgs parses args with fs and returns the positional arguments.
+// Flags may come before, between and after them (show -config FILE 1 and
+// show 1 -config FILE alike); after "--" every argument is positional.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		positional, args = append(positional, rest[0]), rest[1:]
+	}
+}
+
+// parseFlags parses the arguments of a subcommand that takes flags only.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	positional, err := parseArgs(fs, args)
+	if err == nil && len(positional) > 0 {
+		err = fmt.Errorf("unexpected argument %q (%s takes flags only; see -h)", positional[0], fs.Name())
+	}
+	return err
+}
+
 // configFlag adds -config to fs; the default is incidentd.toml in the
 // working directory.
 func configFlag(fs *flag.FlagSet) *string {
@@ -128,7 +157,7 @@ func load(path string) (Config, string, error) {
 func configured(name string, e env, args []string) (Config, string, error) {
 	fs := flags(name, e)
 	path := configFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return Config{}, "", err
 	}
 	return load(*path)
@@ -153,7 +182,7 @@ func cmdCheckConfig(ctx context.Context, e env, args []string) error {
 	fs := flags("check-config", e)
 	path := configFlag(fs)
 	connect := fs.Bool("connect", false, "also connect to both mail servers, log in and check the mailboxes (nothing is sent)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg, err := loadConfig(*path)

@@ -21,7 +21,7 @@ func cmdOAuth(ctx context.Context, e env, args []string) error {
 	path := configFlag(fs)
 	browser := fs.Bool("browser", false, "sign in with a browser on this machine (or one that reaches it through ssh -L) "+
 		"instead of with a device code; Google allows Gmail only this way")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	cfg, base, err := load(*path)

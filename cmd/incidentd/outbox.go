@@ -18,7 +18,7 @@ func cmdOutbox(ctx context.Context, e env, args []string) error {
 	path := configFlag(fs)
 	state := fs.String("state", "", "only mail in this `state`: pending, sent or failed")
 	retry := fs.String("retry", "", "put failed mail back in the outbox: its `ID`, or all")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	switch *state {

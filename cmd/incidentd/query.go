@@ -41,7 +41,7 @@ func cmdList(ctx context.Context, e env, args []string) error {
 	fs := flags("list", e)
 	path := configFlag(fs)
 	state := fs.String("state", "", "only incidents in this `state`")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	return withStore(ctx, *path, func(tx *store.Tx) error {
@@ -62,11 +62,15 @@ func cmdList(ctx context.Context, e env, args []string) error {
 func cmdShow(ctx context.Context, e env, args []string) error {
 	fs := flags("show", e)
 	path := configFlag(fs)
-	if err := fs.Parse(args); err != nil {
+	positional, err := parseArgs(fs, args)
+	if err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(strings.TrimPrefix(strings.ToUpper(fs.Arg(0)), "INC-"), 10, 64)
-	if fs.NArg() != 1 || err != nil {
+	var id int64
+	if len(positional) == 1 {
+		id, err = strconv.ParseInt(strings.TrimPrefix(strings.ToUpper(positional[0]), "INC-"), 10, 64)
+	}
+	if len(positional) != 1 || err != nil {
 		return fmt.Errorf("name one incident, e.g. incidentd show 12")
 	}
 	return withStore(ctx, *path, func(tx *store.Tx) error {
@@ -130,7 +134,7 @@ func cmdStats(ctx context.Context, e env, args []string) error {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	var since Duration
 	fs.TextVar(&since, "since", Duration{}, "only the last `period` (e.g. 30d, 12h), compared with the period before; default: all time")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg, st, err := openConfigured(ctx, *path)
@@ -227,7 +231,7 @@ func cmdParse(ctx context.Context, e env, args []string) error {
 	fs := flags("parse", e)
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	path := fs.String("config", "", "match against the incidents of this configuration's database")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	raw, err := io.ReadAll(e.stdin)

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"incidentd/workflow"
+	"incidentd/workflow/store"
+)
+
+// operatorTOML is a daemon's configuration whose mail passwords and token
+// secret come from the environment.
+const operatorTOML = `
+[imap]
+address = "imap.example.com:993"
+username = "incidents@example.com"
+password_env = "INCIDENTD_IMAP_PASSWORD"
+[smtp]
+address = "smtp.example.com:587"
+username = "incidents@example.com"
+from = "Incidents <incidents@example.com>"
+password_env = "INCIDENTD_SMTP_PASSWORD"
+[workflow]
+domains = ["example.com"]
+evaluators = ["alice@example.com"]
+[security]
+token_secret_env = "INCIDENTD_TOKEN_SECRET"
+`
+
+// operatorConfig writes operatorTOML and, beside it, the database of a
+// daemon that took INC-1 in and sent the reporter its acknowledgement on
+// the second attempt. It returns the configuration's path.
+func operatorConfig(t *testing.T) string {
+	t.Helper()
+	t.Setenv("INCIDENTD_IMAP_PASSWORD", "x")
+	t.Setenv("INCIDENTD_SMTP_PASSWORD", "y")
+	t.Setenv("INCIDENTD_TOKEN_SECRET", "a secret of sixteen bytes or more")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "incidentd.toml")
+	if err := os.WriteFile(path, []byte(operatorTOML), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	st, err := store.Open(ctx, filepath.Join(dir, "incidentd.db"), filepath.Join(dir, "attachments"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Now()
+	err = st.Update(ctx, func(tx *store.Tx) error {
+		inc := workflow.Incident{Title: "Printer jam", Reporter: "carol@example.com", Fields: workflow.Fields{Type: workflow.TypeError,
+			Priority: workflow.PriorityHigh}, State: workflow.Reported, Created: now, Updated: now}
+		if err := tx.CreateIncident(&inc); err != nil {
+			return err
+		}
+		if err := tx.AppendEvent(workflow.Event{IncidentID: inc.ID, At: now, Actor: inc.Reporter,
+			MessageID: "r1@example.com", Kind: workflow.EventReported, To: workflow.Reported}); err != nil {
+			return err
+		}
+		return tx.Enqueue(store.Outgoing{IncidentID: inc.ID, MessageID: "n1@incidentd", Recipient: inc.Reporter,
+			Notice: workflow.Notice{Kind: workflow.NoticeAck, To: []string{inc.Reporter}, Incident: inc}, Date: now})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.MarkRetry(ctx, 1, now, "421 try again later"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.MarkSent(ctx, now, 1); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// run runs incidentd with args and returns its exit code, standard output
+// and standard error.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut strings.Builder
+	code := runMain(t.Context(), args, strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// TestFlagsAfterArguments: a subcommand's flags may follow its arguments,
+// and a subcommand that takes none refuses a stray one.
+func TestFlagsAfterArguments(t *testing.T) {
+	path := operatorConfig(t)
+	for _, args := range [][]string{
+		{"show", "-config", path, "1"},
+		{"show", "1", "-config", path},
+		{"show", "INC-1", "-config", path},
+		{"show", "-config", path, "--", "1"},
+	} {
+		if code, out, errOut := run(t, args...); code != 0 || !strings.Contains(out, "INC-1  Printer jam") {
+			t.Errorf("%q: exit %d\n%s%s", args, code, out, errOut)
+		}
+	}
+	if code, _, errOut := run(t, "show", "1", "2", "-config", path); code != 1 || !strings.Contains(errOut, "name one incident") {
+		t.Errorf("show 1 2: exit %d: %s", code, errOut)
+	}
+	code, _, errOut := run(t, "list", "INC-1", "-config", path)
+	if want := `unexpected argument "INC-1" (incidentd list takes flags only`; code != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("list INC-1: exit %d, want 1 and %q: %s", code, want, errOut)
+	}
+}
