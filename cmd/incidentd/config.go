@@ -8,12 +8,14 @@ import (
 	"net"
 	"net/mail"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
 
+	"incidentd/mailin"
 	"incidentd/workflow"
 )
 
@@ -174,9 +176,16 @@ func defaultConfig() Config {
 	}
 }
 
-// loadConfig reads path over the defaults and validates everything,
-// returning every problem at once.
+// loadConfig reads path over the defaults and validates everything the
+// daemon uses, returning every problem at once.
 func loadConfig(path string) (Config, error) {
+	return loadChecked(path, (*Config).validate)
+}
+
+// loadChecked reads path over the defaults and checks it with validate
+// (validate, or less for the commands that use less), returning every
+// problem at once.
+func loadChecked(path string, validate func(*Config) []error) (Config, error) {
 	c, md, problems, ok := decodeConfig(path)
 	if !ok {
 		return c, errors.Join(problems...)
@@ -184,41 +193,79 @@ func loadConfig(path string) (Config, error) {
 	for _, k := range md.Undecoded() {
 		problems = append(problems, fmt.Errorf("unknown key %s", k))
 	}
-	problems = append(problems, c.validate()...)
+	problems = append(problems, validate(&c)...)
 	return c, errors.Join(problems...)
 }
 
+// validate checks every key: what run and check-config need.
 func (c *Config) validate() []error {
+	return checkKeys(c.validateServers, c.validateWorkflow, c.validateSecurity, c.validateSchedule,
+		c.validateMetrics, c.validateHTTP, c.validateOAuth2, c.validateMail, c.validateStorageKeys,
+		c.validateStorage, c.validateSecrets)
+}
+
+// validateRecords checks the keys of the commands that only read or tend
+// the database (list, show, stats, outbox): the storage and the metrics.
+// Not the mail servers, nor the secrets, which the daemon's environment
+// may hold alone.
+func (c *Config) validateRecords() []error {
+	return checkKeys(c.validateStorageKeys, c.validateMetrics)
+}
+
+// validateIntake checks, besides the records' keys, those with which
+// incoming mail is read (parse): the workflow, the service's own address
+// and the security policy.
+func (c *Config) validateIntake() []error {
+	return checkKeys(c.validateStorageKeys, c.validateMetrics, c.validateWorkflow, c.validateFrom, c.validateSecurity)
+}
+
+// checkKeys runs checks, each of which reports the problems of some keys
+// with bad, and returns every problem.
+func checkKeys(checks ...func(bad func(key, format string, args ...any))) []error {
 	var errs []error
 	bad := func(key, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", key, fmt.Sprintf(format, args...)))
 	}
-	oneOf := func(key, v string, allowed ...string) {
-		for _, a := range allowed {
-			if v == a {
-				return
-			}
-		}
+	for _, check := range checks {
+		check(bad)
+	}
+	return errs
+}
+
+// oneOf reports v under key unless it is one of allowed.
+func oneOf(bad func(key, format string, args ...any), key, v string, allowed ...string) {
+	if !slices.Contains(allowed, v) {
 		bad(key, "%q is not one of %s", v, strings.Join(allowed, ", "))
 	}
-	hostPort := func(key, v string) {
-		if _, _, err := net.SplitHostPort(v); err != nil {
-			bad(key, "%q is not host:port", v)
+}
+
+// validateServers checks how the mail servers are reached.
+func (c *Config) validateServers(bad func(key, format string, args ...any)) {
+	for _, a := range []struct{ key, v string }{{"imap.address", c.IMAP.Address}, {"smtp.address", c.SMTP.Address}} {
+		if _, _, err := net.SplitHostPort(a.v); err != nil {
+			bad(a.key, "%q is not host:port", a.v)
 		}
 	}
-	hostPort("imap.address", c.IMAP.Address)
-	hostPort("smtp.address", c.SMTP.Address)
-	oneOf("imap.tls", c.IMAP.TLS, "implicit", "starttls", "none")
-	oneOf("smtp.tls", c.SMTP.TLS, "implicit", "starttls", "none")
+	oneOf(bad, "imap.tls", c.IMAP.TLS, "implicit", "starttls", "none")
+	oneOf(bad, "smtp.tls", c.SMTP.TLS, "implicit", "starttls", "none")
 	if c.IMAP.Username == "" {
 		bad("imap.username", "is required")
 	}
 	if c.IMAP.PollInterval.Duration <= 0 {
 		bad("imap.poll_interval", "must be positive")
 	}
+	c.validateFrom(bad)
+}
+
+// validateFrom checks smtp.from, the service's own address.
+func (c *Config) validateFrom(bad func(key, format string, args ...any)) {
 	if _, err := mail.ParseAddress(c.SMTP.From); err != nil {
 		bad("smtp.from", "%q is not an address: %v", c.SMTP.From, err)
 	}
+}
+
+// validateWorkflow checks the organization, its roles and the defaults.
+func (c *Config) validateWorkflow(bad func(key, format string, args ...any)) {
 	if len(c.Workflow.Domains) == 0 {
 		bad("workflow.domains", "name at least one domain of the organization")
 	}
@@ -239,24 +286,29 @@ func (c *Config) validate() []error {
 	if _, ok := workflow.ParsePriority(c.Workflow.DefaultPriority); !ok {
 		bad("workflow.default_priority", "%q is not a priority (critical, high, medium, low)", c.Workflow.DefaultPriority)
 	}
-	oneOf("workflow.language", c.Workflow.Language, "es", "en")
-	oneOf("security.command_auth", c.Security.CommandAuth, "token", "dmarc", "sender")
-	c.validateSchedule(bad)
-	c.validateHTTP(bad)
-	c.validateSecurity(bad)
-	c.validateOAuth2(bad)
-	c.validateMail(bad)
+	oneOf(bad, "workflow.language", c.Workflow.Language, "es", "en")
+}
+
+// validateStorageKeys checks the [storage] values; validateStorage
+// checks that its paths can be made.
+func (c *Config) validateStorageKeys(bad func(key, format string, args ...any)) {
 	if c.Storage.Database == "" {
 		bad("storage.database", "is required")
 	}
-	c.validateStorage(bad)
 	if c.Storage.MaxMessageBytes <= 0 {
 		bad("storage.max_message_bytes", "must be positive")
 	}
-	for p := range c.Schedule.Deadlines {
-		if _, ok := workflow.ParsePriority(p); !ok {
-			bad("schedule.deadlines", "%q is not a priority", p)
-		}
+	if c.Storage.MaxAttachmentBytes < 0 || c.Storage.MaxAttachments < 0 {
+		bad("storage.max_attachment_bytes", "limits must not be negative (0 means no limit)")
+	}
+}
+
+// validateSecrets checks that the mail passwords and the token secret
+// can be read.
+func (c *Config) validateSecrets(bad func(key, format string, args ...any)) {
+	s := c.Security
+	if _, err := s.tokenSecret(); err != nil && (s.CommandAuth == mailin.AuthToken || !errors.Is(err, errNoTokenSecret)) {
+		bad("security.token_secret_env", "%v", err)
 	}
 	// A server logged in to with OAuth2 needs no password.
 	if !c.IMAP.oauth2() {
@@ -269,7 +321,6 @@ func (c *Config) validate() []error {
 			bad("smtp.password_env", "%v", err)
 		}
 	}
-	return errs
 }
 
 // password reads the secret from its environment variable or file.

@@ -65,7 +65,7 @@ func retryOutbox(ctx context.Context, e env, path, which string) error {
 			return fmt.Errorf("-retry %q is not a mail ID or all", which)
 		}
 	}
-	_, st, err := openConfigured(ctx, path)
+	_, st, err := openConfigured(ctx, path, (*Config).validateRecords)
 	if err != nil {
 		return err
 	}

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -16,20 +18,26 @@ import (
 	"incidentd/workflow/store"
 )
 
-// openConfigured loads the configuration at path and opens its store,
-// for the commands that read or tend the database.
-func openConfigured(ctx context.Context, path string) (Config, *store.Store, error) {
-	cfg, base, err := load(path)
+// openConfigured loads the configuration at path, checking it with
+// validate, and opens its store, for the commands that read or tend the
+// database: they check only the keys they use, and need the database to
+// exist.
+func openConfigured(ctx context.Context, path string, validate func(*Config) []error) (Config, *store.Store, error) {
+	cfg, err := loadChecked(path, validate)
 	if err != nil {
 		return cfg, nil, err
 	}
-	st, err := openStore(ctx, cfg, base)
+	db := resolve(cfg.dir, cfg.Storage.Database)
+	if _, err := os.Stat(db); errors.Is(err, os.ErrNotExist) {
+		return cfg, nil, fmt.Errorf("no database at %s (storage.database of %s): the daemon makes it when it first runs", db, path)
+	}
+	st, err := openStore(ctx, cfg, cfg.dir)
 	return cfg, st, err
 }
 
 // withStore opens the configured store read-only for a query command.
 func withStore(ctx context.Context, path string, fn func(*store.Tx) error) error {
-	_, st, err := openConfigured(ctx, path)
+	_, st, err := openConfigured(ctx, path, (*Config).validateRecords)
 	if err != nil {
 		return err
 	}
@@ -137,7 +145,7 @@ func cmdStats(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, st, err := openConfigured(ctx, *path)
+	cfg, st, err := openConfigured(ctx, *path, (*Config).validateRecords)
 	if err != nil {
 		return err
 	}
@@ -241,7 +249,7 @@ func cmdParse(ctx context.Context, e env, args []string) error {
 	cfg := defaultConfig()
 	p := &mailin.Processor{Defaults: cfg.defaults()}
 	if *path != "" {
-		cfg, st, err := openConfigured(ctx, *path)
+		cfg, st, err := openConfigured(ctx, *path, (*Config).validateIntake)
 		if err != nil {
 			return err
 		}

@@ -32,12 +32,14 @@ token_secret_env = "INCIDENTD_TOKEN_SECRET"
 
 // operatorConfig writes operatorTOML and, beside it, the database of a
 // daemon that took INC-1 in and sent the reporter its acknowledgement on
-// the second attempt. It returns the configuration's path.
+// the second attempt. It returns the configuration's path. The secrets'
+// environment variables are unset, as in an operator's shell.
 func operatorConfig(t *testing.T) string {
 	t.Helper()
-	t.Setenv("INCIDENTD_IMAP_PASSWORD", "x")
-	t.Setenv("INCIDENTD_SMTP_PASSWORD", "y")
-	t.Setenv("INCIDENTD_TOKEN_SECRET", "a secret of sixteen bytes or more")
+	for _, name := range []string{"INCIDENTD_IMAP_PASSWORD", "INCIDENTD_SMTP_PASSWORD", "INCIDENTD_TOKEN_SECRET"} {
+		t.Setenv(name, "") // restored after the test
+		os.Unsetenv(name)
+	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "incidentd.toml")
 	if err := os.WriteFile(path, []byte(operatorTOML), 0o600); err != nil {
@@ -104,5 +106,57 @@ func TestFlagsAfterArguments(t *testing.T) {
 	code, _, errOut := run(t, "list", "INC-1", "-config", path)
 	if want := `unexpected argument "INC-1" (incidentd list takes flags only`; code != 1 || !strings.Contains(errOut, want) {
 		t.Errorf("list INC-1: exit %d, want 1 and %q: %s", code, want, errOut)
+	}
+}
+
+// TestQueriesNeedOnlyTheDatabase: the commands that read or tend the
+// database work without the mail passwords and the token secret, which
+// the daemon and check-config still require; they refuse a database that
+// does not exist rather than create an empty one.
+func TestQueriesNeedOnlyTheDatabase(t *testing.T) {
+	path := operatorConfig(t)
+	// A file that names only the database does as well for the commands
+	// that only read or tend it.
+	minimal := filepath.Join(filepath.Dir(path), "minimal.toml")
+	if err := os.WriteFile(minimal, []byte("[storage]\ndatabase = \"incidentd.db\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, config := range []string{path, minimal} {
+		for _, args := range [][]string{
+			{"list", "-config", config}, {"show", "-config", config, "1"}, {"stats", "-config", config},
+			{"outbox", "-config", config},
+		} {
+			if code, out, errOut := run(t, args...); code != 0 || out == "" {
+				t.Errorf("%q: exit %d\n%s%s", args, code, out, errOut)
+			}
+		}
+	}
+	reply := "From: alice@example.com\r\nTo: incidents@example.com\r\nSubject: RE: [INC-1] Printer jam\r\n" +
+		"Message-ID: <a1@example.com>\r\n\r\nACCEPT\r\n"
+	var explained, parseErr strings.Builder
+	if code := runMain(t.Context(), []string{"parse", "-config", path}, strings.NewReader(reply), &explained, &parseErr); code != 0 ||
+		!strings.Contains(explained.String(), "incident:   INC-1") {
+		t.Errorf("parse without secrets: exit %d\n%s%s", code, explained.String(), parseErr.String())
+	}
+	code, _, errOut := run(t, "check-config", "-config", path)
+	for _, want := range []string{"imap.password_env", "smtp.password_env", "security.token_secret_env"} {
+		if code != 1 || !strings.Contains(errOut, want) {
+			t.Errorf("check-config: exit %d, want 1 naming %s:\n%s", code, want, errOut)
+		}
+	}
+	if code, _, errOut := run(t, "run", "-config", path); code != 1 || !strings.Contains(errOut, "imap.password_env") {
+		t.Errorf("run: exit %d, want 1 naming imap.password_env:\n%s", code, errOut)
+	}
+
+	missing := filepath.Join(t.TempDir(), "incidentd.toml")
+	if err := os.WriteFile(missing, []byte(operatorTOML), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = run(t, "list", "-config", missing)
+	if want := "(storage.database of " + missing + "): the daemon makes it"; code != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("list without a database: exit %d, want 1 and %q:\n%s", code, want, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(missing), "incidentd.db")); err == nil {
+		t.Error("list made a database")
 	}
 }

@@ -21,7 +21,7 @@ type MetricsConfig struct {
 	RejectionCategories []workflow.ReasonCategory `toml:"rejection_categories"`
 }
 
-// validateSchedule checks the [schedule] and [metrics] keys.
+// validateSchedule checks the [schedule] keys.
 func (c *Config) validateSchedule(bad func(key, format string, args ...any)) {
 	for key, spec := range map[string]string{"schedule.reminders": c.Schedule.Reminders, "schedule.digest": c.Schedule.Digest} {
 		if spec == "" {
@@ -38,10 +38,17 @@ func (c *Config) validateSchedule(bad func(key, format string, args ...any)) {
 		bad("schedule.digest_period", "must be positive")
 	}
 	for p, d := range c.Schedule.Deadlines {
+		if _, ok := workflow.ParsePriority(p); !ok {
+			bad("schedule.deadlines", "%q is not a priority", p)
+		}
 		if d.Duration <= 0 {
 			bad("schedule.deadlines", "%s: must be positive", p)
 		}
 	}
+}
+
+// validateMetrics checks the [metrics] keys.
+func (c *Config) validateMetrics(bad func(key, format string, args ...any)) {
 	for i, cat := range c.Metrics.RejectionCategories {
 		if cat.Name == "" || len(cat.Keywords) == 0 {
 			bad("metrics.rejection_categories", "category %d needs a name and keywords", i+1)

@@ -18,8 +18,9 @@ func TestScheduleConfigProblems(t *testing.T) {
 	c.Metrics.RejectionCategories = []workflow.ReasonCategory{{Name: "spam"}}
 	c.HTTP.Listen = "0.0.0.0:9180"
 	var got []string
-	c.validateSchedule(func(key, format string, args ...any) { got = append(got, key) })
-	c.validateHTTP(func(key, format string, args ...any) { got = append(got, key) })
+	for _, check := range []func(bad func(key, format string, args ...any)){c.validateSchedule, c.validateMetrics, c.validateHTTP} {
+		check(func(key, format string, args ...any) { got = append(got, key) })
+	}
 	want := "schedule.reminders schedule.timezone schedule.digest_period metrics.rejection_categories http.listen"
 	if strings.Join(got, " ") != want {
 		t.Errorf("problems %v, want %s", got, want)
@@ -32,8 +33,9 @@ func TestScheduleConfigValues(t *testing.T) {
 	c.Schedule.Deadlines = map[string]Duration{"critical": {4 * time.Hour}, "Baja": {7 * 24 * time.Hour}}
 	c.HTTP.Listen = "localhost:9180"
 	var got []string
-	c.validateSchedule(func(key, format string, args ...any) { got = append(got, key) })
-	c.validateHTTP(func(key, format string, args ...any) { got = append(got, key) })
+	for _, check := range []func(bad func(key, format string, args ...any)){c.validateSchedule, c.validateMetrics, c.validateHTTP} {
+		check(func(key, format string, args ...any) { got = append(got, key) })
+	}
 	if len(got) != 0 {
 		t.Fatalf("problems %v", got)
 	}

@@ -71,13 +71,11 @@ func randomSecret() []byte {
 	return []byte(rand.Text() + rand.Text())
 }
 
-// validateSecurity reports the problems of the [security] keys and of the
-// limits.
+// validateSecurity reports the problems of the [security] policy and
+// limits; validateSecrets those of the token secret.
 func (c *Config) validateSecurity(bad func(key, format string, args ...any)) {
 	s := c.Security
-	if _, err := s.tokenSecret(); err != nil && (s.CommandAuth == mailin.AuthToken || !errors.Is(err, errNoTokenSecret)) {
-		bad("security.token_secret_env", "%v", err)
-	}
+	oneOf(bad, "security.command_auth", s.CommandAuth, "token", "dmarc", "sender")
 	if s.CommandAuth == mailin.AuthDMARC && len(s.TrustedAuthservIDs) == 0 {
 		bad("security.trusted_authserv_ids", "name the authserv-id of your own mail server for the dmarc policy")
 	}
@@ -86,9 +84,6 @@ func (c *Config) validateSecurity(bad func(key, format string, args ...any)) {
 	}
 	if s.MaxNoticesPerIncidentHour < 0 {
 		bad("security.max_notices_per_incident_hour", "must not be negative (0 means no limit)")
-	}
-	if c.Storage.MaxAttachmentBytes < 0 || c.Storage.MaxAttachments < 0 {
-		bad("storage.max_attachment_bytes", "limits must not be negative (0 means no limit)")
 	}
 }
 
