@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -48,9 +49,12 @@ func withStore(ctx context.Context, path string, fn func(*store.Tx) error) error
 func cmdList(ctx context.Context, e env, args []string) error {
 	fs := flags("list", e)
 	path := configFlag(fs)
-	state := fs.String("state", "", "only incidents in this `state`")
+	state := fs.String("state", "", "only incidents in this `state`: "+stateNames())
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *state != "" && !slices.Contains(workflow.States, workflow.State(*state)) {
+		return fmt.Errorf("-state %q is not a state: %s", *state, stateNames())
 	}
 	return withStore(ctx, *path, func(tx *store.Tx) error {
 		incs, err := tx.Incidents(store.Filter{State: workflow.State(*state)})
@@ -65,6 +69,15 @@ func cmdList(ctx context.Context, e env, args []string) error {
 		}
 		return w.Flush()
 	})
+}
+
+// stateNames lists the states an incident can be in, in workflow order.
+func stateNames() string {
+	names := make([]string, len(workflow.States))
+	for i, s := range workflow.States {
+		names[i] = string(s)
+	}
+	return strings.Join(names, ", ")
 }
 
 func cmdShow(ctx context.Context, e env, args []string) error {

@@ -160,3 +160,20 @@ func TestQueriesNeedOnlyTheDatabase(t *testing.T) {
 		t.Error("list made a database")
 	}
 }
+
+// TestListState: list -state takes a state of the workflow and names them
+// all when given another.
+func TestListState(t *testing.T) {
+	path := operatorConfig(t)
+	if code, out, errOut := run(t, "list", "-state", "reported", "-config", path); code != 0 || !strings.Contains(out, "INC-1") {
+		t.Errorf("list -state reported: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := run(t, "list", "-state", "closed", "-config", path); code != 0 || strings.Contains(out, "INC-1") {
+		t.Errorf("list -state closed: exit %d\n%s%s", code, out, errOut)
+	}
+	code, _, errOut := run(t, "list", "-state", "nope", "-config", path)
+	want := `-state "nope" is not a state: reported, in_resolution, info_requested, resolved, rejected, closed`
+	if code != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("list -state nope: exit %d, want 1 and %q:\n%s", code, want, errOut)
+	}
+}
