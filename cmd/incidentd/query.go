@@ -154,7 +154,7 @@ func cmdStats(ctx context.Context, e env, args []string) error {
 	path := configFlag(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	var since Duration
-	fs.TextVar(&since, "since", Duration{}, "only the last `period` (e.g. 30d, 12h), compared with the period before; default: all time")
+	fs.TextVar(&since, "since", Duration{}, "only the last `period` (e.g. 1w, 30d, 12h), compared with the period before; default: all time")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -215,7 +215,7 @@ func printStats(w io.Writer, s statsOutput) {
 	}
 	fmt.Fprintln(tw, "\nSTAGE\tCOUNT\tMEDIAN\t90TH PERCENTILE")
 	for _, st := range m.Stages() {
-		fmt.Fprintf(tw, "time to %s\t%d\t%s\t%s\n", st.Key, st.Count, st.Median, st.P90)
+		fmt.Fprintf(tw, "time to %s\t%d\t%s\t%s\n", st.Key, st.Count, stageTime(st.Stage, st.Median), stageTime(st.Stage, st.P90))
 	}
 	fmt.Fprintln(tw, "\nWAITING AT THE END\tN\t")
 	for _, c := range s.Waiting {
@@ -228,11 +228,20 @@ func printStats(w io.Writer, s statsOutput) {
 			strings.ToUpper(strings.ReplaceAll(dim.Key, "_", " ")))
 		for _, g := range dim.Groups {
 			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\n", or(g.Key, "(none)"), g.Reported, g.Accepted,
-				g.Rejected, g.Resolved, g.Reopened, g.Closed, g.Resolve.Median)
+				g.Rejected, g.Resolved, g.Reopened, g.Closed, stageTime(g.Resolve, g.Resolve.Median))
 		}
 		tw.Flush()
 	}
 	fmt.Fprintf(w, "\noutbox: %d pending, %d sent, %d failed\n", s.Outbox.Pending, s.Outbox.Sent, s.Outbox.Failed)
+}
+
+// stageTime is one of st's times for a terminal: "–" when no incident
+// went through the stage.
+func stageTime(st workflow.Stage, t workflow.Seconds) string {
+	if st.Count == 0 {
+		return "–"
+	}
+	return t.String()
 }
 
 // or is s, or alt when s is empty.

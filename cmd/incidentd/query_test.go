@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -175,5 +176,32 @@ func TestListState(t *testing.T) {
 	want := `-state "nope" is not a state: reported, in_resolution, info_requested, resolved, rejected, closed`
 	if code != 1 || !strings.Contains(errOut, want) {
 		t.Errorf("list -state nope: exit %d, want 1 and %q:\n%s", code, want, errOut)
+	}
+}
+
+// TestStats: -since takes the configuration's durations, weeks and days
+// included, and a stage no incident went through shows no time.
+func TestStats(t *testing.T) {
+	path := operatorConfig(t)
+	for _, since := range []string{"1w", "30d", "12h"} {
+		code, out, errOut := run(t, "stats", "-since", since, "-config", path)
+		if code != 0 || !strings.HasPrefix(out, "from ") || !strings.Contains(out, "reported  1  0 (") {
+			t.Errorf("stats -since %s: exit %d\n%s%s", since, code, out, errOut)
+		}
+	}
+	if code, _, errOut := run(t, "stats", "-since", "fortnight", "-config", path); code != 1 || !strings.Contains(errOut, "w for weeks") {
+		t.Errorf("stats -since fortnight: exit %d, want 1 and the units: %s", code, errOut)
+	}
+	code, out, errOut := run(t, "stats", "-config", path)
+	if code != 0 {
+		t.Fatalf("stats: exit %d: %s", code, errOut)
+	}
+	for _, re := range []string{`(?m)^time to evaluate +0 +– +–$`, `(?m)^error +1 +0 +0 +0 +0 +0 +–$`} {
+		if !regexp.MustCompile(re).MatchString(out) {
+			t.Errorf("stats output lacks %s:\n%s", re, out)
+		}
+	}
+	if strings.Contains(out, "0s") {
+		t.Errorf("stats shows a time of a stage nothing went through:\n%s", out)
 	}
 }
