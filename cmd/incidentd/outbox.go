@@ -38,9 +38,11 @@ func cmdOutbox(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(w, "ID\tSTATE\tATTEMPTS\tNEXT ATTEMPT\tINCIDENT\tKIND\tRECIPIENT\tLAST ERROR")
 		for _, o := range mails {
 			next := o.NextAttempt.Local().Format("2006-01-02 15:04:05")
+			attempts := o.Attempts // the failed ones
 			switch o.State {
 			case store.OutboxSent:
 				next = "sent " + o.SentAt.Local().Format("2006-01-02 15:04:05")
+				attempts++ // and the one the server accepted
 			case store.OutboxFailed:
 				next = "never"
 			}
@@ -48,7 +50,7 @@ func cmdOutbox(ctx context.Context, e env, args []string) error {
 			if o.IncidentID != 0 {
 				inc = fmt.Sprintf("INC-%d", o.IncidentID)
 			}
-			fmt.Fprintf(w, "%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", o.ID, o.State, o.Attempts, next, inc,
+			fmt.Fprintf(w, "%d\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", o.ID, o.State, attempts, next, inc,
 				o.Notice.Kind, o.Recipient, firstLine(o.LastError))
 		}
 		return w.Flush()

@@ -205,3 +205,15 @@ func TestStats(t *testing.T) {
 		t.Errorf("stats shows a time of a stage nothing went through:\n%s", out)
 	}
 }
+
+// TestOutboxAttempts: the attempts of sent mail count the one the server
+// accepted besides the failed ones, whose last error stays in view.
+func TestOutboxAttempts(t *testing.T) {
+	path := operatorConfig(t)
+	for _, state := range []string{"", "sent"} {
+		code, out, errOut := run(t, "outbox", "-config", path, "-state", state)
+		if re := `(?m)^1 +sent +2 +sent .* INC-1 +ack +carol@example.com +421 try again later$`; code != 0 || !regexp.MustCompile(re).MatchString(out) {
+			t.Errorf("outbox -state %q: exit %d, want a row matching %s:\n%s%s", state, code, re, out, errOut)
+		}
+	}
+}
