@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"incidentd/mailin/parse"
 	"incidentd/workflow"
@@ -108,6 +107,15 @@ func (k *keeper) stored() ([]store.Attachment, error) {
 	return out, nil
 }
 
+// keptFiles are the names and sizes of the attachments kept from the mail.
+func (a *action) keptFiles() []workflow.File {
+	var files []workflow.File
+	for _, b := range a.blobs {
+		files = append(files, workflow.File{Name: b.Filename, Size: b.Size})
+	}
+	return files
+}
+
 // tellDropped tells the sender which attachments of the mail were not
 // kept, when the mail concerned an incident (otherwise nothing was kept
 // and the sender has had their answer).
@@ -115,9 +123,9 @@ func (a *action) tellDropped() error {
 	if len(a.dropped) == 0 || a.incident == 0 {
 		return nil
 	}
-	var lines []string
+	var files []workflow.File
 	for _, d := range a.dropped {
-		lines = append(lines, fmt.Sprintf("%s (%d bytes)", d.name, d.size))
+		files = append(files, workflow.File{Name: d.name, Size: d.size})
 	}
 	a.p.log().Info("attachments not kept", "incident", a.incident, "files", len(a.dropped))
 	inc, err := a.tx.Incident(a.incident)
@@ -125,6 +133,6 @@ func (a *action) tellDropped() error {
 		return err
 	}
 	n := workflow.Notice{Kind: workflow.NoticeDropped, To: []string{a.msg.From.Address}, Incident: inc,
-		Text: strings.Join(lines, "\n"), Subject: a.msg.Subject}
+		Files: files, Subject: a.msg.Subject}
 	return a.notify([]workflow.Notice{n}, a.incident)
 }

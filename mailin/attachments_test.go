@@ -1,6 +1,7 @@
 package mailin
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -40,7 +41,13 @@ func TestAttachmentLimits(t *testing.T) {
 	}
 	d := out[0]
 	if d.Notice.Kind != workflow.NoticeDropped || d.Recipient != "carol@example.com" || d.IncidentID != 1 ||
-		d.Notice.Text != "big.log (500 bytes)\nc.log (10 bytes)" {
-		t.Fatalf("newest mail %s to %s: %q", d.Notice.Kind, d.Recipient, d.Notice.Text)
+		!slices.Equal(d.Notice.Files, []workflow.File{{Name: "big.log", Size: 500}, {Name: "c.log", Size: 10}}) {
+		t.Fatalf("newest mail %s to %s: %+v", d.Notice.Kind, d.Recipient, d.Notice.Files)
+	}
+	for _, o := range out {
+		if o.Notice.Kind == workflow.NoticeAck &&
+			!slices.Equal(o.Notice.Files, []workflow.File{{Name: "a.log", Size: 10}, {Name: "b.log", Size: 10}}) {
+			t.Errorf("the acknowledgement lists %+v, want the files kept", o.Notice.Files)
+		}
 	}
 }

@@ -92,12 +92,14 @@ func (a *action) report() (string, error) {
 	now := a.p.now()
 	inc := workflow.Incident{Title: parse.Title(a.msg.Subject), Reporter: a.msg.From.Address,
 		ReporterName: a.msg.From.Name, Fields: fields, State: workflow.Reported, Created: now, Updated: now}
-	if inc.Title == "" {
-		inc.Title = "(no subject)"
-	}
 	// The incident is written once, as Report leaves it; its new ID is
 	// then given to the notices about it.
 	res := workflow.Report(inc, a.input(), assumed, a.p.Roles)
+	for i, n := range res.Notices {
+		if n.Kind == workflow.NoticeAck {
+			res.Notices[i].Files = a.keptFiles() // the reporter sees that they arrived
+		}
+	}
 	if err := a.tx.CreateIncident(&res.Incident); err != nil {
 		return "", err
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -69,7 +70,8 @@ func TestLargeAttachmentsStream(t *testing.T) {
 		t.Errorf("blob holds %d bytes, not the attachment's %d", len(got), len(kept))
 	}
 	_, _, queued := p.snapshot(t)
-	if d := queued[0]; d.Notice.Kind != workflow.NoticeDropped || d.Notice.Text != "huge.dump (2097152 bytes)" {
-		t.Errorf("newest mail %s: %q, want the dropped file with its size", d.Notice.Kind, d.Notice.Text)
+	if d := queued[0]; d.Notice.Kind != workflow.NoticeDropped ||
+		!slices.Equal(d.Notice.Files, []workflow.File{{Name: "huge.dump", Size: 2097152}}) {
+		t.Errorf("newest mail %s: %+v, want the dropped file with its size", d.Notice.Kind, d.Notice.Files)
 	}
 }

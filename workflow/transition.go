@@ -178,14 +178,19 @@ func reply(inc Incident, in Input, roles Roles) Result {
 		res.notify(Notice{Kind: NoticeInfoAnswer, To: roles.Members(Resolver, inc), Text: text}, in.Actor)
 		return res
 	}
-	kind := EventComment
-	if changes := correct(&inc, in, roles); changes != "" {
-		kind, text = EventUpdated, changes+"\n\n"+text
+	kind, history := EventComment, text
+	changes := correct(&inc, in, roles)
+	if changes != nil {
+		lines := make([]string, len(changes))
+		for i, c := range changes {
+			lines[i] = c.String()
+		}
+		kind, history = EventUpdated, strings.Join(lines, "\n")+"\n\n"+text
 	}
 	res := Result{Incident: inc, Event: event(inc, in, kind, inc.State, inc.State)}
-	res.Event.Text = strings.TrimSpace(text)
+	res.Event.Text = strings.TrimSpace(history)
 	to := append([]string{inc.Reporter}, NextActors(inc, roles)...)
-	res.notify(Notice{Kind: NoticeComment, To: to, Text: res.Event.Text}, in.Actor)
+	res.notify(Notice{Kind: NoticeComment, To: to, Text: text, Changes: changes}, in.Actor)
 	return res
 }
 
@@ -202,16 +207,16 @@ func Comment(inc Incident, in Input, roles Roles) Result {
 
 // correct applies the corrections of a reply to inc when its sender may
 // correct it (the reporter, an evaluator or an admin, while the incident is
-// not final) and says what changed, one line per field.
-func correct(inc *Incident, in Input, roles Roles) string {
+// not final) and says what changed, one Change per field.
+func correct(inc *Incident, in Input, roles Roles) []Change {
 	may := strings.EqualFold(in.Actor, inc.Reporter) || roles.Has(Evaluator, in.Actor, *inc) || roles.Has(Admin, in.Actor, *inc)
 	if !may || inc.State.Final() {
-		return ""
+		return nil
 	}
-	var changes []string
+	var changes []Change
 	set := func(name string, cur *string, v string) {
 		if v != "" && v != *cur {
-			changes = append(changes, fmt.Sprintf("%s: %s → %s", name, or(*cur, "—"), v))
+			changes = append(changes, Change{Field: name, From: *cur, To: v})
 			*cur = v
 		}
 	}
@@ -222,14 +227,7 @@ func correct(inc *Incident, in Input, roles Roles) string {
 	if changes != nil {
 		inc.Updated = in.At
 	}
-	return strings.Join(changes, "\n")
-}
-
-func or(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
+	return changes
 }
 
 // NextActors lists who must act on inc now: nobody once it is final.

@@ -213,6 +213,10 @@ func TestCorrections(t *testing.T) {
 	if got := recipients(res)[NoticeComment]; !slices.Equal(got, []string{"alice@example.com"}) {
 		t.Fatalf("evaluators must hear of it: %v", got)
 	}
+	want := []Change{{Field: "priority", From: "medium", To: "high"}, {Field: "system", To: "Nóminas"}}
+	if n := res.Notices[0]; !slices.Equal(n.Changes, want) || n.Text != fix.Text {
+		t.Fatalf("the notice carries the changes apart from the text, to word them in its language: %+v %q", n.Changes, n.Text)
+	}
 	fix.Actor = "bob@example.com"
 	if res, _ := Transition(inc, fix, roles); res.Event.Kind != EventComment || res.Incident.Priority != PriorityMedium {
 		t.Fatalf("a resolver's reply corrects nothing: %+v", res.Event)

@@ -129,8 +129,8 @@ const (
 	NoticeEscalation  NoticeKind = "escalation"   // to admins: an incident past twice its deadline
 	NoticeDigest      NoticeKind = "digest"       // to admins: the numbers of a period
 	// NoticeDropped tells a sender which attachments of their mail were not
-	// kept (over the size or count limit); Notice.Text lists their names,
-	// one a line. The mail itself was handled.
+	// kept (over the size or count limit); Notice.Files lists them. The
+	// mail itself was handled.
 	NoticeDropped NoticeKind = "dropped"
 )
 
@@ -156,6 +156,35 @@ type Notice struct {
 	Overdue *Overdue `json:",omitempty"`
 	// Metrics are the numbers of the digest.
 	Metrics *Metrics `json:",omitempty"`
+	// Changes are the fields a reply corrected, for its comment notice.
+	Changes []Change `json:",omitempty"`
+	// Files are the files the notice speaks of: those kept from a report,
+	// for the acknowledgement; those not kept, for NoticeDropped.
+	Files []File `json:",omitempty"`
+}
+
+// Change is one field corrected by a reply: its name ("type", "priority",
+// "system", as in Assumption) and its values before and after, as stored
+// (a Type or Priority, or the system's name; empty for none).
+type Change struct {
+	Field    string
+	From, To string
+}
+
+// String is the change as the history keeps it: "priority: medium → high",
+// with "—" for an empty value.
+func (c Change) String() string {
+	from := c.From
+	if from == "" {
+		from = "—"
+	}
+	return c.Field + ": " + from + " → " + c.To
+}
+
+// File is an attachment a notice names: its file name and size in bytes.
+type File struct {
+	Name string
+	Size int64
 }
 
 // Assumption says that a report field was missing or not understood and

@@ -35,7 +35,9 @@ func samples(now time.Time) []sample {
 		return x
 	}
 	ack := n(workflow.NoticeAck, workflow.Reported, "")
-	ack.Assumed = []workflow.Assumption{{Field: "priority", Given: "urgentísimo", Used: "medium"}}
+	ack.Incident.Priority = workflow.PriorityMedium
+	ack.Assumed = []workflow.Assumption{{Field: "priority", Given: "cuando podáis", Used: "medium"}}
+	ack.Files = []workflow.File{{Name: "captura.png", Size: 182_400}, {Name: "factura-marzo.pdf", Size: 1_258_291}}
 	refused := n(workflow.NoticeRefused, workflow.InResolution, "")
 	refused.Refusal = &workflow.Refusal{Reason: workflow.NotNow, Verb: workflow.Confirm, State: workflow.InResolution,
 		Allowed: workflow.Allowed(workflow.InResolution)}

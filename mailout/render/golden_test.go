@@ -33,6 +33,9 @@ func goldenSamples() []sample {
 	all := samples()
 	for _, kind := range []workflow.NoticeKind{"dropped", "reminder", "escalation", "digest"} {
 		n := workflow.Notice{Kind: kind, Incident: sampleIncident(12, workflow.Reported), Actor: "alice@example.com", Text: "Some text"}
+		if kind == workflow.NoticeDropped {
+			n.Text, n.Files = "", []workflow.File{{Name: "core.dump", Size: 2 << 30}, {Name: "trace.log", Size: 12800}}
+		}
 		all = append(all, sample{name: string(kind), out: outgoing(n)})
 	}
 	return all

@@ -144,6 +144,7 @@ func funcs(lang string) map[string]any {
 		"allowed":   workflow.Allowed,
 		"indent":    indent,
 		"charts":    charts,
+		"size":      func(n int64) string { return byteSize(lang, n) },
 	}
 }
 

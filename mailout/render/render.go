@@ -34,6 +34,7 @@ type Renderer struct {
 	from      string // as configured, for the From header
 	address   string // the bare address of from
 	templates map[workflow.NoticeKind]noticeTemplates
+	untitled  string    // the title of an incident reported without a subject
 	bufs      sync.Pool // of *bytes.Buffer: bodies, until their mail is written
 }
 
@@ -57,7 +58,11 @@ func NewRenderer(lang, templateDir, from string) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Renderer{from: from, address: addr.Address, templates: t}, nil
+	var untitled strings.Builder
+	if err := t[workflow.NoticeAck].text.ExecuteTemplate(&untitled, "untitled", nil); err != nil {
+		return nil, fmt.Errorf("template words.%s.tmpl: %w", lang, err)
+	}
+	return &Renderer{from: from, address: addr.Address, templates: t, untitled: untitled.String()}, nil
 }
 
 // Address is the bare address of the sender.
@@ -86,6 +91,9 @@ func (r *Renderer) RenderTo(w io.Writer, o store.Outgoing, replyTo string, atts 
 		return fmt.Errorf("render %s: no template for notice kind %q", o.MessageID, o.Notice.Kind)
 	}
 	v := newView(o, r.address)
+	if v.Incident.Title == "" && v.Tag != "" {
+		v.Incident.Title = r.untitled
+	}
 	for _, a := range atts {
 		v.Attachments = append(v.Attachments, a.Attachment)
 	}
@@ -225,25 +233,29 @@ func (r *Renderer) headers(nt noticeTemplates, v View, o store.Outgoing, replyTo
 	return msg, nil
 }
 
-// subject is "[INC-n] " and the template's subject, or, for a notice
-// answering a mail (Notice.Subject set), "Re: " and that mail's subject,
-// with the tag in front when the incident is known and the subject lacks it.
+// subject is "[INC-n] " and the template's subject. A notice answering a
+// mail (Notice.Subject set) starts with "Re: ": about a known incident,
+// "Re: [INC-n] " and the template's subject, which says what the answer is
+// about now (the mail's own subject may name a state the incident has
+// left); about none, "Re: " and that mail's subject.
 func (r *Renderer) subject(nt noticeTemplates, v View) (string, error) {
-	var s string
-	if v.Subject != "" {
-		s = oneLine(v.Subject)
+	if v.Subject != "" && v.Tag == "" {
+		s := oneLine(v.Subject)
 		if !hasReplyPrefix(s) {
 			s = "Re: " + s
 		}
-	} else {
-		var buf strings.Builder
-		if err := nt.text.ExecuteTemplate(&buf, "subject", v); err != nil {
-			return "", fmt.Errorf("subject: %w", err)
-		}
-		s = oneLine(buf.String())
+		return s, nil
 	}
-	if v.Tag != "" && !strings.Contains(s, "["+v.Tag+"]") {
+	var buf strings.Builder
+	if err := nt.text.ExecuteTemplate(&buf, "subject", v); err != nil {
+		return "", fmt.Errorf("subject: %w", err)
+	}
+	s := oneLine(buf.String())
+	if v.Tag != "" {
 		s = "[" + v.Tag + "] " + s
+	}
+	if v.Subject != "" {
+		s = "Re: " + s
 	}
 	return s, nil
 }

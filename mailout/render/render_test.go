@@ -35,7 +35,14 @@ func samples() []sample {
 	}
 	ack := n(workflow.NoticeAck, workflow.Reported, "")
 	ack.Actor = "carol@example.com"
-	ack.Assumed = []workflow.Assumption{{Field: "priority", Given: "Urgentísimo", Used: "medium"}, {Field: "type", Used: "error"}}
+	ack.Incident.Priority = workflow.PriorityMedium
+	ack.Assumed = []workflow.Assumption{{Field: "priority", Given: "cuando podáis", Used: "medium"}, {Field: "type", Used: "error"}}
+	ack.Files = []workflow.File{{Name: "server log.txt", Size: 7}, {Name: "captura.png", Size: 1258291}}
+	untitled := n(workflow.NoticeAck, workflow.Reported, "")
+	untitled.Incident.Title = ""
+	corrected := n(workflow.NoticeComment, workflow.Reported, "Prioridad: Alta\nSistema: Intranet")
+	corrected.Changes = []workflow.Change{{Field: "priority", From: "medium", To: "high"}, {Field: "type", From: "error", To: "improvement"},
+		{Field: "system", To: "Intranet"}}
 	refused := func(r workflow.Refusal) workflow.Notice {
 		x := workflow.Notice{Kind: workflow.NoticeRefused, Incident: inc(r.State), Actor: "eve@example.com",
 			Refusal: &r, Subject: "Re: [INC-12] Login page returns 500"}
@@ -47,7 +54,8 @@ func samples() []sample {
 	quarantined := workflow.Notice{Kind: workflow.NoticeQuarantined, Actor: "eve@example.com",
 		Subject: "Broken mail", Text: "The message is not valid MIME."}
 	return []sample{
-		{"ack", outgoing(ack), map[string][]string{"es": {"Prioridad: Media (escribiste «Urgentísimo»)", "Prioridad: Alta", "Pasos para recrear el error"}, "en": {"Priority: Medium (you wrote", "Urgentísimo", "Priority: High"}}},
+		{"ack", outgoing(ack), map[string][]string{"es": {"Prioridad: Media (escribiste «cuando podáis»)", "Prioridad: Alta", "Pasos para recrear el error", "server log.txt (7 bytes)", "captura.png (1,2 MB)"},
+			"en": {"Priority: Medium (you wrote", "cuando podáis", "Priority: High", "captura.png (1.2 MB)"}}},
 		{"new", outgoing(n(workflow.NoticeNew, workflow.Reported, "")), map[string][]string{"es": {"ACEPTAR [nota opcional]", "RECHAZAR: motivo", "ACCEPT, REJECT"}, "en": {"ACCEPT [optional note]", "REJECT: reason", "ACEPTAR, RECHAZAR"}}},
 		{"accepted", outgoing(n(workflow.NoticeAccepted, workflow.InResolution, "Looking into it")), map[string][]string{"es": {"en resolución", "Looking into it"}, "en": {"being resolved"}}},
 		{"assigned", outgoing(n(workflow.NoticeAssigned, workflow.InResolution, "")), map[string][]string{"es": {"RESUELTO: qué se hizo", "INFO: tu pregunta", "RECHAZAR: motivo"}, "en": {"RESOLVED: what was done", "INFO: your question"}}},
@@ -72,6 +80,9 @@ func samples() []sample {
 		{"refused-outsider", outgoing(outsider), map[string][]string{"es": {"no se ha registrado", "solo la organización"}, "en": {"not been registered", "only the organization"}}},
 		{"unknown", outgoing(unknown), map[string][]string{"es": {"INC-999, que no existe", "incidents@example.com"}, "en": {"INC-999, that does not exist"}}},
 		{"quarantined", outgoing(quarantined), map[string][]string{"es": {"guardado", "The message is not valid MIME."}, "en": {"kept it aside"}}},
+		{"ack-untitled", outgoing(untitled), map[string][]string{"es": {"(sin asunto)"}, "en": {"(no subject)"}}},
+		{"comment-corrected", outgoing(corrected), map[string][]string{"es": {"Prioridad: Media → Alta", "Tipo: Error → Mejora", "Sistema: — → Intranet", "Y ha escrito"},
+			"en": {"Priority: Medium → High", "Type: Bug → Improvement", "System: — → Intranet", "And wrote"}}},
 	}
 }
 

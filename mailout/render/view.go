@@ -27,6 +27,8 @@ type View struct {
 	Subject  string
 	Overdue  *workflow.Overdue
 	Metrics  *workflow.Metrics
+	Changes  []workflow.Change
+	Files    []workflow.File
 
 	Tag         string // "INC-12"; empty when the mail concerns no incident
 	Recipient   string
@@ -54,8 +56,8 @@ type IncidentView struct {
 // newView is the view of the notice of o, as address sends it.
 func newView(o store.Outgoing, address string) View {
 	n, inc := o.Notice, o.Notice.Incident
-	v := View{Kind: n.Kind, To: n.To, Actor: n.Actor, Text: n.Text, Assumed: n.Assumed, Refusal: n.Refusal,
-		Attach: n.Attach, Subject: n.Subject, Overdue: n.Overdue, Metrics: n.Metrics,
+	v := View{Kind: n.Kind, To: n.To, Actor: n.Actor, Text: n.Text, Assumed: assumptions(inc, n.Assumed), Refusal: n.Refusal,
+		Attach: n.Attach, Subject: n.Subject, Overdue: n.Overdue, Metrics: n.Metrics, Changes: n.Changes, Files: n.Files,
 		Incident: IncidentView{ID: inc.ID, Title: inc.Title, Reporter: inc.Reporter, ReporterName: inc.ReporterName,
 			Type: inc.Type, Priority: inc.Priority, System: inc.System, Description: inc.Description, Steps: inc.Steps,
 			State: inc.State, AcceptedBy: inc.AcceptedBy, Created: inc.Created, Updated: inc.Updated},
@@ -64,4 +66,31 @@ func newView(o store.Outgoing, address string) View {
 		v.Tag = fmt.Sprintf("INC-%d", o.IncidentID)
 	}
 	return v
+}
+
+// assumptions are the notes of what was assumed about inc, made to agree
+// with its fields: each says the value the incident holds, and a word
+// given that is understood now (a priority such as "urgentísimo") is no
+// assumption. The mail then states each value once, the same in the
+// table and in the notes.
+func assumptions(inc workflow.Incident, assumed []workflow.Assumption) []workflow.Assumption {
+	var out []workflow.Assumption
+	for _, a := range assumed {
+		switch a.Field {
+		case "type":
+			if _, ok := workflow.ParseType(a.Given); ok {
+				continue
+			}
+			a.Used = string(inc.Type)
+		case "priority":
+			if _, ok := workflow.ParsePriority(a.Given); ok {
+				continue
+			}
+			a.Used = string(inc.Priority)
+		case "system":
+			a.Used = inc.System
+		}
+		out = append(out, a)
+	}
+	return out
 }
