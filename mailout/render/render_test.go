@@ -101,12 +101,7 @@ func TestEveryKindRenders(t *testing.T) {
 		}
 		for _, s := range samples() {
 			t.Run(lang+"/"+s.name, func(t *testing.T) {
-				data, err := r.Render(s.out, "", nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				mr, p := rendertest.Parse(t, data)
-				subject, _ := mr.Header.Subject()
+				subject, p := renderParts(t, r, s.out)
 				wantPrefix := "[INC-12] "
 				if s.out.Notice.Subject != "" {
 					wantPrefix = "Re: " // a reply to the mail that named no incident or was refused
