@@ -42,6 +42,11 @@ func samples(now time.Time) []sample {
 	refused.Refusal = &workflow.Refusal{Reason: workflow.NotNow, Verb: workflow.Confirm, State: workflow.InResolution,
 		Allowed: workflow.Allowed(workflow.InResolution)}
 	refused.Subject = "Re: [INC-42] Las facturas de marzo salen con IVA duplicado"
+	corrected := n(workflow.NoticeComment, workflow.Reported, "Prioridad: Alta\nSistema: Intranet")
+	corrected.Changes = []workflow.Change{{Field: "priority", From: "medium", To: "high"}, {Field: "system", To: "Intranet"}}
+	dropped := n(workflow.NoticeDropped, workflow.InResolution, "")
+	dropped.Files = []workflow.File{{Name: "volcado.core", Size: 2_254_857_830}}
+	dropped.Subject = "Re: [INC-42] Las facturas de marzo salen con IVA duplicado — en resolución"
 	m := sampleMetrics(now)
 	digest := workflow.Notice{Kind: workflow.NoticeDigest, Metrics: &m}
 	notices := []struct {
@@ -64,6 +69,8 @@ func samples(now time.Time) []sample {
 		{"reopened", n(workflow.NoticeReopened, workflow.InResolution, "Sigue pasando en las de abril.")},
 		{"closed", n(workflow.NoticeClosed, workflow.Closed, "")},
 		{"comment", n(workflow.NoticeComment, workflow.InResolution, "Mañana lo despliego.")},
+		{"comment-corrected", corrected},
+		{"dropped", dropped},
 		{"refused", refused},
 	}
 	var out []sample
