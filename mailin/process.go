@@ -48,6 +48,10 @@ type Processor struct {
 	// TrustedAuthservIDs are the authserv-ids whose Authentication-Results
 	// count under AuthDMARC.
 	TrustedAuthservIDs []string
+	// Receipts sends the sender of an authenticated mail that acted on an
+	// incident (moved, corrected or commented on it) a receipt: what
+	// changed, the new state, who is next.
+	Receipts bool
 	// Limits bound the mail sent in answer and the attachments kept.
 	Limits Limits
 	Logger *slog.Logger

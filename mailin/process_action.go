@@ -136,9 +136,10 @@ func reportText(msg *parse.Message) string {
 }
 
 // reply applies a mail to the incident it answers. A command whose mail
-// fails the command policy changes nothing and its sender is told how to
-// act; a mail without a command is then kept as a comment marked
-// unauthenticated.
+// fails the command policy changes nothing and its sender is told why; a
+// mail without a command is then kept as a comment marked
+// unauthenticated. The sender of an authenticated mail is told what it did
+// (answer).
 func (a *action) reply(m matchResult) (string, error) {
 	inc, err := a.tx.Incident(m.id)
 	if err != nil {
@@ -146,11 +147,16 @@ func (a *action) reply(m matchResult) (string, error) {
 	}
 	a.incident = inc.ID
 	in := a.input()
-	cmd, found, err := workflow.ParseCommand(parse.WithoutSignoff(a.msg.NewText))
+	text := parse.WithoutSignoff(a.msg.NewText)
+	cmd, found, err := workflow.ParseCommand(text)
 	var res workflow.Result
 	switch {
 	case !m.authenticated && (found || err != nil):
-		err = &workflow.Refusal{Reason: workflow.Unauthenticated, Verb: cmd.Verb}
+		refusal, err := a.unauthenticated(inc, in, cmd)
+		if err != nil {
+			return "", err
+		}
+		return a.refuse(inc, refusal)
 	case !m.authenticated:
 		in.Text = unauthenticatedMark + strings.TrimSpace(in.Text)
 		res = workflow.Comment(inc, in, a.p.Roles)
@@ -174,23 +180,59 @@ func (a *action) reply(m matchResult) (string, error) {
 	}
 	outcome := fmt.Sprintf("INC-%d %s by %s (matched by %s)", inc.ID, res.Event.Kind, in.Actor, m.by)
 	if !m.authenticated {
-		outcome += ", unauthenticated"
+		return outcome + ", unauthenticated", nil
 	}
-	return outcome, nil
+	return outcome, a.answer(res, text)
 }
 
 // unauthenticatedMark starts the text of a comment whose mail failed the
 // command policy, in the history and in the notices about it.
 const unauthenticatedMark = "[unauthenticated] "
 
+// unauthenticated is the refusal of cmd in a mail that failed the command
+// policy: why the command would not work anyway, when it would not (it
+// does not fit the state, the sender does not play its role); else that
+// the mail could not be authenticated, and whether its sender was ever
+// sent a notice of inc, whose reply would be.
+func (a *action) unauthenticated(inc workflow.Incident, in workflow.Input, cmd workflow.Command) (*workflow.Refusal, error) {
+	in.Command = cmd
+	var refusal *workflow.Refusal
+	if _, err := workflow.Transition(inc, in, a.p.Roles); errors.As(err, &refusal) &&
+		(refusal.Reason == workflow.NotNow || refusal.Reason == workflow.NoRole) {
+		return refusal, nil
+	}
+	notified, err := a.tx.Notified(inc.ID, in.Actor)
+	if err != nil {
+		return nil, err
+	}
+	return &workflow.Refusal{Reason: workflow.Unauthenticated, Verb: cmd.Verb, Notified: notified}, nil
+}
+
+// answer tells the sender of an authenticated mail that acted on an
+// incident what it did: when its first line looked like a command and was
+// not one (a near miss; not a field such as "Prioridad: Alta"), that it
+// was kept as a comment and what they may have meant; else, unless
+// receipts are off, what changed and who is next.
+func (a *action) answer(res workflow.Result, text string) error {
+	var n workflow.Notice
+	miss, ok := workflow.FindNearMiss(text)
+	switch {
+	case ok && !parse.IsField(miss.Line) && res.Event.Kind != workflow.EventInfoAnswered:
+		n = workflow.Notice{Kind: workflow.NoticeNearMiss, To: []string{res.Event.Actor}, Incident: res.Incident,
+			Actor: res.Event.Actor, Text: res.Event.Text, NearMiss: &miss}
+	case a.p.Receipts:
+		n = workflow.ReceiptFor(res, a.p.Roles)
+	default:
+		return nil
+	}
+	return a.notify([]workflow.Notice{n}, res.Incident.ID)
+}
+
 // refuse answers a command that changed nothing with why and what would
 // work now.
 func (a *action) refuse(inc workflow.Incident, refusal *workflow.Refusal) (string, error) {
 	if refusal.State == "" {
 		refusal.State = inc.State
-	}
-	if refusal.Allowed == nil {
-		refusal.Allowed = workflow.Allowed(inc.State)
 	}
 	actor := a.msg.From.Address
 	n := workflow.Notice{Kind: workflow.NoticeRefused, To: []string{actor}, Incident: inc,

@@ -13,7 +13,7 @@ import (
 // the notices about one incident, the attachments kept.
 type Limits struct {
 	// RepliesPerSenderHour caps the answers (refusals, unknown incident,
-	// quarantine, dropped attachments) queued for one address in an hour.
+	// quarantine, dropped attachments, receipts, near misses) queued for one address in an hour.
 	// Default 10; negative means no limit.
 	RepliesPerSenderHour int
 	// NoticesPerIncidentHour caps the mails queued about one incident in
@@ -29,7 +29,7 @@ type Limits struct {
 // replyKinds are the notices that answer a sender rather than tell the
 // people of an incident what happened.
 var replyKinds = []workflow.NoticeKind{workflow.NoticeRefused, workflow.NoticeUnknown,
-	workflow.NoticeQuarantined, workflow.NoticeDropped}
+	workflow.NoticeQuarantined, workflow.NoticeDropped, workflow.NoticeReceipt, workflow.NoticeNearMiss}
 
 func limit(v, def int) int {
 	if v == 0 {

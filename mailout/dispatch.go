@@ -32,7 +32,7 @@ func NewDispatcher(o Options) (*Dispatcher, error) {
 	if err := o.setDefaults(); err != nil {
 		return nil, err
 	}
-	r, err := render.NewRenderer(o.Language, o.TemplateDir, o.From)
+	r, err := render.NewRenderer(render.Options{Language: o.Language, TemplateDir: o.TemplateDir, From: o.From, Roles: o.Roles})
 	if err != nil {
 		return nil, fmt.Errorf("mailout: %w", err)
 	}

@@ -45,7 +45,7 @@ func bareFixture(t *testing.T, b *smtpsink.Sink) *fixture {
 
 func (f *fixture) dispatcher(t *testing.T, lang, addr string) *Dispatcher {
 	t.Helper()
-	d, err := NewDispatcher(Options{From: testFrom, Language: lang, Store: f.store, Now: f.clock.Now,
+	d, err := NewDispatcher(Options{From: testFrom, Language: lang, Roles: workflow.Roles{Domains: []string{"example.com"}}, Store: f.store, Now: f.clock.Now,
 		SMTP: SMTPOptions{Address: addr, TLS: TLSNone}, Identity: f.ident})
 	if err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"incidentd/mailauth"
+	"incidentd/workflow"
 	"incidentd/workflow/identity"
 	"incidentd/workflow/store"
 )
@@ -29,7 +30,10 @@ type Options struct {
 	// TemplateDir, when set, holds template files that replace the embedded
 	// ones with the same name (see package incidentd/templates).
 	TemplateDir string
-	SMTP        SMTPOptions
+	// Roles say who plays which role: each mail lists the commands its
+	// recipient may use now (see render.Options). Default: none.
+	Roles workflow.Roles
+	SMTP  SMTPOptions
 	// Store holds the outbox and the attachments. Required.
 	Store *store.Store
 	// Logger receives one line per failed attempt. Default: discard.

@@ -6,7 +6,7 @@
 // Naming: <kind>.<lang>.txt and <kind>.<lang>.html for every
 // workflow.NoticeKind (ack, new, accepted, assigned, rejected, info_request,
 // info_answer, resolved, reopened, closed, comment, refused, unknown,
-// quarantined, dropped) and language (es, en). Each .txt file defines its subject
+// quarantined, dropped, receipt, near_miss) and language (es, en). Each .txt file defines its subject
 // with {{define "subject"}}…{{end}}; the [INC-n] tag is put in front of it
 // by mailout/render, and "Re: " too for an answer to a mail (a refusal, a
 // notice of files not kept); a reply to a mail that named no incident uses
@@ -24,16 +24,19 @@
 // The data is render.View (package mailout/render): the fields of the
 // workflow.Notice (.Kind, .Incident with the incident's fields, .Actor,
 // .Text, .Assumed, .Refusal, .Subject, .Overdue, .Metrics, .Changes,
-// .Files) plus .Tag ("INC-12", empty without an incident), .Recipient,
-// .Address (the service's own address) and .Attachments (files sent
-// along). An incident without a title has the "untitled" words. A call of
-// a template with a constant argument ({{template "label" "title"}}) is
-// run once, when the templates load: the templates must depend on their
-// data only. The functions are keyword VERB (the keyword in the template's
-// language), keywordIn LANG VERB, allowed STATE (the commands that fit a
-// state), size BYTES (a file's size in the language's numbers), indent
-// TEXT (plain text only) and charts METRICS (the digest's figures as the
-// charts draw them: rows beside the period before, bar widths; see
+// .Files, .Receipt, .NearMiss) plus .Tag ("INC-12", empty without an
+// incident), .Recipient, .Address (the service's own address),
+// .Attachments (files sent along), .Commands (the commands the recipient
+// may use on the incident now; the "todo" block lists them, or says there
+// is nothing to do) and the method .Mailto VERB (the mailto: link of a
+// reply that uses the command, for the HTML buttons). An incident without
+// a title has the "untitled" words. A call of a template with a constant
+// argument ({{template "label" "title"}}) is run once, when the templates
+// load: the templates must depend on their data only. The functions are
+// keyword VERB (the keyword in the template's language), keywordIn LANG
+// VERB, size BYTES (a file's size in the language's numbers), indent TEXT
+// (plain text only) and charts METRICS (the digest's figures as the charts
+// draw them: rows beside the period before, bar widths; see
 // render.MetricsView).
 //
 // A directory named in the configuration may hold files with the same

@@ -97,6 +97,8 @@ type NearMiss struct {
 	Written string
 	// Meant is the verb the word is closest to; "" when it is none.
 	Meant Verb
+	// Line is the line the word opens, as written.
+	Line string
 }
 
 // FindNearMiss reports whether the first line of a reply's new text looks
@@ -118,7 +120,7 @@ func FindNearMiss(newText string) (NearMiss, bool) {
 	if w.word == "" {
 		return NearMiss{}, false
 	}
-	miss := NearMiss{Written: w.word}
+	miss := NearMiss{Written: w.word, Line: strings.TrimSpace(lines[first])}
 	folded := Fold(w.word)
 	if verb, ok := keywords[folded]; ok {
 		// A keyword that did not act is followed by words.

@@ -46,13 +46,15 @@ const (
 // Refusal is the error of a command that changed nothing. It says why and
 // what would work now, for the reply to the sender.
 type Refusal struct {
-	Reason  RefusalReason
-	Verb    Verb
-	Other   Verb     `json:",omitempty"` // the second keyword of a conflict
-	State   State    `json:",omitempty"`
-	Role    Role     `json:",omitempty"` // the role the command needs
-	WhoMay  []string `json:",omitempty"` // who plays that role
-	Allowed []Verb   `json:",omitempty"` // the commands that fit the state now
+	Reason RefusalReason
+	Verb   Verb
+	Other  Verb     `json:",omitempty"` // the second keyword of a conflict
+	State  State    `json:",omitempty"`
+	Role   Role     `json:",omitempty"` // the role the command needs
+	WhoMay []string `json:",omitempty"` // who plays that role
+	// Notified says, for an unauthenticated command, whether its sender
+	// was sent a notice of the incident, whose reply would authenticate.
+	Notified bool `json:",omitempty"`
 }
 
 func (r *Refusal) Error() string {
@@ -129,7 +131,7 @@ func Transition(inc Incident, in Input, roles Roles) (Result, error) {
 	}
 	st, ok := table[inc.State][in.Command.Verb]
 	if !ok {
-		return Result{}, &Refusal{Reason: NotNow, Verb: in.Command.Verb, State: inc.State, Allowed: Allowed(inc.State)}
+		return Result{}, &Refusal{Reason: NotNow, Verb: in.Command.Verb, State: inc.State}
 	}
 	if !roles.Has(st.role, in.Actor, inc) {
 		return Result{}, &Refusal{Reason: NoRole, Verb: in.Command.Verb, State: inc.State,
@@ -189,8 +191,7 @@ func reply(inc Incident, in Input, roles Roles) Result {
 	}
 	res := Result{Incident: inc, Event: event(inc, in, kind, inc.State, inc.State)}
 	res.Event.Text = strings.TrimSpace(history)
-	to := append([]string{inc.Reporter}, NextActors(inc, roles)...)
-	res.notify(Notice{Kind: NoticeComment, To: to, Text: text, Changes: changes}, in.Actor)
+	res.notify(Notice{Kind: NoticeComment, To: audience(inc, roles), Text: text, Changes: changes}, in.Actor)
 	return res
 }
 
@@ -200,8 +201,7 @@ func reply(inc Incident, in Input, roles Roles) Result {
 func Comment(inc Incident, in Input, roles Roles) Result {
 	res := Result{Incident: inc, Event: event(inc, in, EventComment, inc.State, inc.State)}
 	res.Event.Text = strings.TrimSpace(in.Text)
-	to := append([]string{inc.Reporter}, NextActors(inc, roles)...)
-	res.notify(Notice{Kind: NoticeComment, To: to, Text: res.Event.Text}, in.Actor)
+	res.notify(Notice{Kind: NoticeComment, To: audience(inc, roles), Text: res.Event.Text}, in.Actor)
 	return res
 }
 
@@ -228,6 +228,22 @@ func correct(inc *Incident, in Input, roles Roles) []Change {
 		inc.Updated = in.At
 	}
 	return changes
+}
+
+// audience is who hears of a comment on inc: the reporter and whoever
+// acts next; once inc is final, the reporter and those who took part in
+// its end: for a rejection the evaluators (the one who accepted it and the
+// resolvers, when it was rejected in resolution), for a closing the one
+// who accepted it and the resolvers.
+func audience(inc Incident, roles Roles) []string {
+	to := []string{inc.Reporter}
+	switch {
+	case inc.State == Rejected && inc.AcceptedBy == "":
+		return append(to, roles.Members(Evaluator, inc)...)
+	case inc.State.Final():
+		return append(append(to, inc.AcceptedBy), roles.Members(Resolver, inc)...)
+	}
+	return append(to, NextActors(inc, roles)...)
 }
 
 // NextActors lists who must act on inc now: nobody once it is final.

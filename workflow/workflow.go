@@ -128,6 +128,11 @@ const (
 	NoticeReminder    NoticeKind = "reminder"     // to whoever must act on an incident past its deadline
 	NoticeEscalation  NoticeKind = "escalation"   // to admins: an incident past twice its deadline
 	NoticeDigest      NoticeKind = "digest"       // to admins: the numbers of a period
+	NoticeReceipt     NoticeKind = "receipt"      // to whoever's mail acted: what it did, who is next
+	// NoticeNearMiss tells the sender of a reply whose first line looks
+	// like a command and is not one that it was kept as a comment, and
+	// what they may have meant.
+	NoticeNearMiss NoticeKind = "near_miss"
 	// NoticeDropped tells a sender which attachments of their mail were not
 	// kept (over the size or count limit); Notice.Files lists them. The
 	// mail itself was handled.
@@ -161,6 +166,11 @@ type Notice struct {
 	// Files are the files the notice speaks of: those kept from a report,
 	// for the acknowledgement; those not kept, for NoticeDropped.
 	Files []File `json:",omitempty"`
+	// Receipt says what the recipient's mail did, for a receipt.
+	Receipt *Receipt `json:",omitempty"`
+	// NearMiss is what a reply's first line looked like, for the notice
+	// that asks what was meant.
+	NearMiss *NearMiss `json:",omitempty"`
 }
 
 // Change is one field corrected by a reply: its name ("type", "priority",

@@ -76,6 +76,9 @@ type WorkflowConfig struct {
 	DefaultType     string   `toml:"default_type"`
 	DefaultPriority string   `toml:"default_priority"`
 	Language        string   `toml:"language"`
+	// Receipts sends whoever's mail moved, corrected or commented on an
+	// incident a short confirmation. Default true.
+	Receipts bool `toml:"receipts"`
 }
 
 // SecurityConfig says how commands are authenticated.
@@ -168,7 +171,7 @@ func defaultConfig() Config {
 			QuarantineMailbox: "Quarantine", PollInterval: Duration{60 * time.Second}},
 		SMTP: SMTPConfig{TLS: "starttls"},
 		Workflow: WorkflowConfig{Validators: []string{workflow.ReporterMember}, DefaultType: "error",
-			DefaultPriority: "medium", Language: "es"},
+			DefaultPriority: "medium", Language: "es", Receipts: true},
 		Security: SecurityConfig{CommandAuth: "token", MaxRepliesPerSenderHour: 10, MaxNoticesPerIncidentHour: 30},
 		Storage: StorageConfig{Database: "incidentd.db", AttachmentsDir: "attachments",
 			MaxMessageBytes: 25 << 20, MaxAttachmentBytes: 10 << 20, MaxAttachments: 20},

@@ -86,6 +86,7 @@ func newDaemon(ctx context.Context, cfg Config, base string, log *slog.Logger) (
 		From:        cfg.SMTP.From,
 		Language:    cfg.Workflow.Language,
 		TemplateDir: resolve(base, cfg.Templates.Dir),
+		Roles:       cfg.roles(),
 		SMTP:        smtp,
 		Store:       st,
 		Logger:      log.With("part", "outbox"),
@@ -112,6 +113,7 @@ func newProcessor(cfg Config, st *store.Store, ident identity.Identity, log *slo
 		CommandAuth:        cfg.Security.CommandAuth,
 		TrustedAuthservIDs: cfg.Security.TrustedAuthservIDs,
 		Limits:             cfg.limits(),
+		Receipts:           cfg.Workflow.Receipts,
 		Logger:             log.With("part", "intake"),
 	}
 }

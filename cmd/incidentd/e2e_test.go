@@ -135,7 +135,8 @@ func TestScenario(t *testing.T) {
 	}
 
 	// Each notification: to the right person, tagged, threaded, marked automatic.
-	wantTo := []string{"carol", "alice", "carol", "bob", "alice", "bob", "carol", "bob", "carol", "alice", "bob", "carol", "alice", "carol"}
+	wantTo := []string{"carol", "alice", "carol", "bob", "alice", "alice", "bob", "bob", "alice", "carol", "bob",
+		"bob", "carol", "carol", "bob", "alice", "bob", "carol", "carol", "alice", "carol", "alice"}
 	var got []string
 	roots := map[int64]string{}
 	for _, m := range mails {
@@ -172,8 +173,8 @@ func TestResolverRejects(t *testing.T) {
 	c := w.client
 	steps := []step{
 		{user: "carol", subject: "Export is slow", text: "Priority: Low", expect: []string{"carol", "alice"}},
-		{user: "alice", text: "Accept", expect: []string{"carol", "bob"}},
-		{user: "bob", text: "Reject: works as designed, exports run at night", expect: []string{"carol", "alice"}},
+		{user: "alice", text: "Accept", expect: []string{"carol", "bob", "alice"}},
+		{user: "bob", text: "Reject: works as designed, exports run at night", expect: []string{"carol", "alice", "bob"}},
 	}
 	if err := c.play(t.Context(), steps); err != nil {
 		t.Fatal(err)

@@ -146,15 +146,15 @@ func playScenario(ctx context.Context, c *demoClient) error {
 			"Descripción: al pulsar Guardar en la ficha de un empleado no pasa nada.\n" +
 			"Pasos para recrear el error:\n1. Abrir un empleado\n2. Cambiar el IBAN\n3. Pulsar Guardar\n\nGracias,\nCarol",
 			files: []file{{"captura.png", shot}}, expect: []string{"carol", "alice"}},
-		{user: "alice", text: "ACEPTAR lo reproduzco, urge antes del cierre de mes", expect: []string{"carol", "bob"}},
-		{user: "bob", text: "INFO: ¿pasa con todos los empleados o sólo con algunos?", expect: []string{"alice"}},
-		{user: "alice", text: "Sólo con los que tienen un IBAN extranjero.", expect: []string{"bob"}},
-		{user: "bob", text: "RESUELTO: la validación del IBAN rechazaba cuentas no españolas; corregida.", expect: []string{"carol"}},
-		{user: "carol", text: "REABRIR: con un IBAN portugués sigue sin guardar.", expect: []string{"bob"}},
-		{user: "bob", text: "RESUELTO: añadidos los formatos de IBAN de toda la zona SEPA.", expect: []string{"carol"}},
-		{user: "carol", text: "CONFIRMAR, ya funciona. ¡Gracias!", expect: []string{"alice", "bob"}},
+		{user: "alice", text: "ACEPTAR lo reproduzco, urge antes del cierre de mes", expect: []string{"carol", "bob", "alice"}},
+		{user: "bob", text: "INFO: ¿pasa con todos los empleados o sólo con algunos?", expect: []string{"alice", "bob"}},
+		{user: "alice", text: "Sólo con los que tienen un IBAN extranjero.", expect: []string{"bob", "alice"}},
+		{user: "bob", text: "RESUELTO: la validación del IBAN rechazaba cuentas no españolas; corregida.", expect: []string{"carol", "bob"}},
+		{user: "carol", text: "REABRIR: con un IBAN portugués sigue sin guardar.", expect: []string{"bob", "carol"}},
+		{user: "bob", text: "RESUELTO: añadidos los formatos de IBAN de toda la zona SEPA.", expect: []string{"carol", "bob"}},
+		{user: "carol", text: "CONFIRMAR, ya funciona. ¡Gracias!", expect: []string{"alice", "bob", "carol"}},
 		{user: "carol", subject: "No puedo imprimir desde el portal", text: "Prioridad: Baja\nLa impresora de la planta 2 no imprime.", expect: []string{"carol", "alice"}},
-		{user: "alice", text: "RECHAZAR: es un problema de hardware; llama al 555 (soporte de sistemas).", expect: []string{"carol"}},
+		{user: "alice", text: "RECHAZAR: es un problema de hardware; llama al 555 (soporte de sistemas).", expect: []string{"carol", "alice"}},
 	}
 	return c.play(ctx, steps)
 }

@@ -39,8 +39,7 @@ func samples(now time.Time) []sample {
 	ack.Assumed = []workflow.Assumption{{Field: "priority", Given: "cuando podáis", Used: "medium"}}
 	ack.Files = []workflow.File{{Name: "captura.png", Size: 182_400}, {Name: "factura-marzo.pdf", Size: 1_258_291}}
 	refused := n(workflow.NoticeRefused, workflow.InResolution, "")
-	refused.Refusal = &workflow.Refusal{Reason: workflow.NotNow, Verb: workflow.Confirm, State: workflow.InResolution,
-		Allowed: workflow.Allowed(workflow.InResolution)}
+	refused.Refusal = &workflow.Refusal{Reason: workflow.NotNow, Verb: workflow.Confirm, State: workflow.InResolution}
 	refused.Subject = "Re: [INC-42] Las facturas de marzo salen con IVA duplicado"
 	corrected := n(workflow.NoticeComment, workflow.Reported, "Prioridad: Alta\nSistema: Intranet")
 	corrected.Changes = []workflow.Change{{Field: "priority", From: "medium", To: "high"}, {Field: "system", To: "Intranet"}}

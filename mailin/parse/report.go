@@ -74,6 +74,13 @@ func Report(text string, defaults workflow.Fields) (workflow.Fields, []workflow.
 	return out, assumed
 }
 
+// IsField reports whether line is a "Label: value" line of a report
+// ("Prioridad: Alta"), which is no attempt at a command.
+func IsField(line string) bool {
+	_, _, ok := reportLabel(line)
+	return ok
+}
+
 // reportLabel reads a "Label: value" line of a report.
 func reportLabel(line string) (field, value string, ok bool) {
 	s := strings.TrimLeft(line, " \t*_-•#>")

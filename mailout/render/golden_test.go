@@ -50,7 +50,7 @@ func TestRenderGolden(t *testing.T) {
 		Open:       func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader("line 1\n")), nil },
 	}}
 	for _, lang := range []string{"es", "en"} {
-		r, err := NewRenderer(lang, "", testFrom)
+		r, err := NewRenderer(Options{Language: lang, TemplateDir: "", From: testFrom, Roles: testRoles})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,10 @@ import (
 // testFrom is the sender of the tests' mail.
 const testFrom = rendertest.From
 
+// testRoles let anyone at example.com play every role: a mail's
+// recipient may use every command that fits the incident's state.
+var testRoles = workflow.Roles{Domains: []string{"example.com"}}
+
 // t0 is the tests' present: the sample incident's creation, the mails' date.
 var t0 = rendertest.T0
 

@@ -141,7 +141,6 @@ func funcs(lang string) map[string]any {
 	return map[string]any{
 		"keyword":   func(v workflow.Verb) string { return v.Keyword(lang) },
 		"keywordIn": func(l string, v workflow.Verb) string { return v.Keyword(l) },
-		"allowed":   workflow.Allowed,
 		"indent":    indent,
 		"charts":    charts,
 		"size":      func(n int64) string { return byteSize(lang, n) },

@@ -29,20 +29,38 @@ type Attached struct {
 	Open func() (io.ReadCloser, error) // the file's content
 }
 
+// Options configure a Renderer.
+type Options struct {
+	// Language is the language of the mails: "es" (the default when
+	// empty) or "en".
+	Language string
+	// TemplateDir, when set, holds template files that replace the
+	// embedded ones of the same name.
+	TemplateDir string
+	// From is the sender, e.g. "Incidents <incidents@example.com>".
+	From string
+	// Roles say who plays which role: each mail lists the commands its
+	// recipient may use on the incident as the notice left it
+	// (workflow.Available). With the zero Roles, anyone may use none.
+	Roles workflow.Roles
+}
+
 // Renderer turns outbox rows into mail bytes. It is safe for concurrent use.
 type Renderer struct {
 	from      string // as configured, for the From header
 	address   string // the bare address of from
+	lang      string
+	roles     workflow.Roles
 	templates map[workflow.NoticeKind]noticeTemplates
 	untitled  string    // the title of an incident reported without a subject
 	bufs      sync.Pool // of *bytes.Buffer: bodies, until their mail is written
 }
 
-// NewRenderer parses the templates of lang ("es" when empty, or "en"),
-// with the files of templateDir (optional) replacing the embedded ones of
-// the same name. from is the sender, e.g. "Incidents <incidents@example.com>".
-// A template that does not parse is an error naming its file.
-func NewRenderer(lang, templateDir, from string) (*Renderer, error) {
+// NewRenderer parses the templates of o.Language, with the files of
+// o.TemplateDir replacing the embedded ones of the same name. A template
+// that does not parse is an error naming its file.
+func NewRenderer(o Options) (*Renderer, error) {
+	lang, templateDir, from := o.Language, o.TemplateDir, o.From
 	switch lang {
 	case "":
 		lang = "es"
@@ -62,7 +80,7 @@ func NewRenderer(lang, templateDir, from string) (*Renderer, error) {
 	if err := t[workflow.NoticeAck].text.ExecuteTemplate(&untitled, "untitled", nil); err != nil {
 		return nil, fmt.Errorf("template words.%s.tmpl: %w", lang, err)
 	}
-	return &Renderer{from: from, address: addr.Address, templates: t, untitled: untitled.String()}, nil
+	return &Renderer{from: from, address: addr.Address, lang: lang, roles: o.Roles, templates: t, untitled: untitled.String()}, nil
 }
 
 // Address is the bare address of the sender.
@@ -100,7 +118,15 @@ func (r *Renderer) RenderTo(w io.Writer, o store.Outgoing, replyTo string, atts 
 	if replyTo == "" {
 		replyTo = r.address
 	}
-	msg, err := r.headers(nt, v, o, replyTo)
+	if o.IncidentID != 0 {
+		v.Commands = workflow.Available(o.Notice.Incident, o.Recipient, r.roles)
+	}
+	subject, err := r.subject(nt, v)
+	if err != nil {
+		return fmt.Errorf("render %s: %w", o.MessageID, err)
+	}
+	v.reply = reply{to: replyTo, subject: subject, lang: r.lang}
+	msg, err := r.headers(v, o, subject)
 	if err != nil {
 		return fmt.Errorf("render %s: %w", o.MessageID, err)
 	}
@@ -205,11 +231,8 @@ func crlf8bit(dst *bytes.Buffer, s []byte) bool {
 }
 
 // headers starts the message with every header but the body's.
-func (r *Renderer) headers(nt noticeTemplates, v View, o store.Outgoing, replyTo string) (*mail.Msg, error) {
-	subject, err := r.subject(nt, v)
-	if err != nil {
-		return nil, err
-	}
+func (r *Renderer) headers(v View, o store.Outgoing, subject string) (*mail.Msg, error) {
+	replyTo := v.reply.to
 	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
 	if err := msg.From(r.from); err != nil {
 		return nil, fmt.Errorf("from %q: %w", r.from, err)

@@ -12,7 +12,7 @@ import (
 // quoted-printable bodies (for any server) and with 8-bit ones (for a
 // server that announces 8BITMIME).
 func BenchmarkRender(b *testing.B) {
-	r, err := NewRenderer("es", "", testFrom)
+	r, err := NewRenderer(Options{Language: "es", TemplateDir: "", From: testFrom, Roles: testRoles})
 	if err != nil {
 		b.Fatal(err)
 	}

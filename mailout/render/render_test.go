@@ -51,6 +51,10 @@ func samples() []sample {
 	unknown := workflow.Notice{Kind: workflow.NoticeUnknown, Actor: "eve@example.com", Subject: "Re: [INC-999] Printer", Text: "INC-999"}
 	outsider := workflow.Notice{Kind: workflow.NoticeRefused, Subject: "Printer on fire",
 		Refusal: &workflow.Refusal{Reason: workflow.Outsider, WhoMay: []string{"*@example.com"}}}
+	receipt := n(workflow.NoticeReceipt, workflow.InResolution, "Looking into it")
+	receipt.Receipt = &workflow.Receipt{Event: workflow.EventAccepted, Next: []string{"bob@example.com"}}
+	nearMiss := n(workflow.NoticeNearMiss, workflow.Reported, "Aceptado por mi parte")
+	nearMiss.NearMiss = &workflow.NearMiss{Written: "Aceptado", Meant: workflow.Accept, Line: "Aceptado por mi parte"}
 	quarantined := workflow.Notice{Kind: workflow.NoticeQuarantined, Actor: "eve@example.com",
 		Subject: "Broken mail", Text: "The message is not valid MIME."}
 	return []sample{
@@ -66,11 +70,10 @@ func samples() []sample {
 		{"reopened", outgoing(n(workflow.NoticeReopened, workflow.InResolution, "Still failing")), map[string][]string{"es": {"Still failing", "RESUELTO"}, "en": {"Still failing", "RESOLVED"}}},
 		{"closed", outgoing(n(workflow.NoticeClosed, workflow.Closed, "")), map[string][]string{"es": {"cerrada"}, "en": {"closed"}}},
 		{"comment", outgoing(n(workflow.NoticeComment, workflow.Resolved, "Works for me now")), map[string][]string{"es": {"Works for me now", "CONFIRMAR"}, "en": {"Works for me now", "CONFIRM"}}},
-		{"comment-final", outgoing(n(workflow.NoticeComment, workflow.Closed, "Thanks!")), map[string][]string{"es": {"ya no admite"}, "en": {"no more changes"}}},
-		{"refused-not_now", outgoing(refused(workflow.Refusal{Reason: workflow.NotNow, Verb: workflow.Confirm, State: workflow.InResolution,
-			Allowed: workflow.Allowed(workflow.InResolution)})), map[string][]string{"es": {"CONFIRMAR no vale ahora", "en resolución", "RESUELTO: qué se hizo"}, "en": {"CONFIRM does not fit now", "being resolved", "RESOLVED: what was done"}}},
+		{"comment-final", outgoing(n(workflow.NoticeComment, workflow.Closed, "Thanks!")), map[string][]string{"es": {"ya no cambiará", "informa de uno nuevo"}, "en": {"will not change", "report a new one"}}},
+		{"refused-not_now", outgoing(refused(workflow.Refusal{Reason: workflow.NotNow, Verb: workflow.Confirm, State: workflow.InResolution})), map[string][]string{"es": {"CONFIRMAR no vale ahora", "en resolución", "RESUELTO: qué se hizo"}, "en": {"CONFIRM does not fit now", "being resolved", "RESOLVED: what was done"}}},
 		{"refused-final", outgoing(refused(workflow.Refusal{Reason: workflow.NotNow, Verb: workflow.Reopen, State: workflow.Closed})),
-			map[string][]string{"es": {"REABRIR no vale ahora", "estado final"}, "en": {"REOPEN does not fit now", "final"}}},
+			map[string][]string{"es": {"REABRIR no vale ahora", "ya no cambiará"}, "en": {"REOPEN does not fit now", "will not change"}}},
 		{"refused-no_role", outgoing(refused(workflow.Refusal{Reason: workflow.NoRole, Verb: workflow.Accept, State: workflow.Reported,
 			Role: workflow.Evaluator, WhoMay: []string{"alice@example.com", "*@example.org"}})), map[string][]string{"es": {"evaluadores", "alice@example.com", "*@example.org"}, "en": {"evaluators", "alice@example.com"}}},
 		{"refused-reason_required", outgoing(refused(workflow.Refusal{Reason: workflow.ReasonRequired, Verb: workflow.Reject, State: workflow.Reported})),
@@ -79,6 +82,8 @@ func samples() []sample {
 			map[string][]string{"es": {"ACEPTAR y RECHAZAR", "ACEPTAR [nota opcional]"}, "en": {"ACCEPT and REJECT"}}},
 		{"refused-outsider", outgoing(outsider), map[string][]string{"es": {"no se ha registrado", "solo la organización"}, "en": {"not been registered", "only the organization"}}},
 		{"unknown", outgoing(unknown), map[string][]string{"es": {"INC-999, que no existe", "incidents@example.com"}, "en": {"INC-999, that does not exist"}}},
+		{"receipt", outgoing(receipt), map[string][]string{"es": {"la has aceptado", "en resolución", "bob@example.com", "RESUELTO: qué se hizo"}, "en": {"you accepted it", "bob@example.com"}}},
+		{"near_miss", outgoing(nearMiss), map[string][]string{"es": {"Aceptado por mi parte", "¿Querías decir ACEPTAR?", "comentario", "RECHAZAR: motivo"}, "en": {"Aceptado por mi parte", "Did you mean ACCEPT?", "comment"}}},
 		{"quarantined", outgoing(quarantined), map[string][]string{"es": {"guardado", "The message is not valid MIME."}, "en": {"kept it aside"}}},
 		{"ack-untitled", outgoing(untitled), map[string][]string{"es": {"(sin asunto)"}, "en": {"(no subject)"}}},
 		{"comment-corrected", outgoing(corrected), map[string][]string{"es": {"Prioridad: Media → Alta", "Tipo: Error → Mejora", "Sistema: — → Intranet", "Y ha escrito"},
@@ -95,7 +100,7 @@ func TestEveryKindRenders(t *testing.T) {
 		kinds[s.out.Notice.Kind] = true
 	}
 	for _, lang := range []string{"es", "en"} {
-		r, err := NewRenderer(lang, "", testFrom)
+		r, err := NewRenderer(Options{Language: lang, TemplateDir: "", From: testFrom, Roles: testRoles})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -131,7 +136,7 @@ func TestEveryKindRenders(t *testing.T) {
 	all := []workflow.NoticeKind{workflow.NoticeAck, workflow.NoticeNew, workflow.NoticeAccepted, workflow.NoticeAssigned,
 		workflow.NoticeRejected, workflow.NoticeInfoRequest, workflow.NoticeInfoAnswer, workflow.NoticeResolved,
 		workflow.NoticeReopened, workflow.NoticeClosed, workflow.NoticeComment, workflow.NoticeRefused,
-		workflow.NoticeUnknown, workflow.NoticeQuarantined}
+		workflow.NoticeUnknown, workflow.NoticeQuarantined, workflow.NoticeReceipt, workflow.NoticeNearMiss}
 	for _, k := range all {
 		if !kinds[k] {
 			t.Errorf("no sample of notice kind %s", k)
@@ -140,7 +145,7 @@ func TestEveryKindRenders(t *testing.T) {
 }
 
 func TestRenderHeaders(t *testing.T) {
-	r, err := NewRenderer("en", "", testFrom)
+	r, err := NewRenderer(Options{Language: "en", TemplateDir: "", From: testFrom, Roles: testRoles})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +200,7 @@ func TestRenderHeaders(t *testing.T) {
 }
 
 func TestRenderEscapesHTML(t *testing.T) {
-	r, err := NewRenderer("es", "", testFrom)
+	r, err := NewRenderer(Options{Language: "es", TemplateDir: "", From: testFrom, Roles: testRoles})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +226,7 @@ func TestRenderEscapesHTML(t *testing.T) {
 }
 
 func TestRenderAttachments(t *testing.T) {
-	r, err := NewRenderer("en", "", testFrom)
+	r, err := NewRenderer(Options{Language: "en", TemplateDir: "", From: testFrom, Roles: testRoles})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +260,7 @@ func TestTemplateOverride(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "new.en.txt"), []byte(override), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r, err := NewRenderer("en", dir, testFrom)
+	r, err := NewRenderer(Options{Language: "en", TemplateDir: dir, From: testFrom, Roles: testRoles})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -285,7 +290,7 @@ func TestBrokenOverrideNamesFile(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		_, err := NewRenderer("es", dir, testFrom)
+		_, err := NewRenderer(Options{Language: "es", TemplateDir: dir, From: testFrom, Roles: testRoles})
 		if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, name)) {
 			t.Errorf("override %s: error %v, want one naming the file", name, err)
 		}
@@ -296,7 +301,7 @@ func TestBrokenOverrideNamesFile(t *testing.T) {
 // hold, the mail's lines all end in CRLF and no CR or LF stands alone,
 // as a mail sent with BDAT, unchanged, must be.
 func TestRenderIsCanonical(t *testing.T) {
-	r, err := NewRenderer("en", "", testFrom)
+	r, err := NewRenderer(Options{Language: "en", TemplateDir: "", From: testFrom, Roles: testRoles})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +332,7 @@ func TestRenderIsCanonical(t *testing.T) {
 // they are, with the same text as quoted-printable gives; a body with a
 // line too long for 8-bit data, or a lone CR, stays quoted-printable.
 func TestEightBitBodies(t *testing.T) {
-	r, err := NewRenderer("es", "", testFrom)
+	r, err := NewRenderer(Options{Language: "es", TemplateDir: "", From: testFrom, Roles: testRoles})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,7 +394,7 @@ func TestOfferedMailIsTheMailReadBack(t *testing.T) {
 		t.Fatalf("read back %d of %d mails: %v", len(read), len(queued), err)
 	}
 	for _, lang := range []string{"en", "es"} {
-		r, err := NewRenderer(lang, "", testFrom)
+		r, err := NewRenderer(Options{Language: lang, TemplateDir: "", From: testFrom, Roles: testRoles})
 		if err != nil {
 			t.Fatal(err)
 		}

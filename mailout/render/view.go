@@ -2,6 +2,8 @@ package render
 
 import (
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 
 	"incidentd/workflow"
@@ -29,11 +31,40 @@ type View struct {
 	Metrics  *workflow.Metrics
 	Changes  []workflow.Change
 	Files    []workflow.File
+	Receipt  *workflow.Receipt
+	NearMiss *workflow.NearMiss
 
 	Tag         string // "INC-12"; empty when the mail concerns no incident
 	Recipient   string
 	Address     string             // the service's own address, to write to
 	Attachments []store.Attachment // the files sent along with the mail
+	// Commands are those the recipient may use on the incident now
+	// (workflow.Available); none for a mail about no incident.
+	Commands []workflow.Verb
+
+	reply reply // where a reply to the mail goes, for Mailto
+}
+
+// reply is where a reply to a mail goes and what it is about.
+type reply struct {
+	to, subject, lang string
+}
+
+// Mailto is the link that starts the recipient's reply using command v:
+// to the mail's Reply-To (which carries the recipient's reply token),
+// with the mail's subject after "Re: " and the keyword at the start of
+// the body, followed by ": " when it needs a text (RFC 6068).
+func (v View) Mailto(verb workflow.Verb) string {
+	body := verb.Keyword(v.reply.lang)
+	if verb.NeedsText() {
+		body += ": "
+	}
+	subject := v.reply.subject
+	if !hasReplyPrefix(subject) {
+		subject = "Re: " + subject
+	}
+	esc := func(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+	return "mailto:" + v.reply.to + "?subject=" + esc(subject) + "&body=" + esc(body)
 }
 
 // IncidentView is a workflow.Incident with its Fields flattened.
@@ -58,6 +89,7 @@ func newView(o store.Outgoing, address string) View {
 	n, inc := o.Notice, o.Notice.Incident
 	v := View{Kind: n.Kind, To: n.To, Actor: n.Actor, Text: n.Text, Assumed: assumptions(inc, n.Assumed), Refusal: n.Refusal,
 		Attach: n.Attach, Subject: n.Subject, Overdue: n.Overdue, Metrics: n.Metrics, Changes: n.Changes, Files: n.Files,
+		Receipt: n.Receipt, NearMiss: n.NearMiss,
 		Incident: IncidentView{ID: inc.ID, Title: inc.Title, Reporter: inc.Reporter, ReporterName: inc.ReporterName,
 			Type: inc.Type, Priority: inc.Priority, System: inc.System, Description: inc.Description, Steps: inc.Steps,
 			State: inc.State, AcceptedBy: inc.AcceptedBy, Created: inc.Created, Updated: inc.Updated},

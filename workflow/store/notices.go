@@ -32,3 +32,15 @@ func (tx *Tx) QueueNotice(n workflow.Notice, refs []string, date time.Time, id M
 	}
 	return nil
 }
+
+// Notified reports whether any mail about incident was queued for
+// recipient: whether they could have replied to one of its notices.
+func (tx *Tx) Notified(incident int64, recipient string) (bool, error) {
+	var n int
+	err := tx.queryRow(`SELECT COUNT(*) FROM outbox WHERE incident_id = ? AND recipient = ?`,
+		incident, recipient).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("look for mail about incident %d to %s: %w", incident, recipient, err)
+	}
+	return n > 0, nil
+}

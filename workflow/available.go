@@ -1,0 +1,42 @@
+package workflow
+
+// Available lists the commands actor may use on inc now: those of
+// Allowed(inc.State) whose role actor plays, in the same order. It is
+// empty for someone with nothing to do, and once inc is final.
+func Available(inc Incident, actor string, roles Roles) []Verb {
+	var out []Verb
+	for _, v := range Allowed(inc.State) {
+		if roles.Has(table[inc.State][v].role, actor, inc) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// NeedsText reports whether v needs a text after its keyword (a reason,
+// a question) wherever it fits.
+func (v Verb) NeedsText() bool {
+	for _, verbs := range table {
+		if st, ok := verbs[v]; ok {
+			return st.needsText
+		}
+	}
+	return false
+}
+
+// Receipt is what the person whose mail acted on an incident is told: what
+// their mail did and who acts next.
+type Receipt struct {
+	Event EventKind
+	// Next are who must act now; empty once the incident is final.
+	Next []string `json:",omitempty"`
+}
+
+// ReceiptFor is the receipt of res to the person whose mail caused it,
+// about the incident as it now stands; its text is the event's (what
+// the mail said, after the fields it corrected).
+func ReceiptFor(res Result, roles Roles) Notice {
+	r := &Receipt{Event: res.Event.Kind, Next: NextActors(res.Incident, roles)}
+	return Notice{Kind: NoticeReceipt, To: []string{res.Event.Actor}, Incident: res.Incident,
+		Actor: res.Event.Actor, Text: res.Event.Text, Receipt: r}
+}

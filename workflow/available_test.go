@@ -1,0 +1,56 @@
+package workflow
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestAvailable(t *testing.T) {
+	cases := []struct {
+		state State
+		actor string
+		want  []Verb
+	}{
+		{Reported, "alice@example.com", []Verb{Accept, Reject}},
+		{Reported, "carol@example.com", nil}, // the reporter evaluates nothing
+		{InResolution, "bob@example.com", []Verb{Resolve, RequestInfo, Reject}},
+		{InResolution, "alice@example.com", nil},
+		{Resolved, "carol@example.com", []Verb{Confirm, Reopen}},
+		{Resolved, "bob@example.com", nil},
+		{Rejected, "alice@example.com", nil},
+	}
+	for _, c := range cases {
+		if got := Available(incident(c.state), c.actor, roles); !slices.Equal(got, c.want) {
+			t.Errorf("Available(%s, %s) = %v, want %v", c.state, c.actor, got, c.want)
+		}
+	}
+}
+
+// TestReplyAfterRejection: a reply to a rejected incident reaches those
+// who took part in its end, the evaluators when it never was accepted.
+func TestReplyAfterRejection(t *testing.T) {
+	inc := incident(Rejected)
+	inc.AcceptedBy = ""
+	res, err := Transition(inc, Input{Actor: "carol@example.com", Text: "but it is a bug", At: t0}, roles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := recipients(res)[NoticeComment]; !slices.Equal(got, []string{"alice@example.com"}) {
+		t.Fatalf("comment went to %v, want the evaluator", got)
+	}
+	if r := ReceiptFor(res, roles); r.Kind != NoticeReceipt || !slices.Equal(r.To, []string{"carol@example.com"}) || len(r.Receipt.Next) != 0 {
+		t.Fatalf("receipt %+v", r)
+	}
+}
+
+func TestReceiptOfCorrection(t *testing.T) {
+	res, err := Transition(incident(Reported), Input{Actor: "carol@example.com", Text: "Prioridad: Alta",
+		Corrections: Fields{Priority: PriorityHigh}, At: t0}, roles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ReceiptFor(res, roles).Receipt
+	if r.Event != EventUpdated || !slices.Equal(r.Next, []string{"alice@example.com"}) {
+		t.Fatalf("receipt %+v", r)
+	}
+}
