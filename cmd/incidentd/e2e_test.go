@@ -221,6 +221,14 @@ func TestBadInput(t *testing.T) {
 	if r, err := c.await(t.Context(), "alice"); err != nil || r.msg.Tag != 1 || !strings.Contains(r.msg.Text, "Responde al aviso") {
 		t.Fatalf("unauthenticated command: %v %+v", err, r)
 	}
+	// The same from a resolver, who was sent no notice and may not accept:
+	// told who may, not pointed at a notice he never received.
+	if err := c.send("bob", "Re: [INC-1] Login fails", "ACEPTAR", nil); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := c.await(t.Context(), "bob"); err != nil || !strings.Contains(r.msg.Text, "alice@example.com") || strings.Contains(r.msg.Text, "Responde al aviso") {
+		t.Fatalf("unauthenticated command without the role: %v %+v", err, r)
+	}
 	if inc, events, _ := w.incident(t, 1); inc.State != workflow.Reported || len(events) != 1 {
 		t.Fatalf("refused commands changed the incident: %+v %v", inc, kinds(events))
 	}

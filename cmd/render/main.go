@@ -35,7 +35,8 @@ func run(dir string, now time.Time) error {
 		return err
 	}
 	for _, lang := range []string{"es", "en"} {
-		r, err := render.NewRenderer(render.Options{Language: lang, TemplateDir: "", From: "Incidents <incidents@example.com>"})
+		r, err := render.NewRenderer(render.Options{Language: lang, TemplateDir: "", From: "Incidents <incidents@example.com>",
+			Roles: sampleRoles})
 		if err != nil {
 			return err
 		}

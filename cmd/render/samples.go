@@ -15,6 +15,10 @@ type sample struct {
 	out  store.Outgoing
 }
 
+// sampleRoles let the samples' recipient, dave@example.com, play every
+// role: each mail shows the commands that fit its incident's state.
+var sampleRoles = workflow.Roles{Domains: []string{"example.com"}}
+
 // samples are one notice of every kind, reminders in each waiting state,
 // and the digest of a busy fortnight ending at now.
 func samples(now time.Time) []sample {
@@ -46,6 +50,10 @@ func samples(now time.Time) []sample {
 	dropped := n(workflow.NoticeDropped, workflow.InResolution, "")
 	dropped.Files = []workflow.File{{Name: "volcado.core", Size: 2_254_857_830}}
 	dropped.Subject = "Re: [INC-42] Las facturas de marzo salen con IVA duplicado — en resolución"
+	receipt := n(workflow.NoticeReceipt, workflow.InResolution, "")
+	receipt.Receipt = &workflow.Receipt{Event: workflow.EventAccepted, Next: []string{"bob@example.com"}}
+	nearMiss := n(workflow.NoticeNearMiss, workflow.Reported, "Aceptado por mi parte")
+	nearMiss.NearMiss = &workflow.NearMiss{Written: "Aceptado", Meant: workflow.Accept, Line: "Aceptado por mi parte"}
 	m := sampleMetrics(now)
 	digest := workflow.Notice{Kind: workflow.NoticeDigest, Metrics: &m}
 	notices := []struct {
@@ -71,6 +79,8 @@ func samples(now time.Time) []sample {
 		{"comment-corrected", corrected},
 		{"dropped", dropped},
 		{"refused", refused},
+		{"receipt", receipt},
+		{"near_miss", nearMiss},
 	}
 	var out []sample
 	for _, x := range notices {
