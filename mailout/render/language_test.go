@@ -22,7 +22,7 @@ import (
 // other language, or a stored value ("in_resolution", "priority") as it is.
 func TestOneLanguagePerMail(t *testing.T) {
 	for lang, other := range map[string]string{"es": "en", "en": "es"} {
-		r, err := NewRenderer(lang, "", testFrom)
+		r, err := NewRenderer(Options{Language: lang, From: testFrom, Roles: testRoles})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -57,6 +57,11 @@ func samples() []sample {
 	nearMiss.NearMiss = &workflow.NearMiss{Written: "Aceptado", Meant: workflow.Accept, Line: "Aceptado por mi parte"}
 	quarantined := workflow.Notice{Kind: workflow.NoticeQuarantined, Actor: "eve@example.com",
 		Subject: "Broken mail", Text: "The message is not valid MIME."}
+	// The sender of a command without its role plays no role here, so
+	// that the refusal lists none of the evaluators' commands.
+	noRole := outgoing(refused(workflow.Refusal{Reason: workflow.NoRole, Verb: workflow.Accept, State: workflow.Reported,
+		Role: workflow.Evaluator, WhoMay: []string{"alice@example.com", "*@example.org"}}))
+	noRole.Recipient = "erin@partner.example"
 	return []sample{
 		{"ack", outgoing(ack), map[string][]string{"es": {"Prioridad: Media (escribiste «cuando podáis»)", "Prioridad: Alta", "Pasos para recrear el error", "server log.txt (7 bytes)", "captura.png (1,2 MB)"},
 			"en": {"Priority: Medium (you wrote", "cuando podáis", "Priority: High", "captura.png (1.2 MB)"}}},
@@ -74,8 +79,7 @@ func samples() []sample {
 		{"refused-not_now", outgoing(refused(workflow.Refusal{Reason: workflow.NotNow, Verb: workflow.Confirm, State: workflow.InResolution})), map[string][]string{"es": {"CONFIRMAR no vale ahora", "en resolución", "RESUELTO: qué se hizo"}, "en": {"CONFIRM does not fit now", "being resolved", "RESOLVED: what was done"}}},
 		{"refused-final", outgoing(refused(workflow.Refusal{Reason: workflow.NotNow, Verb: workflow.Reopen, State: workflow.Closed})),
 			map[string][]string{"es": {"REABRIR no vale ahora", "ya no cambiará"}, "en": {"REOPEN does not fit now", "will not change"}}},
-		{"refused-no_role", outgoing(refused(workflow.Refusal{Reason: workflow.NoRole, Verb: workflow.Accept, State: workflow.Reported,
-			Role: workflow.Evaluator, WhoMay: []string{"alice@example.com", "*@example.org"}})), map[string][]string{"es": {"evaluadores", "alice@example.com", "*@example.org"}, "en": {"evaluators", "alice@example.com"}}},
+		{"refused-no_role", noRole, map[string][]string{"es": {"evaluadores", "alice@example.com", "*@example.org"}, "en": {"evaluators", "alice@example.com"}}},
 		{"refused-reason_required", outgoing(refused(workflow.Refusal{Reason: workflow.ReasonRequired, Verb: workflow.Reject, State: workflow.Reported})),
 			map[string][]string{"es": {"RECHAZAR: motivo"}, "en": {"REJECT: reason"}}},
 		{"refused-conflict", outgoing(refused(workflow.Refusal{Reason: workflow.Conflict, Verb: workflow.Accept, Other: workflow.Reject, State: workflow.Reported})),
