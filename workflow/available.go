@@ -33,10 +33,17 @@ type Receipt struct {
 }
 
 // ReceiptFor is the receipt of res to the person whose mail caused it,
-// about the incident as it now stands; its text is the event's (what
-// the mail said, after the fields it corrected).
+// about the incident as it now stands: what the mail said and, when it
+// corrected fields, the changes, which the receipt writes in its reader's
+// language (the event's text keeps them as the history does).
 func ReceiptFor(res Result, roles Roles) Notice {
 	r := &Receipt{Event: res.Event.Kind, Next: NextActors(res.Incident, roles)}
-	return Notice{Kind: NoticeReceipt, To: []string{res.Event.Actor}, Incident: res.Incident,
+	n := Notice{Kind: NoticeReceipt, To: []string{res.Event.Actor}, Incident: res.Incident,
 		Actor: res.Event.Actor, Text: res.Event.Text, Receipt: r}
+	for _, c := range res.Notices {
+		if c.Changes != nil {
+			n.Text, n.Changes = c.Text, c.Changes
+		}
+	}
+	return n
 }

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -49,8 +50,13 @@ func TestReceiptOfCorrection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := ReceiptFor(res, roles).Receipt
-	if r.Event != EventUpdated || !slices.Equal(r.Next, []string{"alice@example.com"}) {
+	n := ReceiptFor(res, roles)
+	if r := n.Receipt; r.Event != EventUpdated || !slices.Equal(r.Next, []string{"alice@example.com"}) {
 		t.Fatalf("receipt %+v", r)
+	}
+	// The changes travel as data, for the reader's language; the text is
+	// what the mail said, without the history's English change lines.
+	if want := []Change{{Field: "priority", To: string(PriorityHigh)}}; !slices.Equal(n.Changes, want) || strings.Contains(n.Text, "→") {
+		t.Errorf("receipt changes %+v, text %q; want %+v and no change line", n.Changes, n.Text, want)
 	}
 }

@@ -53,6 +53,9 @@ func samples() []sample {
 		Refusal: &workflow.Refusal{Reason: workflow.Outsider, WhoMay: []string{"*@example.com"}}}
 	receipt := n(workflow.NoticeReceipt, workflow.InResolution, "Looking into it")
 	receipt.Receipt = &workflow.Receipt{Event: workflow.EventAccepted, Next: []string{"bob@example.com"}}
+	receiptCorrected := n(workflow.NoticeReceipt, workflow.Reported, "")
+	receiptCorrected.Receipt = &workflow.Receipt{Event: workflow.EventUpdated, Next: []string{"alice@example.com"}}
+	receiptCorrected.Changes = corrected.Changes
 	nearMiss := n(workflow.NoticeNearMiss, workflow.Reported, "Aceptado por mi parte")
 	nearMiss.NearMiss = &workflow.NearMiss{Written: "Aceptado", Meant: workflow.Accept, Line: "Aceptado por mi parte"}
 	quarantined := workflow.Notice{Kind: workflow.NoticeQuarantined, Actor: "eve@example.com",
@@ -87,6 +90,8 @@ func samples() []sample {
 		{"refused-outsider", outgoing(outsider), map[string][]string{"es": {"no se ha registrado", "solo la organización"}, "en": {"not been registered", "only the organization"}}},
 		{"unknown", outgoing(unknown), map[string][]string{"es": {"INC-999, que no existe", "incidents@example.com"}, "en": {"INC-999, that does not exist"}}},
 		{"receipt", outgoing(receipt), map[string][]string{"es": {"la has aceptado", "en resolución", "bob@example.com", "RESUELTO: qué se hizo"}, "en": {"you accepted it", "bob@example.com"}}},
+		{"receipt-corrected", outgoing(receiptCorrected), map[string][]string{"es": {"has corregido sus datos", "Prioridad: Media → Alta", "Sistema: — → Intranet"},
+			"en": {"you corrected its details", "Priority: Medium → High", "System: — → Intranet"}}},
 		{"near_miss", outgoing(nearMiss), map[string][]string{"es": {"Aceptado por mi parte", "¿Querías decir ACEPTAR?", "comentario", "RECHAZAR: motivo"}, "en": {"Aceptado por mi parte", "Did you mean ACCEPT?", "comment"}}},
 		{"quarantined", outgoing(quarantined), map[string][]string{"es": {"guardado", "The message is not valid MIME."}, "en": {"kept it aside"}}},
 		{"ack-untitled", outgoing(untitled), map[string][]string{"es": {"(sin asunto)"}, "en": {"(no subject)"}}},
