@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"incidentd/workflow"
 	"incidentd/workflow/store"
@@ -28,13 +29,22 @@ func stable(data []byte) []byte {
 }
 
 // goldenSamples are the samples of every notice kind, plus the kinds the
-// other tests do not cover and a mail with attachments listed.
+// other tests do not cover, each with the data it needs: the files not
+// kept, how late an incident is, the numbers of a week.
 func goldenSamples() []sample {
 	all := samples()
+	overdue := &workflow.Overdue{Since: t0.Add(-30 * time.Hour), Waited: workflow.SecondsOf(30 * time.Hour),
+		Deadline: workflow.SecondsOf(24 * time.Hour), Actors: []string{"bob@example.com"}}
+	m := richMetrics()
 	for _, kind := range []workflow.NoticeKind{"dropped", "reminder", "escalation", "digest"} {
-		n := workflow.Notice{Kind: kind, Incident: sampleIncident(12, workflow.Reported), Actor: "alice@example.com", Text: "Some text"}
-		if kind == workflow.NoticeDropped {
-			n.Text, n.Files = "", []workflow.File{{Name: "core.dump", Size: 2 << 30}, {Name: "trace.log", Size: 12800}}
+		n := workflow.Notice{Kind: kind, Incident: sampleIncident(12, workflow.Reported), Actor: "alice@example.com"}
+		switch kind {
+		case workflow.NoticeDropped:
+			n.Files = []workflow.File{{Name: "core.dump", Size: 2 << 30}, {Name: "trace.log", Size: 12800}}
+		case workflow.NoticeReminder, workflow.NoticeEscalation:
+			n.Overdue = overdue
+		case workflow.NoticeDigest:
+			n = workflow.Notice{Kind: kind, Metrics: &m}
 		}
 		all = append(all, sample{name: string(kind), out: outgoing(n)})
 	}
@@ -63,7 +73,7 @@ func TestRenderGolden(t *testing.T) {
 				}
 				data, err := r.Render(s.out, "", a)
 				if err != nil {
-					data = []byte("error: " + err.Error())
+					t.Fatalf("%s: %v", name, err)
 				}
 				data = stable(data)
 				path := filepath.Join("testdata", name+".eml")
