@@ -232,16 +232,7 @@ func checkFixture(category string, raw []byte, exp expectation) []string {
 			out = append(out, "new text "+quote(newText)+", want "+quote(exp.exact))
 		}
 	}
-	for _, w := range exp.want {
-		if !strings.Contains(newText, w) {
-			out = append(out, "new text lacks "+quote(w))
-		}
-	}
-	for _, w := range exp.not {
-		if strings.Contains(newText, w) {
-			out = append(out, "new text holds "+quote(w))
-		}
-	}
+	out = append(out, substrings(newText, exp.want, exp.not)...)
 	if m != nil {
 		if (m.Automatic != "") != exp.automatic {
 			out = append(out, "automatic = "+quote(m.Automatic))
@@ -280,6 +271,22 @@ func checkFixture(category string, raw []byte, exp expectation) []string {
 					out = append(out, "forward text lacks "+quote(w))
 				}
 			}
+		}
+	}
+	return out
+}
+
+// substrings says which of want newText lacks and which of not it holds.
+func substrings(newText string, want, not []string) []string {
+	var out []string
+	for _, w := range want {
+		if !strings.Contains(newText, w) {
+			out = append(out, "new text lacks "+quote(w))
+		}
+	}
+	for _, w := range not {
+		if strings.Contains(newText, w) {
+			out = append(out, "new text holds "+quote(w))
 		}
 	}
 	return out
