@@ -1,9 +1,6 @@
 package parse
 
-import (
-	"slices"
-	"strings"
-)
+import "strings"
 
 // The fields of a header block in the body of a mail (Outlook's quote
 // header, a forwarded message's header).
@@ -35,19 +32,7 @@ func labelOf(line string) (field int, value string) {
 
 // fieldOf says which field a folded label names.
 func fieldOf(key string) int {
-	switch {
-	case slices.Contains(fromLabels, key):
-		return fromField
-	case slices.Contains(dateLabels, key):
-		return dateField
-	case slices.Contains(toLabels, key):
-		return toField
-	case slices.Contains(subjectLabels, key):
-		return subjectField
-	case slices.Contains(otherLabels, key):
-		return otherField
-	}
-	return noField
+	return replyWords.labels[key]
 }
 
 // headerBlock reports whether lines[i] starts a block of header lines of

@@ -4,30 +4,10 @@ package parse
 // reader recognise, folded with foldLine (upper case, no accents). Each
 // list says which languages it covers.
 
-// quoteVerbs end a quote header such as "On …, Ann <ann@example.com> wrote:"
-// (English, Spanish, French, German, Dutch, Italian, Portuguese, Polish,
-// Czech, Swedish, Danish, Norwegian, Romanian, Russian, Ukrainian, Finnish,
-// Turkish, Chinese, Japanese, Korean).
-var quoteVerbs = []string{
-	"WROTE", "ESCRIBIO", "A ECRIT", "SCHRIEB", "SCHREEF", "HA SCRITTO", "ESCREVEU",
-	"NAPISAL", "NAPISAŁ", "NAPSAL", "NAPSALA", "NAPSAL(A)", "NAPISAL(A)", "SKREV", "A SCRIS", "НАПИСАЛ", "НАПИСАЛА",
-	"НАПИСАВ", "KIRJOITTI", "YAZDI", "写道", "寫道", "のメッセージ", "書きました", "님이 작성",
-	"ESCRIBIÓ", "VIESTISSÄ",
-}
-
-// quoteLeads start a quote header: "On", "El", "Le", "Am", "Op", "Il",
-// "Em", "W dniu", "Dne", "Den", "På", "Pe", "В", "在", "Στις".
-var quoteLeads = []string{
-	"ON ", "EL ", "LE ", "AM ", "OP ", "IL ", "EM ", "W DNIU ", "DNE ", "DEN ", "PA ",
-	"PE ", "В ", "在", "ΣΤΙΣ ",
-}
-
-// quoteMidVerbs appear inside a header whose date comes last:
-// "Ann <ann@example.com> schrieb am Di., 16. Mai 2017 um 10:20:".
-var quoteMidVerbs = []string{"SCHRIEB AM", "A ECRIT LE", "HA SCRITTO IL", "ESCRIBIO EL", "WROTE ON"}
-
 // separatorWords mark an "-----Original Message-----" line or a
-// forwarded-message separator in the languages above.
+// forwarded-message separator (English, Spanish, French, German, Dutch,
+// Italian, Portuguese, Swedish, Danish, Norwegian, Czech, Polish, Russian,
+// Chinese, Japanese); replyLangs in quotelang.go holds more.
 var separatorWords = []string{
 	"ORIGINAL MESSAGE", "MENSAJE ORIGINAL", "MESSAGE D'ORIGINE", "MESSAGE ORIGINAL",
 	"URSPRUNGLICHE NACHRICHT", "ORIGINALNACHRICHT", "OORSPRONKELIJK BERICHT",
@@ -37,7 +17,7 @@ var separatorWords = []string{
 }
 
 // forwardWords mark a forwarded message: separators and Apple Mail's
-// "Begin forwarded message:" in the languages above.
+// "Begin forwarded message:" in the languages of separatorWords.
 var forwardWords = []string{
 	"FORWARDED MESSAGE", "BEGIN FORWARDED MESSAGE", "MENSAJE REENVIADO", "MESSAGE TRANSFERE",
 	"MESSAGE REEXPEDIE", "WEITERGELEITETE NACHRICHT", "DOORGESTUURD BERICHT",

@@ -203,7 +203,7 @@ func separator(f string) bool {
 	if !ruled && (len(f) > 60 || !strings.HasSuffix(f, ":")) {
 		return false
 	}
-	words := hasAny(f, separatorWords) || hasAny(f, forwardWords)
+	words := hasAny(f, replyWords.original) || hasAny(f, forwardWords)
 	if !words {
 		return false
 	}

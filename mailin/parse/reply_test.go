@@ -85,3 +85,20 @@ func TestWithoutSignoff(t *testing.T) {
 		}
 	}
 }
+
+func TestQuoteHeaderJoin(t *testing.T) {
+	for _, c := range []struct{ name, body, want string }{
+		{"a sentence with a number is not joined to the header under it",
+			"We released 3.2 today.\nBob wrote:\n> is it out?", "We released 3.2 today."},
+		{"wrapped after an abbreviated month",
+			"OK\n\nOp ma 3 mrt.\n2025 om 09:14 schreef Ann <ann@example.com>:\n> verslag", "OK"},
+		{"an address in a sentence before a blank line stays",
+			"Write to ops@example.com.\n\nThanks", "Write to ops@example.com.\n\nThanks"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := NewText(c.body); got != c.want {
+				t.Errorf("NewText(%q) = %q, want %q", c.body, got, c.want)
+			}
+		})
+	}
+}

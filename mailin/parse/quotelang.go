@@ -1,0 +1,167 @@
+package parse
+
+import (
+	"maps"
+	"slices"
+)
+
+// replyLang is what the mail clients of one language (Gmail, Outlook,
+// Apple Mail, Thunderbird, Samsung Email, Yahoo) write around the history
+// they quote, as they write it: the trimmer compares the words folded.
+type replyLang struct {
+	leads    []string // open a quote header: "On …, Ann wrote:"
+	verbs    []string // end it
+	midVerbs []string // stand between the name and a trailing date: "Ann schrieb am …:"
+	from     []string // the labels of an Outlook header block
+	date     []string
+	to       []string
+	subject  []string
+	original []string // an "-----Original Message-----" separator
+}
+
+// replyLangs are the languages that the big clients ship in, by ISO code.
+// Languages not here still have their quote headers recognised by their
+// shape (an address, then quoted lines); see quoteHeader.
+var replyLangs = map[string]replyLang{
+	"en": {leads: []string{"On"}, verbs: []string{"wrote"}, midVerbs: []string{"wrote on"},
+		from: []string{"From"}, date: []string{"Sent", "Date"}, to: []string{"To", "Cc"}, subject: []string{"Subject"},
+		original: []string{"Original Message", "Original e-mail"}},
+	"es": {leads: []string{"El"}, verbs: []string{"escribió"}, midVerbs: []string{"escribió el"},
+		from: []string{"De"}, date: []string{"Enviado", "Enviada", "Fecha"}, to: []string{"Para", "CC"}, subject: []string{"Asunto"},
+		original: []string{"Mensaje original"}},
+	"ca": {leads: []string{"El"}, verbs: []string{"va escriure"},
+		from: []string{"De"}, date: []string{"Enviat", "Data"}, to: []string{"Per a", "A"}, subject: []string{"Assumpte", "Tema"},
+		original: []string{"Missatge original"}},
+	"fr": {leads: []string{"Le"}, verbs: []string{"a écrit"}, midVerbs: []string{"a écrit le"},
+		from: []string{"De"}, date: []string{"Envoyé", "Date"}, to: []string{"À", "A", "Cc"}, subject: []string{"Objet"},
+		original: []string{"Message d'origine", "Message original"}},
+	"de": {leads: []string{"Am"}, verbs: []string{"schrieb"}, midVerbs: []string{"schrieb am"},
+		from: []string{"Von"}, date: []string{"Gesendet", "Datum"}, to: []string{"An", "Cc", "Kopie"}, subject: []string{"Betreff"},
+		original: []string{"Ursprüngliche Nachricht", "Originalnachricht"}},
+	"nl": {leads: []string{"Op"}, verbs: []string{"schreef", "het volgende geschreven", "het volgende"},
+		from: []string{"Van"}, date: []string{"Verzonden", "Datum"}, to: []string{"Aan", "CC"}, subject: []string{"Onderwerp"},
+		original: []string{"Oorspronkelijk bericht", "Origineel bericht"}},
+	"it": {leads: []string{"Il"}, verbs: []string{"ha scritto"}, midVerbs: []string{"ha scritto il"},
+		from: []string{"Da"}, date: []string{"Inviato", "Data"}, to: []string{"A", "Cc"}, subject: []string{"Oggetto"},
+		original: []string{"Messaggio originale"}},
+	"pt": {leads: []string{"Em", "No dia", "Às"}, verbs: []string{"escreveu"},
+		from: []string{"De"}, date: []string{"Enviado", "Enviada", "Data"}, to: []string{"Para", "Cc"}, subject: []string{"Assunto"},
+		original: []string{"Mensagem original"}},
+	"sv": {leads: []string{"Den"}, verbs: []string{"skrev"}, midVerbs: []string{"skrev den"},
+		from: []string{"Från"}, date: []string{"Skickat", "Datum"}, to: []string{"Till", "Kopia"}, subject: []string{"Ämne"},
+		original: []string{"Originalmeddelande", "Ursprungligt meddelande"}},
+	"da": {leads: []string{"Den"}, verbs: []string{"skrev"},
+		from: []string{"Fra"}, date: []string{"Sendt", "Dato"}, to: []string{"Til", "Cc"}, subject: []string{"Emne"},
+		original: []string{"Oprindelig meddelelse", "Oprindelig besked", "Original meddelelse"}},
+	"nb": {leads: []string{"Den", "På"}, verbs: []string{"skrev"},
+		from: []string{"Fra"}, date: []string{"Sendt", "Dato"}, to: []string{"Til", "Kopi"}, subject: []string{"Emne"},
+		original: []string{"Opprinnelig melding", "Original melding"}},
+	"fi": {verbs: []string{"kirjoitti", "viestissä"}, midVerbs: []string{"kirjoitti"},
+		from: []string{"Lähettäjä"}, date: []string{"Lähetetty", "Päivämäärä"}, to: []string{"Vastaanottaja", "Kopio"}, subject: []string{"Aihe"},
+		original: []string{"Alkuperäinen viesti"}},
+	"pl": {leads: []string{"W dniu", "Dnia"}, verbs: []string{"napisał", "napisała", "napisał(a)", "pisze"},
+		from: []string{"Od"}, date: []string{"Wysłano", "Data"}, to: []string{"Do", "DW"}, subject: []string{"Temat"},
+		original: []string{"Wiadomość oryginalna", "Oryginalna wiadomość"}},
+	"cs": {leads: []string{"Dne"}, verbs: []string{"napsal", "napsala", "napsal(a)"},
+		from: []string{"Od"}, date: []string{"Odesláno", "Datum"}, to: []string{"Komu", "Kopie"}, subject: []string{"Předmět"},
+		original: []string{"Původní zpráva", "Původní e-mail"}},
+	"sk": {leads: []string{"Dňa"}, verbs: []string{"napísal", "napísala", "napísal(a)"},
+		from: []string{"Od"}, date: []string{"Odoslané", "Dátum"}, to: []string{"Komu", "Kópia"}, subject: []string{"Predmet"},
+		original: []string{"Pôvodná správa"}},
+	"sl": {leads: []string{"V"}, verbs: []string{"napisal(a)", "je napisal", "je napisala"},
+		from: []string{"Od"}, date: []string{"Poslano"}, to: []string{"Za"}, subject: []string{"Zadeva"},
+		original: []string{"Izvirno sporočilo"}},
+	"ro": {leads: []string{"Pe", "În"}, verbs: []string{"a scris"}, midVerbs: []string{"a scris în", "a scris pe"},
+		from: []string{"De la"}, date: []string{"Trimis", "Data"}, to: []string{"Către", "Cc"}, subject: []string{"Subiect"},
+		original: []string{"Mesaj original", "Mesajul original"}},
+	"hu": {verbs: []string{"írta"}, midVerbs: []string{"ezt írta"},
+		from: []string{"Feladó"}, date: []string{"Elküldve", "Dátum"}, to: []string{"Címzett", "Másolatot kap"}, subject: []string{"Tárgy"},
+		original: []string{"Eredeti üzenet"}},
+	"tr": {verbs: []string{"yazdı", "şunu yazdı"},
+		from: []string{"Kimden"}, date: []string{"Gönderildi", "Tarih"}, to: []string{"Kime", "Bilgi"}, subject: []string{"Konu"},
+		original: []string{"Özgün İleti", "Orijinal Mesaj", "Orijinal ileti"}},
+	"ru": {leads: []string{"В"}, verbs: []string{"написал", "написала", "написал(а)", "пишет"},
+		from: []string{"От"}, date: []string{"Отправлено", "Дата"}, to: []string{"Кому", "Копия"}, subject: []string{"Тема"},
+		original: []string{"Исходное сообщение", "Оригинальное сообщение"}},
+	"uk": {verbs: []string{"пише", "написав", "написала", "написав(ла)"},
+		from: []string{"Від"}, date: []string{"Надіслано", "Дата"}, to: []string{"Кому", "Копія"}, subject: []string{"Тема"},
+		original: []string{"Оригінальне повідомлення", "Вихідне повідомлення"}},
+	"bg": {leads: []string{"На"}, verbs: []string{"написа"},
+		from: []string{"От"}, date: []string{"Изпратено", "Дата"}, to: []string{"До", "Як"}, subject: []string{"Относно"},
+		original: []string{"Оригинално съобщение"}},
+	"el": {leads: []string{"Στις"}, verbs: []string{"έγραψε"},
+		from: []string{"Από"}, date: []string{"Εστάλη", "Ημερομηνία"}, to: []string{"Προς", "Κοιν"}, subject: []string{"Θέμα"},
+		original: []string{"Αρχικό μήνυμα"}},
+	"ja": {verbs: []string{"書きました", "のメッセージ"},
+		from: []string{"差出人", "送信者"}, date: []string{"送信日時", "日付"}, to: []string{"宛先", "CC"}, subject: []string{"件名"},
+		original: []string{"元のメッセージ"}},
+	"zh-CN": {leads: []string{"在"}, verbs: []string{"写道"},
+		from: []string{"发件人"}, date: []string{"发送时间", "日期"}, to: []string{"收件人", "抄送"}, subject: []string{"主题"},
+		original: []string{"原始邮件"}},
+	"zh-TW": {leads: []string{"在"}, verbs: []string{"寫道"},
+		from: []string{"寄件者"}, date: []string{"寄件日期", "日期"}, to: []string{"收件者", "副本"}, subject: []string{"主旨"},
+		original: []string{"原始郵件"}},
+	"ko": {verbs: []string{"님이 작성", "작성"},
+		from: []string{"보낸 사람"}, date: []string{"보낸 날짜", "날짜"}, to: []string{"받는 사람", "참조"}, subject: []string{"제목"},
+		original: []string{"원본 메시지"}},
+	"he": {verbs: []string{"כתב", "כתבה"},
+		from: []string{"מאת"}, date: []string{"נשלח", "תאריך"}, to: []string{"אל", "עותק"}, subject: []string{"נושא"},
+		original: []string{"הודעה מקורית"}},
+	"ar": {verbs: []string{"كتب"},
+		from: []string{"من"}, date: []string{"تم الإرسال", "التاريخ"}, to: []string{"إلى", "نسخة"}, subject: []string{"الموضوع"},
+		original: []string{"الرسالة الأصلية"}},
+	"vi": {leads: []string{"Vào"}, verbs: []string{"đã viết"},
+		from: []string{"Từ"}, date: []string{"Đã gửi", "Ngày"}, to: []string{"Đến"}, subject: []string{"Chủ đề"},
+		original: []string{"Thư gốc"}},
+	"id": {leads: []string{"Pada"}, verbs: []string{"menulis"},
+		from: []string{"Dari"}, date: []string{"Dikirim", "Tanggal"}, to: []string{"Kepada"}, subject: []string{"Subjek"},
+		original: []string{"Pesan asli"}},
+	"th": {leads: []string{"เมื่อ"}, verbs: []string{"เขียนว่า"},
+		from: []string{"จาก"}, date: []string{"ส่ง"}, to: []string{"ถึง"}, subject: []string{"เรื่อง"},
+		original: []string{"ข้อความต้นฉบับ"}},
+}
+
+// replyWords are the words of replyLangs and of lang.go folded, read by the
+// trimmer and the header-block reader.
+var replyWords = foldReplyWords()
+
+type foldedReplyWords struct {
+	leads, verbs, midVerbs, original []string
+	labels                           map[string]int // folded label → field
+}
+
+func foldReplyWords() foldedReplyWords {
+	w := foldedReplyWords{labels: map[string]int{}}
+	all := func(out *[]string, words []string) {
+		for _, s := range words {
+			*out = append(*out, fold(s))
+		}
+	}
+	label := func(field int, words []string) {
+		for _, s := range words {
+			if _, ok := w.labels[fold(s)]; !ok {
+				w.labels[fold(s)] = field
+			}
+		}
+	}
+	for _, code := range slices.Sorted(maps.Keys(replyLangs)) {
+		l := replyLangs[code]
+		for _, s := range l.leads {
+			w.leads = append(w.leads, fold(s)+" ")
+		}
+		all(&w.verbs, l.verbs)
+		all(&w.midVerbs, l.midVerbs)
+		all(&w.original, l.original)
+		label(fromField, l.from)
+		label(dateField, l.date)
+		label(toField, l.to)
+		label(subjectField, l.subject)
+	}
+	all(&w.original, separatorWords)
+	label(fromField, fromLabels)
+	label(dateField, dateLabels)
+	label(toField, toLabels)
+	label(subjectField, subjectLabels)
+	label(otherField, otherLabels)
+	return w
+}
