@@ -60,33 +60,6 @@ func ascii(s string) bool {
 	return true
 }
 
-// invisible reports whether r is a mark that mail clients sprinkle into
-// text without meaning: byte-order marks, zero-width and direction marks.
-func invisible(r rune) bool {
-	switch r {
-	case '\ufeff', '\u200b', '\u200c', '\u200d', '\u200e', '\u200f', '\u202a', '\u202b', '\u202c', '\u2060':
-		return true
-	}
-	return false
-}
-
-// clean removes invisible marks and carriage returns from text.
-func clean(s string) string {
-	if strings.IndexFunc(s, func(r rune) bool { return r == '\r' || invisible(r) }) < 0 {
-		return s
-	}
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	return strings.Map(func(r rune) rune {
-		if r == '\r' {
-			return '\n'
-		}
-		if invisible(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
 // hasAny reports whether s contains one of words.
 func hasAny(s string, words []string) bool {
 	for _, w := range words {
