@@ -121,6 +121,20 @@ var replyLangs = map[string]replyLang{
 		original: []string{"ข้อความต้นฉบับ"}},
 }
 
+// listFooterOpenings start the footer that Google Groups puts under each
+// mail, in its languages, folded.
+var listFooterOpenings = []string{
+	"YOU RECEIVED THIS MESSAGE BECAUSE", "RECIBISTE ESTE MENSAJE PORQUE", "HAS RECIBIDO ESTE MENSAJE PORQUE",
+	"SIE ERHALTEN DIESE NACHRICHT, WEIL", "VOUS RECEVEZ CE MESSAGE CAR", "VOCE RECEBEU ESSA MENSAGEM PORQUE",
+	"HAI RICEVUTO QUESTO MESSAGGIO PERCHE", "JE ONTVANGT DIT BERICHT OMDAT",
+}
+
+// listFooterMarks show that a footer is a mailing list's (Mailman 2 and
+// 3, Google Groups, Sympa), folded.
+var listFooterMarks = []string{
+	"LISTINFO", "MAILING LIST", "UNSUBSCRIBE", "-LEAVE@", "GOOGLEGROUPS.COM", "GROUPS.GOOGLE.COM", "/MAILMAN/", "SYMPA",
+}
+
 // replyWords are the words of replyLangs and of lang.go folded, read by the
 // trimmer and the header-block reader.
 var replyWords = foldReplyWords()

@@ -41,6 +41,13 @@ func (t *trimmer) run() string {
 	for i < len(t.lines) {
 		line := t.lines[i]
 		if t.hardStop(i) {
+			if end := t.leadingHistory(i); end > i {
+				i = end
+				continue
+			}
+			break
+		}
+		if t.listFooter(i) {
 			break
 		}
 		if n, strong := quoteHeader(t.lines, t.folded, i); n > 0 {
@@ -69,7 +76,7 @@ func (t *trimmer) run() string {
 		}
 		i++
 	}
-	return trimBlank(t.keep)
+	return trimBlank(withoutDashSignoff(t.keep))
 }
 
 // hardStop reports whether the history starts at line i in a way that

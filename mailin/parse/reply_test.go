@@ -102,3 +102,21 @@ func TestQuoteHeaderJoin(t *testing.T) {
 		})
 	}
 }
+
+func TestNoise(t *testing.T) {
+	for _, c := range []struct{ name, body, want string }{
+		{"dash name", "Done.\n-Bob", "Done."},
+		{"dash name only", "-Bob", "-Bob"},
+		{"dashed list", "Steps:\n- Restart\n- Verify", "Steps:\n- Restart\n- Verify"},
+		{"dash and a sentence", "Done.\n- see the log", "Done.\n- see the log"},
+		{"unsubscribe in the new text stays", "Please unsubscribe me from the mailing list.", "Please unsubscribe me from the mailing list."},
+		{"rule without a list", "Done.\n\n__________\nAnn Lee\nOps", "Done.\n\n__________\nAnn Lee\nOps"},
+		{"header block with no quote after it is the history", "**From:** Ann <ann@example.com>\n**Sent:** Monday\n**To:** ops@example.com\n**Subject:** x\n\nbody", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := NewText(c.body); got != c.want {
+				t.Errorf("NewText(%q) = %q, want %q", c.body, got, c.want)
+			}
+		})
+	}
+}
