@@ -9,7 +9,7 @@ import (
 // without meaning, before any reading: carriage returns, and the
 // invisible marks of invisible.
 func clean(s string) string {
-	if strings.IndexFunc(s, func(r rune) bool { return r == '\r' || invisible(r) || r == trackingDot }) < 0 {
+	if !needsClean(s) {
 		return s
 	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
@@ -30,12 +30,35 @@ func clean(s string) string {
 	return b.String()
 }
 
+// needsClean reports whether s holds something that clean removes, at
+// the cost of a byte comparison for each ASCII character.
+func needsClean(s string) bool {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c == '\r' {
+				return true
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if invisible(r) || r == trackingDot {
+			return true
+		}
+		i += n
+	}
+	return false
+}
+
 // invisible reports whether r is a mark that mail clients, trackers and
 // mobile keyboards sprinkle into text without meaning: byte-order marks,
 // zero-width spaces and joiners, direction marks and isolates, soft
 // hyphens, the combining grapheme joiner of newsletter padding, and the
 // Hangul fillers that pass for blanks.
 func invisible(r rune) bool {
+	if r < '\u00ad' {
+		return false
+	}
 	switch r {
 	case '\ufeff', '\u00ad', '\u034f', '\u061c', '\u115f', '\u1160', '\u17b4', '\u17b5', '\u180e',
 		'\u3164', '\uffa0':
