@@ -7,13 +7,19 @@ import (
 	"unicode/utf8"
 )
 
-// maxFilename is the longest filename kept, in bytes.
-const maxFilename = 120
+// maxFilename is the longest filename kept, in bytes: the limit of the
+// common file systems (ext4, XFS, APFS, NTFS in UTF-16 units, which 255
+// bytes of UTF-8 never exceed).
+const maxFilename = 255
+
+// maxExtension is the longest extension kept when a name is cut.
+const maxExtension = 16
 
 // SafeFilename makes an attachment's name safe to show, to put in a mail
 // header or on disk: no directory, no control or bidirectional-override
-// characters, no leading dots, at most 120 bytes (the extension kept).
-// Nothing is left becomes "attachment".
+// characters, no leading dots, at most 255 bytes, cut on a character
+// boundary with the extension kept.
+// A name of which nothing is left becomes "attachment".
 func SafeFilename(name string) string {
 	name = strings.ReplaceAll(name, `\`, "/")
 	name = path.Base(strings.TrimRight(name, "/"))
@@ -30,7 +36,7 @@ func SafeFilename(name string) string {
 	name = strings.TrimSpace(name)
 	if len(name) > maxFilename {
 		ext := path.Ext(name)
-		if len(ext) > 16 {
+		if len(ext) > maxExtension {
 			ext = ""
 		}
 		name = truncate(name[:len(name)-len(ext)], maxFilename-len(ext)) + ext

@@ -1,8 +1,10 @@
 package mailin
 
 import (
+	"path"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestSafeFilename(t *testing.T) {
@@ -26,8 +28,30 @@ func TestSafeFilename(t *testing.T) {
 			t.Errorf("SafeFilename(%q) = %q, want %q", in, got, want)
 		}
 	}
-	got := SafeFilename(long)
-	if len(got) > maxFilename || !strings.HasSuffix(got, "é.pdf") {
-		t.Errorf("SafeFilename(long) = %q (%d bytes)", got, len(got))
+	if got := SafeFilename(long); got != long {
+		t.Errorf("SafeFilename(%d bytes) = %q, want it whole", len(long), got)
+	}
+}
+
+// TestSafeFilenameLong: a name longer than the file system allows is cut
+// to 255 bytes on a character boundary, its extension kept.
+func TestSafeFilenameLong(t *testing.T) {
+	for _, name := range []string{
+		strings.Repeat("報告書", 30) + ".xlsx",     // 3-byte characters
+		strings.Repeat("a", 250) + "é" + ".pdf", // the cut falls inside "é"
+		strings.Repeat("x", 300),                // no extension
+		"ok." + strings.Repeat("z", 300),        // an "extension" too long to be one
+		strings.Repeat("🙂", 70) + ".png",        // 4-byte characters
+	} {
+		got := SafeFilename(name)
+		if len(got) > maxFilename || !utf8.ValidString(got) || !strings.HasPrefix(name, strings.TrimSuffix(got, path.Ext(got))) {
+			t.Errorf("SafeFilename(%.20q…) = %q (%d bytes)", name, got, len(got))
+		}
+		if ext := path.Ext(name); len(ext) <= maxExtension && !strings.HasSuffix(got, ext) {
+			t.Errorf("SafeFilename(%.20q…) = %q lost its extension %q", name, got, ext)
+		}
+		if len(got) < maxFilename-3 {
+			t.Errorf("SafeFilename(%.20q…) = %q cut more than a character too short (%d bytes)", name, got, len(got))
+		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"net/textproto"
 	"strings"
 	"sync"
+
+	"incidentd/mailin/parse"
 )
 
 // trace is what the processor reads from a mail's header beyond what
@@ -30,6 +32,7 @@ var traceReaders = sync.Pool{New: func() any { return bufio.NewReader(nil) }}
 func readTrace(mailReader io.Reader) trace {
 	br := traceReaders.Get().(*bufio.Reader)
 	br.Reset(mailReader)
+	parse.SkipBlankLines(br)
 	h, _ := textproto.NewReader(br).ReadMIMEHeader()
 	br.Reset(nil)
 	traceReaders.Put(br)

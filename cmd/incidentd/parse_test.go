@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"incidentd/mailin"
 )
 
 // TestParseJSON: `incidentd parse -json` prints one object with every key
@@ -32,5 +38,70 @@ func TestParseJSON(t *testing.T) {
 		if got[k] != v {
 			t.Errorf("%s = %#v, want %#v", k, got[k], v)
 		}
+	}
+}
+
+// TestParseJSONUnseen: `incidentd parse -json` reads each mail of
+// mailin/parse/testdata/unseen-files (forwards, files and attachments in
+// the shapes real clients write them) as the "explain" key of the .json
+// beside it says: the kind, the new text, the forward and the names the
+// attachments are kept under.
+func TestParseJSONUnseen(t *testing.T) {
+	files, err := filepath.Glob("../../mailin/parse/testdata/unseen-files/*.eml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no mails: %v", err)
+	}
+	type explained struct {
+		Kind     string  `json:"kind"`
+		Incident int64   `json:"incident"`
+		NewText  *string `json:"new_text"`
+		Forward  *struct {
+			From, Subject string
+		} `json:"forward"`
+		Attachments []string `json:"attachments"`
+	}
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			raw, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sidecar, err := os.ReadFile(strings.TrimSuffix(file, ".eml") + ".json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want struct{ Explain *explained }
+			if err := json.Unmarshal(sidecar, &want); err != nil || want.Explain == nil {
+				t.Fatalf("no \"explain\" key in the .json: %v", err)
+			}
+			var out, errOut strings.Builder
+			if code := runMain(t.Context(), []string{"parse", "-json"}, bytes.NewReader(raw), &out, &errOut); code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut.String())
+			}
+			var got mailin.Explanation
+			if err := json.Unmarshal([]byte(out.String()), &got); err != nil {
+				t.Fatal(err)
+			}
+			w := want.Explain
+			if got.Kind != w.Kind || got.Incident != w.Incident {
+				t.Errorf("kind %s, incident %d; want %s, %d", got.Kind, got.Incident, w.Kind, w.Incident)
+			}
+			if w.NewText != nil && got.NewText != *w.NewText {
+				t.Errorf("new_text %q, want %q", got.NewText, *w.NewText)
+			}
+			switch {
+			case w.Forward == nil && got.Forward != nil:
+				t.Errorf("forward %+v, want none", got.Forward)
+			case w.Forward != nil && (got.Forward == nil || got.Forward.From != w.Forward.From || got.Forward.Subject != w.Forward.Subject):
+				t.Errorf("forward %+v, want %+v", got.Forward, w.Forward)
+			}
+			names := []string{}
+			for _, a := range got.Attachments {
+				names = append(names, a.Name)
+			}
+			if !slices.Equal(names, w.Attachments) {
+				t.Errorf("attachments %q, want %q", names, w.Attachments)
+			}
+		})
 	}
 }

@@ -13,11 +13,12 @@ import (
 
 // FuzzParse checks that Parse never panics, returns a message whenever it
 // returns no error, hands back valid UTF-8 text, and reads a mail as
-// ParseStream does. Seeds: the golden .eml files and
-// testdata/fuzz/FuzzParse.
+// ParseStream does. Seeds: the golden .eml files, those of
+// testdata/unseen-files and testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.eml")
-	for _, file := range files {
+	unseen, _ := filepath.Glob("testdata/unseen-files/*.eml")
+	for _, file := range append(files, unseen...) {
 		if raw, err := os.ReadFile(file); err == nil {
 			f.Add(raw)
 		}

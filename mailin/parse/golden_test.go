@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"incidentd/workflow"
 )
@@ -26,6 +27,9 @@ type golden struct {
 	Automatic      *string
 	NewText        *string `json:"new_text"`
 	ForwardSubject *string `json:"forward_subject"`
+	ForwardFrom    *string `json:"forward_from"`
+	ForwardDate    *string `json:"forward_date"` // RFC 3339
+	ForwardText    *string `json:"forward_text"` // a part of the forwarded text
 	Problems       *bool
 	Attachments    []struct {
 		Filename    string
@@ -35,13 +39,22 @@ type golden struct {
 	}
 	Fields  *workflow.Fields
 	Assumed []workflow.Assumption
+	// Client is the mail client whose shape the mail follows, with its
+	// version: where the mail comes from (the unseen-files cases).
+	Client string
 }
 
 // reportDefaults are the configured defaults the golden reports assume.
 var reportDefaults = workflow.Fields{Type: workflow.TypeError, Priority: workflow.PriorityMedium}
 
 func TestGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.eml")
+	runGolden(t, "testdata/*.eml")
+}
+
+// runGolden checks each mail that pattern names against the .json file
+// beside it.
+func runGolden(t *testing.T, pattern string) {
+	files, err := filepath.Glob(pattern)
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden files: %v", err)
 	}
@@ -64,6 +77,9 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("Parse: %v", err)
 			}
 			checkGolden(t, g, m)
+			if strings.Contains(file, "unseen-files") && g.Client == "" {
+				t.Error("the golden file does not say which client writes the mail in this shape")
+			}
 		})
 	}
 }
@@ -111,13 +127,7 @@ func checkGolden(t *testing.T, g golden, m *Message) {
 	if g.NewText != nil {
 		eq("NewText", m.NewText, *g.NewText)
 	}
-	if g.ForwardSubject != nil {
-		if m.Forward == nil {
-			t.Errorf("Forward = nil, want subject %q", *g.ForwardSubject)
-		} else {
-			eq("Forward.Subject", m.Forward.Subject, *g.ForwardSubject)
-		}
-	}
+	checkForward(t, g, m.Forward)
 	if g.Problems != nil {
 		eq("has Problems", len(m.Problems) > 0, *g.Problems)
 	} else if len(m.Problems) > 0 {
@@ -146,5 +156,31 @@ func checkGolden(t *testing.T, g golden, m *Message) {
 			g.Assumed = []workflow.Assumption{}
 		}
 		eq("Assumed", assumed, g.Assumed)
+	}
+}
+
+// checkForward compares the forwarded mail with the forward_* keys.
+func checkForward(t *testing.T, g golden, fw *Forward) {
+	t.Helper()
+	if g.ForwardSubject == nil && g.ForwardFrom == nil && g.ForwardDate == nil && g.ForwardText == nil {
+		return
+	}
+	if fw == nil {
+		t.Error("Forward = nil, want a forwarded mail")
+		return
+	}
+	if g.ForwardSubject != nil && fw.Subject != *g.ForwardSubject {
+		t.Errorf("Forward.Subject = %q, want %q", fw.Subject, *g.ForwardSubject)
+	}
+	if g.ForwardFrom != nil && fw.From.Address != *g.ForwardFrom {
+		t.Errorf("Forward.From = %q, want %q", fw.From.Address, *g.ForwardFrom)
+	}
+	if g.ForwardDate != nil {
+		if want, err := time.Parse(time.RFC3339, *g.ForwardDate); err != nil || !fw.Date.Equal(want) {
+			t.Errorf("Forward.Date = %v, want %s (%v)", fw.Date, *g.ForwardDate, err)
+		}
+	}
+	if g.ForwardText != nil && !strings.Contains(fw.Text, *g.ForwardText) {
+		t.Errorf("Forward.Text = %q, want it to hold %q", fw.Text, *g.ForwardText)
 	}
 }

@@ -51,10 +51,11 @@ func mediaParams(v string) (string, map[string]string) {
 	if err != nil || params == nil {
 		t, params = paramsLenient(v)
 	} else if strings.Contains(v, "*") {
-		// The mime package drops RFC 2231 values in charsets it does not know.
-		_, lenient := paramsLenient(v)
+		// The mime package drops RFC 2231 values in charsets it does not
+		// know, or, continued, keeps their later segments undecoded.
+		_, lenient, charsets := rfc2231Lenient(v)
 		for k, p := range lenient {
-			if _, ok := params[k]; !ok {
+			if _, ok := params[k]; !ok || !plainCharset(charsets[k]) {
 				params[k] = p
 			}
 		}
@@ -79,6 +80,21 @@ func mediaParams(v string) (string, map[string]string) {
 // continuations (key*0*=…; key*1*=…) are decoded; bytes that do not fit
 // the named charset become U+FFFD.
 func paramsLenient(v string) (string, map[string]string) {
+	t, params, _ := rfc2231Lenient(v)
+	return t, params
+}
+
+// plainCharset reports whether cs is one the mime package decodes in RFC
+// 2231 values itself (or none).
+func plainCharset(cs string) bool {
+	return cs == "" || strings.EqualFold(cs, "utf-8") || strings.EqualFold(cs, "us-ascii")
+}
+
+// rfc2231Lenient is paramsLenient that also says the charset each RFC
+// 2231 parameter was written in. The segments of a continued value are
+// joined before the charset is decoded, so that a stateful charset
+// (ISO-2022-JP) split over several segments reads as one text.
+func rfc2231Lenient(v string) (string, map[string]string, map[string]string) {
 	parts := strings.Split(v, ";")
 	params := map[string]string{}
 	type piece struct {
@@ -107,6 +123,7 @@ func paramsLenient(v string) (string, map[string]string) {
 		}
 		continued[base] = append(continued[base], pc)
 	}
+	charsets := map[string]string{}
 	for base, pieces := range continued {
 		slices.SortFunc(pieces, func(a, b piece) int { return a.n - b.n })
 		cs := ""
@@ -124,9 +141,9 @@ func paramsLenient(v string) (string, map[string]string) {
 				raw = append(raw, val...)
 			}
 		}
-		params[base] = decodeCharset(raw, cs)
+		params[base], charsets[base] = decodeCharset(raw, cs), cs
 	}
-	return strings.TrimSpace(parts[0]), params
+	return strings.TrimSpace(parts[0]), params, charsets
 }
 
 // percentDecode decodes the %XX escapes of an RFC 2231 value, keeping
@@ -150,7 +167,7 @@ func percentDecode(s string) []byte {
 // decodeCharset converts raw bytes in charset cs to UTF-8; an unknown or
 // empty charset is read as toUTF8 does.
 func decodeCharset(raw []byte, cs string) string {
-	if cs == "" || strings.EqualFold(cs, "utf-8") || strings.EqualFold(cs, "us-ascii") {
+	if plainCharset(cs) {
 		return toUTF8(raw)
 	}
 	r, err := charset.Reader(cs, bytes.NewReader(raw))

@@ -42,6 +42,7 @@ func parse(r io.Reader, depth int, keep Keeper) (*Message, error) {
 		br.Reset(nil)
 		readers.Put(br)
 	}()
+	SkipBlankLines(br)
 	skipEnvelope(br)
 	head, err := headerBytes(br)
 	if err != nil {
@@ -179,6 +180,24 @@ func (m *Message) forward(enclosed [][]byte, depth int) {
 	}
 	if fw := forwardFromText(m.Text, forwardSubject(m.Subject)); fw != nil {
 		m.Forward = fw
+	}
+}
+
+// SkipBlankLines drops the empty lines that some tools write before a
+// mail (a file saved with a leading newline), which would otherwise end
+// its header before it starts. Parse does it; a reader of the header
+// alone does it too.
+func SkipBlankLines(br *bufio.Reader) {
+	for {
+		p, _ := br.Peek(2)
+		switch {
+		case len(p) > 0 && p[0] == '\n':
+			br.Discard(1)
+		case len(p) == 2 && p[0] == '\r' && p[1] == '\n':
+			br.Discard(2)
+		default:
+			return
+		}
 	}
 }
 
