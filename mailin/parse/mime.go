@@ -19,11 +19,17 @@ const maxDepth = 20
 type body struct {
 	plain, html []string // the text parts, decoded, in order
 	attachments []Attachment
-	forwards    [][]byte // enclosed message/rfc822 parts, raw
-	report      bool     // a multipart/report was seen
+	forwards    []enclosed // the message/rfc822 parts, read
+	report      bool       // a multipart/report was seen
 	problems    []string
 	keep        Keeper // takes attachments' content; nil: kept in Data
 	keepErr     error  // the first error of keep, which ends the walk
+}
+
+// enclosed is the reading of an attached message, or why it has none.
+type enclosed struct {
+	msg *Message
+	err error
 }
 
 func (b *body) problem(format string, args ...any) {
@@ -63,8 +69,7 @@ func (b *body) walk(h message.Header, r io.Reader, name string, depth int) {
 	switch {
 	case mediaType == "message/rfc822" || mediaType == "message/global":
 		data, _ := io.ReadAll(content)
-		b.forwards = append(b.forwards, data)
-		b.attach(h, mediaType, disp, filename, bytes.NewReader(data))
+		b.enclosed(h, mediaType, disp, filename, data, depth)
 	case (mediaType == "text/plain" || mediaType == "text/html") && disp != "attachment" && filename == "":
 		data, _ := io.ReadAll(content)
 		text := b.decodeText(data, params["charset"], err, name)
@@ -79,6 +84,61 @@ func (b *body) walk(h message.Header, r io.Reader, name string, depth int) {
 	default:
 		b.attach(h, mediaType, disp, filename, content)
 	}
+}
+
+// enclosed keeps an attached message (a forward as attachment): first the
+// files it carries, with their names, then the message itself as a file,
+// named after its subject when it has no name ("Subject.eml"), unless it
+// is the mail a delivery report returns. Its reading is kept for the
+// forward.
+func (b *body) enclosed(h message.Header, mediaType, disp, filename string, data []byte, depth int) {
+	if depth >= maxDepth {
+		b.forwards = append(b.forwards, enclosed{err: errTooDeep})
+		b.attach(h, mediaType, disp, filename, bytes.NewReader(data))
+		return
+	}
+	keep := b.keep
+	if keep != nil {
+		keep = func(a Attachment, content io.Reader) (int64, error) {
+			size, err := b.keep(a, content)
+			if err != nil && b.keepErr == nil {
+				b.keepErr = fmt.Errorf("keep attachment %q: %w", a.Filename, err)
+			}
+			return size, err
+		}
+	}
+	inner, err := parse(bytes.NewReader(data), depth+1, keep)
+	if b.keepErr != nil {
+		return
+	}
+	b.forwards = append(b.forwards, enclosed{msg: inner, err: err})
+	if inner != nil {
+		b.attachments = append(b.attachments, inner.Attachments...)
+		if filename == "" && !b.report { // a report's returned mail is no one's file
+			filename = messageFilename(inner.Subject)
+		}
+	}
+	b.attach(h, mediaType, disp, filename, bytes.NewReader(data))
+}
+
+// errTooDeep says that an enclosed message was not read, nested too deeply.
+var errTooDeep = fmt.Errorf("messages enclosed too deeply (more than %d levels)", maxDepth)
+
+// messageFilename names an attached message after its subject, as mail
+// clients save it: "Subject.eml", with the characters that file systems
+// refuse in a name replaced by '_'; "message.eml" without a subject.
+func messageFilename(subject string) string {
+	name := strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>|`, r) {
+			return '_'
+		}
+		return r
+	}, subject)
+	name = safeName(name)
+	if name == "" {
+		name = "message"
+	}
+	return name + ".eml"
 }
 
 // damage reads r, turning its first error into the end of the content:

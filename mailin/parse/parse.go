@@ -79,7 +79,7 @@ func parse(r io.Reader, depth int, keep Keeper) (*Message, error) {
 	}
 
 	m.Automatic = automatic(h, m.From.Address, b.report, m.Subject)
-	m.forward(b.forwards, depth)
+	m.forward(b.forwards)
 	return m, nil
 }
 
@@ -164,17 +164,15 @@ func msgIDs(h mail.Header, key string) []string {
 	return out
 }
 
-// forward fills m.Forward from an enclosed message, else from the text.
-func (m *Message) forward(enclosed [][]byte, depth int) {
-	for _, raw := range enclosed {
-		if depth >= maxDepth {
-			break
-		}
-		inner, err := parse(bytes.NewReader(raw), depth+1, nil)
-		if err != nil {
-			m.Problems = append(m.Problems, fmt.Sprintf("an enclosed message could not be read: %v", err))
+// forward fills m.Forward from the first enclosed message that could be
+// read, else from the text.
+func (m *Message) forward(forwards []enclosed) {
+	for _, e := range forwards {
+		if e.err != nil {
+			m.Problems = append(m.Problems, fmt.Sprintf("an enclosed message could not be read: %v", e.err))
 			continue
 		}
+		inner := e.msg
 		m.Forward = &Forward{From: inner.From, Date: inner.Date, Subject: inner.Subject, Text: inner.Text}
 		return
 	}
