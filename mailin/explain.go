@@ -14,7 +14,10 @@ import (
 // Explanation says how incidentd reads a mail, without acting on it
 // (`incidentd parse`). Its JSON keys are part of the CLI contract.
 type Explanation struct {
-	Kind        string           `json:"kind"`       // report, reply, automatic, forward
+	// Kind is report, reply, automatic or forward: a forward is a report
+	// about the forwarded mail, or, when the mail names an incident (a
+	// tag, threading headers), a comment on it carrying the forwarded mail.
+	Kind        string           `json:"kind"`
 	Incident    int64            `json:"incident"`   // 0 when none
 	MatchedBy   string           `json:"matched_by"` // token, references, subject; "" when none
 	Command     workflow.Verb    `json:"command"`    // "" when the reply holds no keyword
@@ -102,6 +105,10 @@ func (p *Processor) Explain(ctx context.Context, raw []byte) (Explanation, error
 		e.Incident, e.MatchedBy, e.Authenticated = m.id+m.unknown, m.by, m.authenticated
 		if m.unknown != 0 {
 			e.Problems = append(e.Problems, fmt.Sprintf("INC-%d does not exist", m.unknown))
+		}
+		if msg.Forward != nil {
+			e.Kind = "forward" // a comment carrying the forwarded mail; no command
+			break
 		}
 		cmd, _, err := workflow.ParseCommand(parse.WithoutSignoff(msg.NewText))
 		if err != nil {

@@ -114,9 +114,10 @@ func (a *action) report() (string, error) {
 	return fmt.Sprintf("reported INC-%d", inc.ID), nil
 }
 
-// reportText is the text a report's fields are read from: the new text,
-// and for a forward the forwarded mail too, with its original sender and
-// date, so that a forwarded report is about the original.
+// reportText is the text a report's fields are read from, and the text of
+// a forward applied to an incident: the new text, and for a forward the
+// forwarded mail too, with its original sender, date and subject, so that
+// a forwarded report is about the original.
 func reportText(msg *parse.Message) string {
 	f := msg.Forward
 	if f == nil {
@@ -131,6 +132,9 @@ func reportText(msg *parse.Message) string {
 	if !f.Date.IsZero() {
 		b.WriteString(", " + f.Date.UTC().Format("2006-01-02 15:04 MST"))
 	}
+	if f.Subject != "" {
+		b.WriteString("\nSubject: " + f.Subject)
+	}
 	b.WriteString("\n" + strings.TrimSpace(f.Text))
 	return strings.TrimSpace(b.String())
 }
@@ -138,8 +142,9 @@ func reportText(msg *parse.Message) string {
 // reply applies a mail to the incident it answers. A command whose mail
 // fails the command policy changes nothing and its sender is told why; a
 // mail without a command is then kept as a comment marked
-// unauthenticated. The sender of an authenticated mail is told what it did
-// (answer).
+// unauthenticated. A forward is a comment carrying the forwarded mail
+// (reportText), never a command. The sender of an authenticated mail is
+// told what it did (answer).
 func (a *action) reply(m matchResult) (string, error) {
 	inc, err := a.tx.Incident(m.id)
 	if err != nil {
@@ -147,8 +152,14 @@ func (a *action) reply(m matchResult) (string, error) {
 	}
 	a.incident = inc.ID
 	in := a.input()
+	var cmd workflow.Command
+	var found bool
 	text := parse.WithoutSignoff(a.msg.NewText)
-	cmd, found, err := workflow.ParseCommand(text)
+	if a.msg.Forward != nil {
+		in.Text, text = reportText(a.msg), "" // neither a command nor a near miss
+	} else {
+		cmd, found, err = workflow.ParseCommand(text)
+	}
 	var res workflow.Result
 	switch {
 	case !m.authenticated && (found || err != nil):

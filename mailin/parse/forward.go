@@ -4,7 +4,6 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
-	"time"
 )
 
 // forwardFromText finds a forwarded message in the text of a mail: after
@@ -183,101 +182,3 @@ func addressIn(s string) Address {
 	}
 	return Address{Name: strings.Trim(s, `"' `)}
 }
-
-// parseDate reads a date in RFC 5322 form, one of the English forms of
-// forwarded headers, or the same in Spanish, French, German, Portuguese or
-// Italian ("lunes, 4 de mayo de 2026 10:00"); anything else gives the
-// zero time. A date without a zone is taken as UTC.
-func parseDate(s string) time.Time {
-	s = strings.TrimSpace(s)
-	if t, err := mail.ParseDate(s); err == nil {
-		return t
-	}
-	for _, layout := range []string{
-		"Monday, January 2, 2006 at 3:04 PM", "Monday, January 2, 2006 3:04 PM", "Mon, Jan 2, 2006 at 3:04 PM",
-		"Monday, 2 January 2006 15:04", "Mon, 2 Jan 2006 at 15:04", "Mon, Jan 02, 2006 at 3:04 PM",
-		"January 2, 2006 at 3:04:05 PM MST", "2006-01-02 15:04", "02/01/2006 15:04",
-	} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t
-		}
-	}
-	if e, ok := englishDate(s); ok {
-		for _, layout := range []string{"2 January 2006 15:04", "2 January 2006 15:04:05", "2 January 2006 15:04 MST",
-			"2 January 2006 15:04:05 MST", "2 January 2006 15:04 -0700", "2 January 2006 15:04:05 -0700"} {
-			if t, err := time.Parse(layout, e); err == nil {
-				return t
-			}
-		}
-	}
-	return time.Time{}
-}
-
-// englishDate rewrites a date written in one of the languages of
-// dateMonths as "2 January 2006 15:04[:05][ zone]": without the weekday,
-// the words around the numbers, the dots of abbreviations and commas. It
-// reports whether a month was found.
-func englishDate(s string) (string, bool) {
-	words := strings.Fields(strings.ReplaceAll(strings.ToLower(s), ",", " "))
-	var out []string
-	month := false
-	for i, w := range words {
-		w = strings.TrimSuffix(w, ".")
-		if m, ok := dateMonths[w]; ok && (i > 0 || !dateWeekdays[w]) {
-			out, month = append(out, m), true
-			continue
-		}
-		if dateWeekdays[w] || dateFillers[w] || w == "" {
-			continue
-		}
-		if h, m, ok := strings.Cut(w, "h"); ok && len(m) == 2 && strings.Trim(h+m, "0123456789") == "" {
-			w = h + ":" + m // French: 10h00
-		}
-		out = append(out, strings.ToUpper(w)) // a number, a time or a zone
-	}
-	return strings.Join(out, " "), month
-}
-
-// dateMonths are month names, full and short, in Spanish, French, German,
-// Portuguese and Italian, with their English names.
-var dateMonths = func() map[string]string {
-	names := map[string][]string{
-		"January":   {"enero", "ene", "janvier", "janv", "januar", "jan", "janeiro", "gennaio", "gen"},
-		"February":  {"febrero", "feb", "février", "févr", "fevrier", "februar", "fevereiro", "fev", "febbraio"},
-		"March":     {"marzo", "mar", "mars", "märz", "marz", "março", "marco"},
-		"April":     {"abril", "abr", "avril", "avr", "aprile", "apr"},
-		"May":       {"mayo", "may", "mai", "maio", "maggio", "mag"},
-		"June":      {"junio", "jun", "juin", "juni", "junho", "giugno", "giu"},
-		"July":      {"julio", "jul", "juillet", "juil", "juli", "julho", "luglio", "lug"},
-		"August":    {"agosto", "ago", "août", "aout", "august", "aug"},
-		"September": {"septiembre", "sep", "sept", "septembre", "setembro", "set", "settembre"},
-		"October":   {"octubre", "oct", "octobre", "oktober", "okt", "outubro", "out", "ottobre", "ott"},
-		"November":  {"noviembre", "nov", "novembre", "novembro"},
-		"December":  {"diciembre", "dic", "décembre", "déc", "decembre", "dezember", "dez", "dezembro", "dicembre"},
-	}
-	m := map[string]string{}
-	for english, words := range names {
-		for _, w := range words {
-			m[w] = english
-		}
-	}
-	return m
-}()
-
-// dateWeekdays are weekday names, full and short, of the same languages.
-// "mar" is both Tuesday and March in Spanish: first in a date, a weekday.
-var dateWeekdays = func() map[string]bool {
-	m := map[string]bool{}
-	for _, w := range strings.Fields(`lunes lun martes mar miércoles miercoles mié mie jueves jue viernes vie sábado sabado sáb sab domingo dom
-		lundi mardi mercredi mer jeudi jeu vendredi ven samedi sam dimanche dim
-		montag mo dienstag di mittwoch mi donnerstag do freitag fr samstag sa sonntag so
-		segunda-feira seg terça-feira terca-feira ter quarta-feira qua quinta-feira qui sexta-feira sex
-		lunedì lunedi martedì martedi mercoledì mercoledi gio giovedì giovedi venerdì venerdi sabato domenica`) {
-		m[w] = true
-	}
-	return m
-}()
-
-// dateFillers are the words around the numbers of a date.
-var dateFillers = map[string]bool{"de": true, "del": true, "a": true, "las": true, "la": true, "el": true, "à": true,
-	"le": true, "um": true, "den": true, "às": true, "as": true, "alle": true, "ore": true, "il": true, "uhr": true}
