@@ -2,9 +2,10 @@
 // Message out, with no I/O. It reads the headers (threading, sender,
 // subject and its [INC-n] tag), decides whether the mail is automatic,
 // decodes MIME without loss (charsets, attachments, inline images,
-// forwarded messages), cuts a reply down to its new text, and reads the
-// report fields of SPEC §3. Whatever it cannot read cleanly is said in
-// Message.Problems instead of failing.
+// forwarded messages and the files inside them, Outlook's winmail.dat),
+// cuts a reply down to its new text, and reads the report fields of SPEC
+// §3. Whatever it cannot read cleanly is said in Message.Problems instead
+// of failing.
 package parse
 
 import (

@@ -2,8 +2,11 @@ package parse
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
+	"mime"
+	"path"
 	"strings"
 	"unicode/utf8"
 
@@ -78,6 +81,9 @@ func (b *body) walk(h message.Header, r io.Reader, name string, depth int) {
 		} else {
 			b.plain = append(b.plain, text)
 		}
+	case mediaType == "application/ms-tnef" || mediaType == "application/vnd.ms-tnef":
+		data, _ := io.ReadAll(content)
+		b.tnef(h, mediaType, disp, filename, data, name)
 	case mediaType == "message/delivery-status" || mediaType == "message/disposition-notification" ||
 		mediaType == "message/feedback-report" || mediaType == "text/rfc822-headers" || mediaType == "message/rfc822-headers":
 		// The machine-readable parts of a report: not for people.
@@ -141,6 +147,30 @@ func messageFilename(subject string) string {
 	return name + ".eml"
 }
 
+// tnef keeps the files of Outlook's winmail.dat (see tnef.go) as the
+// attachments they are. A winmail.dat that cannot be read is kept as it
+// is, with a problem; one that holds no file (only the formatting of the
+// text) is dropped.
+func (b *body) tnef(h message.Header, mediaType, disp, filename string, data []byte, name string) {
+	files, err := readTNEF(data)
+	switch {
+	case err != nil && len(files) == 0:
+		b.problem("%s (%s): %v; kept as it was", name, mediaType, err)
+		b.attach(h, mediaType, disp, filename, bytes.NewReader(data))
+		return
+	case err != nil:
+		b.problem("%s (%s): %v; the files before the damage were kept", name, mediaType, err)
+	}
+	for _, f := range files {
+		a := Attachment{Filename: safeName(f.name), ContentType: f.contentType, ContentID: f.contentID}
+		if a.ContentType == "" || !strings.Contains(a.ContentType, "/") {
+			a.ContentType = cmp.Or(mime.TypeByExtension(path.Ext(a.Filename)), "application/octet-stream")
+			a.ContentType, _, _ = strings.Cut(a.ContentType, ";")
+		}
+		b.keepFile(a, bytes.NewReader(f.data))
+	}
+}
+
 // damage reads r, turning its first error into the end of the content:
 // what could be read before the damage is kept, and err says what it was.
 type damage struct {
@@ -190,13 +220,22 @@ func (b *body) attach(h message.Header, mediaType, disp, filename string, conten
 	id := strings.Trim(strings.TrimSpace(h.Get("Content-Id")), "<>")
 	a := Attachment{Filename: filename, ContentType: mediaType, ContentID: id}
 	a.Inline = disp != "attachment" && (strings.HasPrefix(mediaType, "image/") || id != "")
+	b.keepFile(a, content)
+}
+
+// keepFile keeps one attachment: its content in Data, or handed to the
+// Keeper.
+func (b *body) keepFile(a Attachment, content io.Reader) {
+	if b.keepErr != nil {
+		return
+	}
 	if b.keep == nil {
 		a.Data, _ = io.ReadAll(content)
 		a.Size = int64(len(a.Data))
 	} else {
 		size, err := b.keep(a, content)
 		if err != nil {
-			b.keepErr = fmt.Errorf("keep attachment %q: %w", filename, err)
+			b.keepErr = fmt.Errorf("keep attachment %q: %w", a.Filename, err)
 			return
 		}
 		a.Size = size
