@@ -73,7 +73,7 @@ func TestDovecotEndToEnd(t *testing.T) {
 	if code := p.cmd.ProcessState.ExitCode(); code != 0 {
 		t.Errorf("exit code %d after SIGTERM", code)
 	}
-	if got := len(r.smtp.Received()); got != 4 {
-		t.Errorf("%d notifications sent, want 4 (report: carol, alice; accept: carol, bob)", got)
+	if got := len(r.smtp.Received()); got != 5 {
+		t.Errorf("%d notifications sent, want 5 (report: carol, alice; accept: carol, bob, and alice's receipt)", got)
 	}
 }
