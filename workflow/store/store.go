@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
@@ -76,7 +77,7 @@ func Open(ctx context.Context, path, blobDir string) (*Store, error) {
 	if err := os.MkdirAll(blobDir, 0o750); err != nil {
 		return nil, fmt.Errorf("create blob directory: %w", err)
 	}
-	dsn := "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
+	dsn := "file:" + uriPath.Replace(path) + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate" +
 		// Savepoints (one per mail of a batch) journal in memory, not in a
 		// temporary file.
@@ -259,3 +260,8 @@ func queryAll[T any](tx *Tx, scan func(scanner) (T, error), query string, args .
 	}
 	return out, rows.Err()
 }
+
+// uriPath escapes what ends or escapes the path of an SQLite URI file name
+// ("file:…?…#…"), so that a database whose path holds '?', '#' or '%'
+// opens where it is named and not at the part before them.
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -270,4 +271,24 @@ func TestWritesTakeTurnsReadsDoNot(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// A database whose path holds the characters that end or escape an SQLite
+// URI's path is opened where it is named, not at the part before them.
+func TestOpenPathWithURICharacters(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a#b?c%d")
+	path := filepath.Join(dir, "incidentd.db")
+	s, err := Open(context.Background(), path, filepath.Join(dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("the database is not at %s: %v", path, err)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(dir)); len(entries) != 1 {
+		t.Errorf("%d entries beside the database's directory, want it alone (nothing made at the part of the path before '#')", len(entries))
+	}
 }
