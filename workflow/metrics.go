@@ -233,7 +233,10 @@ func tally(history []Event, p Period, cats []ReasonCategory, f *Figures, times *
 			}
 		case EventReopened:
 			f.Reopened += b2i(in)
-		case EventConfirmed:
+		}
+		// A confirmation closes an incident; so do a resolution when
+		// nobody validates, and the closing of one left unvalidated.
+		if ev.To == Closed && ev.From != Closed {
 			f.Closed += b2i(in)
 			times.Close = span(times.Close, reported, ev.At)
 		}

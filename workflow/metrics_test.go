@@ -138,3 +138,19 @@ func TestSecondsString(t *testing.T) {
 		t.Errorf("seconds strings: %s %s %s", SecondsOf(50*time.Hour), Seconds(90), Seconds(0))
 	}
 }
+
+// TestClosingWithoutConfirmation: an incident closed by its resolution
+// (validation = "none") counts as resolved and closed, and its time to
+// close is measured, as a confirmed one's is.
+func TestClosingWithoutConfirmation(t *testing.T) {
+	h := time.Hour
+	evs := []Event{
+		{IncidentID: 1, Kind: EventReported, To: Reported, At: t0},
+		{IncidentID: 1, Kind: EventAccepted, From: Reported, To: InResolution, At: t0.Add(h)},
+		{IncidentID: 1, Kind: EventResolved, From: InResolution, To: Closed, At: t0.Add(3 * h)},
+	}
+	m := Measure([]Incident{{ID: 1, State: Closed}}, evs, Period{From: t0, To: t0.Add(24 * h)}, nil)
+	if m.Resolved != 1 || m.Closed != 1 || m.Close.Median != SecondsOf(3*h) {
+		t.Errorf("figures %+v", m.Figures)
+	}
+}

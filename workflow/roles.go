@@ -28,6 +28,9 @@ type Roles struct {
 	Resolvers  []string
 	Validators []string
 	Admins     []string
+	// NoValidation skips the validation stage (validation = "none"): a
+	// resolution closes the incident and nobody is asked to confirm it.
+	NoValidation bool
 }
 
 func (r Roles) list(role Role) []string {

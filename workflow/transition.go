@@ -141,6 +141,9 @@ func Transition(inc Incident, in Input, roles Roles) (Result, error) {
 	if st.needsText && text == "" {
 		return Result{}, &Refusal{Reason: ReasonRequired, Verb: in.Command.Verb, State: inc.State}
 	}
+	if in.Command.Verb == Resolve && roles.NoValidation {
+		st.to = Closed
+	}
 	from := inc.State
 	inc.State, inc.Updated = st.to, in.At
 	if in.Command.Verb == Accept {
@@ -160,14 +163,23 @@ func Transition(inc Incident, in Input, roles Roles) (Result, error) {
 	case RequestInfo:
 		res.notify(with(n, NoticeInfoRequest, questioned(inc, roles)...), in.Actor)
 	case Resolve:
-		res.notify(with(n, NoticeResolved, roles.Members(Validator, inc)...), in.Actor)
+		to := roles.Members(Validator, inc)
+		if inc.State == Closed { // nobody validates: those a closing concerns are told
+			to = closing(inc, roles)
+		}
+		res.notify(with(n, NoticeResolved, to...), in.Actor)
 	case Reopen:
 		res.notify(with(n, NoticeReopened, roles.Members(Resolver, inc)...), in.Actor)
 	case Confirm:
-		to := append([]string{inc.Reporter, inc.AcceptedBy}, roles.Members(Resolver, inc)...)
-		res.notify(with(n, NoticeClosed, to...), in.Actor)
+		res.notify(with(n, NoticeClosed, closing(inc, roles)...), in.Actor)
 	}
 	return res, nil
+}
+
+// closing is who is told that inc is closed: the reporter, the evaluator
+// who accepted it and the resolvers.
+func closing(inc Incident, roles Roles) []string {
+	return append([]string{inc.Reporter, inc.AcceptedBy}, roles.Members(Resolver, inc)...)
 }
 
 // reply handles a mail without a keyword.
@@ -241,7 +253,7 @@ func audience(inc Incident, roles Roles) []string {
 	case inc.State == Rejected && inc.AcceptedBy == "":
 		return append(to, roles.Members(Evaluator, inc)...)
 	case inc.State.Final():
-		return append(append(to, inc.AcceptedBy), roles.Members(Resolver, inc)...)
+		return closing(inc, roles)
 	}
 	return append(to, NextActors(inc, roles)...)
 }

@@ -226,3 +226,30 @@ func TestCorrections(t *testing.T) {
 		t.Fatalf("a closed incident is not corrected: %+v", res.Event)
 	}
 }
+
+// TestResolveWithoutValidation: with validation = "none", RESUELTO closes
+// the incident; the reporter, the evaluator who accepted it and the other
+// resolvers get the resolved notice of a closed incident, and nobody is
+// left to act.
+func TestResolveWithoutValidation(t *testing.T) {
+	r := roles
+	r.NoValidation = true
+	r.Resolvers = []string{"bob@example.com", "dan@example.com"}
+	res, err := Transition(incident(InResolution), in("bob@example.com", Resolve, "patched"), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Incident.State != Closed || res.Event.Kind != EventResolved || res.Event.From != InResolution || res.Event.To != Closed {
+		t.Fatalf("incident %s, event %+v", res.Incident.State, res.Event)
+	}
+	want := []string{"carol@example.com", "alice@example.com", "dan@example.com"}
+	if got := recipients(res); len(got) != 1 || !slices.Equal(got[NoticeResolved], want) {
+		t.Errorf("notices %v, want the resolved notice to %v", got, want)
+	}
+	if next := NextActors(res.Incident, r); next != nil {
+		t.Errorf("after a resolution without validation %v must act", next)
+	}
+	if rc := ReceiptFor(res, r); rc.Receipt.Event != EventResolved || rc.Receipt.Next != nil {
+		t.Errorf("receipt %+v", rc.Receipt)
+	}
+}

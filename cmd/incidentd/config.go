@@ -79,6 +79,10 @@ type WorkflowConfig struct {
 	// Receipts sends whoever's mail moved, corrected or commented on an
 	// incident a short confirmation. Default true.
 	Receipts bool `toml:"receipts"`
+	// Validation is who validates a resolution: "reporter" (the default:
+	// the validators confirm or reopen it) or "none" (a resolution closes
+	// the incident).
+	Validation string `toml:"validation"`
 }
 
 // SecurityConfig says how commands are authenticated.
@@ -171,7 +175,7 @@ func defaultConfig() Config {
 			QuarantineMailbox: "Quarantine", PollInterval: Duration{60 * time.Second}},
 		SMTP: SMTPConfig{TLS: "starttls"},
 		Workflow: WorkflowConfig{Validators: []string{workflow.ReporterMember}, DefaultType: "error",
-			DefaultPriority: "medium", Language: "es", Receipts: true},
+			DefaultPriority: "medium", Language: "es", Receipts: true, Validation: "reporter"},
 		Security: SecurityConfig{CommandAuth: "token", MaxRepliesPerSenderHour: 10, MaxNoticesPerIncidentHour: 30},
 		Storage: StorageConfig{Database: "incidentd.db", AttachmentsDir: "attachments",
 			MaxMessageBytes: 25 << 20, MaxAttachmentBytes: 10 << 20, MaxAttachments: 20},
@@ -290,6 +294,7 @@ func (c *Config) validateWorkflow(bad func(key, format string, args ...any)) {
 		bad("workflow.default_priority", "%q is not a priority (critical, high, medium, low)", c.Workflow.DefaultPriority)
 	}
 	oneOf(bad, "workflow.language", c.Workflow.Language, "es", "en")
+	oneOf(bad, "workflow.validation", c.Workflow.Validation, "reporter", "none")
 }
 
 // validateStorageKeys checks the [storage] values; validateStorage
@@ -345,7 +350,7 @@ func (s Secret) password() (string, error) {
 func (c *Config) roles() workflow.Roles {
 	w := c.Workflow
 	return workflow.Roles{Domains: w.Domains, Evaluators: w.Evaluators, Resolvers: w.Resolvers,
-		Validators: w.Validators, Admins: w.Admins}
+		Validators: w.Validators, Admins: w.Admins, NoValidation: w.Validation == "none"}
 }
 
 // defaults are the fields a report gets when it names no type or priority.

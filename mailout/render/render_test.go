@@ -75,6 +75,7 @@ func samples() []sample {
 		{"info_request", outgoing(n(workflow.NoticeInfoRequest, workflow.InfoRequested, "Which browser?")), map[string][]string{"es": {"Which browser?", "sin ninguna palabra clave"}, "en": {"Which browser?", "no keyword"}}},
 		{"info_answer", outgoing(n(workflow.NoticeInfoAnswer, workflow.InResolution, "Firefox 128")), map[string][]string{"es": {"Firefox 128", "RESUELTO"}, "en": {"Firefox 128", "RESOLVED"}}},
 		{"resolved", outgoing(n(workflow.NoticeResolved, workflow.Resolved, "Restarted the auth service")), map[string][]string{"es": {"CONFIRMAR", "REABRIR: motivo", "CONFIRM, REOPEN"}, "en": {"CONFIRM", "REOPEN: reason", "CONFIRMAR, REABRIR"}}},
+		{"resolved-closed", outgoing(n(workflow.NoticeResolved, workflow.Closed, "Restarted the auth service")), map[string][]string{"es": {"que queda cerrada", "no hace falta confirmar"}, "en": {"which is now closed", "needs no confirmation"}}},
 		{"reopened", outgoing(n(workflow.NoticeReopened, workflow.InResolution, "Still failing")), map[string][]string{"es": {"Still failing", "RESUELTO"}, "en": {"Still failing", "RESOLVED"}}},
 		{"closed", outgoing(n(workflow.NoticeClosed, workflow.Closed, "")), map[string][]string{"es": {"cerrada"}, "en": {"closed"}}},
 		{"comment", outgoing(n(workflow.NoticeComment, workflow.Resolved, "Works for me now")), map[string][]string{"es": {"Works for me now", "CONFIRMAR"}, "en": {"Works for me now", "CONFIRM"}}},
