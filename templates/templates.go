@@ -6,7 +6,7 @@
 // Naming: <kind>.<lang>.txt and <kind>.<lang>.html for every
 // workflow.NoticeKind (ack, new, accepted, assigned, rejected, info_request,
 // info_answer, resolved, reopened, closed, comment, refused, unknown,
-// quarantined, dropped, receipt, near_miss) and language (es, en). Each .txt file defines its subject
+// quarantined, dropped, receipt, near_miss, auto_closed) and language (es, en). Each .txt file defines its subject
 // with {{define "subject"}}…{{end}}; the [INC-n] tag is put in front of it
 // by mailout/render, and "Re: " too for an answer to a mail (a refusal, a
 // notice of files not kept); a reply to a mail that named no incident uses

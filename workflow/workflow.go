@@ -91,6 +91,9 @@ const (
 	EventUpdated       EventKind = "updated"   // fields corrected by a reply
 	EventReminded      EventKind = "reminded"  // whoever must act was reminded of a late incident
 	EventEscalated     EventKind = "escalated" // the admins were told of a very late incident
+	// EventAutoClosed: a resolved incident nobody validated in the time
+	// allowed was closed by the service.
+	EventAutoClosed EventKind = "auto_closed"
 )
 
 // Event is one entry of an incident's append-only history: who did what,
@@ -137,6 +140,10 @@ const (
 	// kept (over the size or count limit); Notice.Files lists them. The
 	// mail itself was handled.
 	NoticeDropped NoticeKind = "dropped"
+	// NoticeAutoClosed tells the reporter and the validators that a
+	// resolved incident nobody validated in the time allowed is closed;
+	// Notice.Overdue says since when it waited and the time allowed.
+	NoticeAutoClosed NoticeKind = "auto_closed"
 )
 
 // Notice is one notification caused by a transition or a refusal. It

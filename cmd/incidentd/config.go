@@ -34,6 +34,9 @@ type Config struct {
 	// dir is the directory of the configuration file: relative paths
 	// start there.
 	dir string
+	// now is the clock of the daemon's intake, outbox and scheduled
+	// jobs; nil for time.Now. Tests move it.
+	now func() time.Time
 }
 
 // Secret is a credential read from an environment variable or a file,
@@ -83,6 +86,9 @@ type WorkflowConfig struct {
 	// the validators confirm or reopen it) or "none" (a resolution closes
 	// the incident).
 	Validation string `toml:"validation"`
+	// AutoCloseAfter closes a resolved incident that nobody validated in
+	// that time; empty or zero: never.
+	AutoCloseAfter OptionalDuration `toml:"auto_close_after"`
 }
 
 // SecurityConfig says how commands are authenticated.
@@ -136,6 +142,19 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	}
 	d.Duration = v
 	return nil
+}
+
+// OptionalDuration is a Duration that may be left empty: "" reads as
+// zero, which means off.
+type OptionalDuration struct{ Duration }
+
+// UnmarshalText reads a Duration, or zero from an empty text.
+func (d *OptionalDuration) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		d.Duration.Duration = 0
+		return nil
+	}
+	return d.Duration.UnmarshalText(b)
 }
 
 // dayUnits are the units of a Duration that time.ParseDuration lacks, in
@@ -295,6 +314,9 @@ func (c *Config) validateWorkflow(bad func(key, format string, args ...any)) {
 	}
 	oneOf(bad, "workflow.language", c.Workflow.Language, "es", "en")
 	oneOf(bad, "workflow.validation", c.Workflow.Validation, "reporter", "none")
+	if c.autoCloseAfter() < 0 {
+		bad("workflow.auto_close_after", "must not be negative (empty or zero: never)")
+	}
 }
 
 // validateStorageKeys checks the [storage] values; validateStorage

@@ -91,6 +91,7 @@ func newDaemon(ctx context.Context, cfg Config, base string, log *slog.Logger) (
 		Store:       st,
 		Logger:      log.With("part", "outbox"),
 		Identity:    d.identity,
+		Now:         cfg.now,
 	})
 	if err != nil {
 		st.Close()
@@ -115,6 +116,7 @@ func newProcessor(cfg Config, st *store.Store, ident identity.Identity, log *slo
 		Limits:             cfg.limits(),
 		Receipts:           cfg.Workflow.Receipts,
 		Logger:             log.With("part", "intake"),
+		Now:                cfg.now,
 	}
 }
 

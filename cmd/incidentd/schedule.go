@@ -79,6 +79,10 @@ func (c *Config) deadlines() workflow.Deadlines {
 	return out
 }
 
+// autoCloseAfter is how long a resolved incident waits for validation;
+// zero: for ever.
+func (c *Config) autoCloseAfter() time.Duration { return c.Workflow.AutoCloseAfter.Duration.Duration }
+
 // categories are the rejection categories of the metrics.
 func (c *Config) categories() []workflow.ReasonCategory {
 	if len(c.Metrics.RejectionCategories) > 0 {
@@ -94,9 +98,31 @@ func (d *daemon) newJobs(queued func()) (*jobs.Jobs, error) {
 		return nil, err
 	}
 	return jobs.New(jobs.Options{Store: d.store, Roles: d.cfg.roles(), Deadlines: d.cfg.deadlines(),
-		Categories: d.cfg.categories(), DigestPeriod: d.cfg.Schedule.DigestPeriod.Duration,
-		Identity: d.identity, Location: loc, Queued: queued,
-		Logger: d.log.With("part", "schedule")})
+		AutoCloseAfter: d.cfg.autoCloseAfter(), Categories: d.cfg.categories(),
+		DigestPeriod: d.cfg.Schedule.DigestPeriod.Duration, Identity: d.identity, Location: loc,
+		Queued: queued, Now: d.cfg.now, Logger: d.log.With("part", "schedule")})
+}
+
+// scheduledJob is one job of the daemon's schedule: its name, its cron
+// spec ("" when it is off) and its run.
+type scheduledJob struct {
+	name, spec string
+	run        func(context.Context) (int, error)
+}
+
+// schedule lists the jobs of j and when they run: the reminders and the
+// digest on their specs; closing the resolved incidents nobody validated
+// on the reminders' spec, when [workflow] auto_close_after is set.
+func (d *daemon) schedule(j *jobs.Jobs) []scheduledJob {
+	autoClose := d.cfg.Schedule.Reminders
+	if d.cfg.autoCloseAfter() <= 0 {
+		autoClose = ""
+	}
+	return []scheduledJob{
+		{"reminders", d.cfg.Schedule.Reminders, j.Remind},
+		{"auto-close", autoClose, j.AutoClose},
+		{"digest", d.cfg.Schedule.Digest, j.Digest},
+	}
 }
 
 // startExtras starts the HTTP listener and the schedules; stop ends both.
@@ -113,7 +139,7 @@ func (d *daemon) startExtras(ctx context.Context) (stop func(), err error) {
 	return func() { stopSchedule(); stopHTTP() }, nil
 }
 
-// startSchedule runs the reminders and the digest on their cron schedules
+// startSchedule runs the jobs of schedule on their cron specs
 // until the returned stop is called; stop waits for a running job. failed
 // is told of each failed run.
 func (d *daemon) startSchedule(ctx context.Context, failed func(job string)) (stop func(), err error) {
@@ -125,13 +151,7 @@ func (d *daemon) startSchedule(ctx context.Context, failed func(job string)) (st
 	log := d.log.With("part", "schedule")
 	c := cron.New(cron.WithLocation(loc), cron.WithLogger(cronLogger{log}),
 		cron.WithChain(cron.Recover(cronLogger{log}), cron.SkipIfStillRunning(cronLogger{log})))
-	for _, job := range []struct {
-		name, spec string
-		run        func(context.Context) (int, error)
-	}{
-		{"reminders", d.cfg.Schedule.Reminders, j.Remind},
-		{"digest", d.cfg.Schedule.Digest, j.Digest},
-	} {
+	for _, job := range d.schedule(j) {
 		if job.spec == "" {
 			log.Info("schedule off", "job", job.name)
 			continue

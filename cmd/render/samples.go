@@ -54,6 +54,8 @@ func samples(now time.Time) []sample {
 	receipt.Receipt = &workflow.Receipt{Event: workflow.EventAccepted, Next: []string{"bob@example.com"}}
 	nearMiss := n(workflow.NoticeNearMiss, workflow.Reported, "Aceptado por mi parte")
 	nearMiss.NearMiss = &workflow.NearMiss{Written: "Aceptado", Meant: workflow.Accept, Line: "Aceptado por mi parte"}
+	autoClosed := overdue(workflow.NoticeAutoClosed, workflow.Closed, 15*24*time.Hour)
+	autoClosed.Overdue.Deadline = workflow.SecondsOf(14 * 24 * time.Hour)
 	m := sampleMetrics(now)
 	digest := workflow.Notice{Kind: workflow.NoticeDigest, Metrics: &m}
 	notices := []struct {
@@ -74,7 +76,9 @@ func samples(now time.Time) []sample {
 		{"info_answer", n(workflow.NoticeInfoAnswer, workflow.InResolution, "Sí, con todas.")},
 		{"resolved", n(workflow.NoticeResolved, workflow.Resolved, "Corregido el redondeo del IVA.")},
 		{"reopened", n(workflow.NoticeReopened, workflow.InResolution, "Sigue pasando en las de abril.")},
+		{"resolved-closed", n(workflow.NoticeResolved, workflow.Closed, "Corregido el redondeo del IVA.")},
 		{"closed", n(workflow.NoticeClosed, workflow.Closed, "")},
+		{"auto_closed", autoClosed},
 		{"comment", n(workflow.NoticeComment, workflow.InResolution, "Mañana lo despliego.")},
 		{"comment-corrected", corrected},
 		{"dropped", dropped},

@@ -60,6 +60,10 @@ func samples() []sample {
 	nearMiss.NearMiss = &workflow.NearMiss{Written: "Aceptado", Meant: workflow.Accept, Line: "Aceptado por mi parte"}
 	quarantined := workflow.Notice{Kind: workflow.NoticeQuarantined, Actor: "eve@example.com",
 		Subject: "Broken mail", Text: "The message is not valid MIME."}
+	autoClosed := n(workflow.NoticeAutoClosed, workflow.Closed, "")
+	autoClosed.Actor = "incidents@example.com"
+	autoClosed.Overdue = &workflow.Overdue{Since: t0.Add(-15 * 24 * time.Hour), Waited: workflow.SecondsOf(15 * 24 * time.Hour),
+		Deadline: workflow.SecondsOf(14 * 24 * time.Hour), Actors: []string{"carol@example.com"}}
 	// The sender of a command without its role plays no role here, so
 	// that the refusal lists none of the evaluators' commands.
 	noRole := outgoing(refused(workflow.Refusal{Reason: workflow.NoRole, Verb: workflow.Accept, State: workflow.Reported,
@@ -76,6 +80,8 @@ func samples() []sample {
 		{"info_answer", outgoing(n(workflow.NoticeInfoAnswer, workflow.InResolution, "Firefox 128")), map[string][]string{"es": {"Firefox 128", "RESUELTO"}, "en": {"Firefox 128", "RESOLVED"}}},
 		{"resolved", outgoing(n(workflow.NoticeResolved, workflow.Resolved, "Restarted the auth service")), map[string][]string{"es": {"CONFIRMAR", "REABRIR: motivo", "CONFIRM, REOPEN"}, "en": {"CONFIRM", "REOPEN: reason", "CONFIRMAR, REABRIR"}}},
 		{"resolved-closed", outgoing(n(workflow.NoticeResolved, workflow.Closed, "Restarted the auth service")), map[string][]string{"es": {"que queda cerrada", "no hace falta confirmar"}, "en": {"which is now closed", "needs no confirmation"}}},
+		{"auto_closed", outgoing(autoClosed), map[string][]string{"es": {"en 14d, el plazo fijado, nadie ha confirmado", "queda cerrada", "informa de uno nuevo"},
+			"en": {"in 14d, the time allowed, nobody confirmed", "it is now closed", "report it again"}}},
 		{"reopened", outgoing(n(workflow.NoticeReopened, workflow.InResolution, "Still failing")), map[string][]string{"es": {"Still failing", "RESUELTO"}, "en": {"Still failing", "RESOLVED"}}},
 		{"closed", outgoing(n(workflow.NoticeClosed, workflow.Closed, "")), map[string][]string{"es": {"cerrada"}, "en": {"closed"}}},
 		{"comment", outgoing(n(workflow.NoticeComment, workflow.Resolved, "Works for me now")), map[string][]string{"es": {"Works for me now", "CONFIRMAR"}, "en": {"Works for me now", "CONFIRM"}}},
@@ -146,7 +152,7 @@ func TestEveryKindRenders(t *testing.T) {
 	all := []workflow.NoticeKind{workflow.NoticeAck, workflow.NoticeNew, workflow.NoticeAccepted, workflow.NoticeAssigned,
 		workflow.NoticeRejected, workflow.NoticeInfoRequest, workflow.NoticeInfoAnswer, workflow.NoticeResolved,
 		workflow.NoticeReopened, workflow.NoticeClosed, workflow.NoticeComment, workflow.NoticeRefused,
-		workflow.NoticeUnknown, workflow.NoticeQuarantined, workflow.NoticeReceipt, workflow.NoticeNearMiss}
+		workflow.NoticeUnknown, workflow.NoticeQuarantined, workflow.NoticeReceipt, workflow.NoticeNearMiss, workflow.NoticeAutoClosed}
 	for _, k := range all {
 		if !kinds[k] {
 			t.Errorf("no sample of notice kind %s", k)

@@ -1,10 +1,11 @@
 // Package jobs owns the work incidentd does on a schedule rather than in
 // answer to a mail: reminding whoever must act on an incident that waits
 // past its priority's deadline, escalating to the admins one that waits
-// past twice that, and the periodic digest of the organization's numbers.
+// past twice that, closing a resolved incident nobody validated in the
+// time allowed, and the periodic digest of the organization's numbers.
 //
 // Each run reads the store, applies the pure rules of package workflow
-// (Remind, Measure) and queues the notices in the outbox in the same
+// (Remind, AutoClose, Measure) and queues the notices in the outbox in the same
 // transaction that records them in the incident's history, so a run
 // repeated after a crash sends nothing twice. When to run is the caller's
 // business (the daemon uses cron schedules).
@@ -30,6 +31,9 @@ type Options struct {
 	Roles workflow.Roles
 	// Deadlines per priority; a priority without one is never reminded of.
 	Deadlines workflow.Deadlines
+	// AutoCloseAfter is how long a resolved incident waits for validation
+	// before AutoClose closes it. Default (zero): never.
+	AutoCloseAfter time.Duration
 	// Categories group rejection reasons in the digest. Default:
 	// workflow.DefaultReasonCategories().
 	Categories []workflow.ReasonCategory

@@ -28,6 +28,7 @@ type fixture struct {
 	now    time.Time
 	jobs   *Jobs
 	wakeup int
+	onNow  func() // called each time the jobs read the clock, when set
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -43,8 +44,13 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	f.jobs, err = New(Options{Store: st, Roles: roles, Identity: identity.New(key, "incidents@example.com"),
-		Deadlines: workflow.Deadlines{workflow.PriorityHigh: 24 * time.Hour},
-		Now:       func() time.Time { return f.now }, Queued: func() { f.wakeup++ }})
+		Deadlines: workflow.Deadlines{workflow.PriorityHigh: 24 * time.Hour}, AutoCloseAfter: 14 * 24 * time.Hour,
+		Now: func() time.Time {
+			if f.onNow != nil {
+				f.onNow()
+			}
+			return f.now
+		}, Queued: func() { f.wakeup++ }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,6 +83,26 @@ func (f *fixture) report(priority workflow.Priority) int64 {
 		return tx.LinkMessage("report@example.com", inc.ID)
 	})
 	return inc.ID
+}
+
+// move applies actor's command verb to incident id at at, as the intake
+// would.
+func (f *fixture) move(id int64, actor string, verb workflow.Verb, at time.Time) {
+	f.t.Helper()
+	f.update(func(tx *store.Tx) error {
+		inc, err := tx.Incident(id)
+		if err != nil {
+			return err
+		}
+		res, err := workflow.Transition(inc, workflow.Input{Actor: actor, At: at, Command: workflow.Command{Verb: verb}}, roles)
+		if err != nil {
+			return err
+		}
+		if err := tx.SaveIncident(res.Incident); err != nil {
+			return err
+		}
+		return tx.AppendEvent(res.Event)
+	})
 }
 
 func (f *fixture) remindAt(at time.Duration) int {
@@ -153,21 +179,7 @@ func TestRemindAndEscalate(t *testing.T) {
 	})
 
 	// Accepted: the clock of the new state starts at the acceptance.
-	f.update(func(tx *store.Tx) error {
-		inc, err := tx.Incident(id)
-		if err != nil {
-			return err
-		}
-		res, err := workflow.Transition(inc, workflow.Input{Actor: "alice@example.com", At: t0.Add(50 * h),
-			Command: workflow.Command{Verb: workflow.Accept}}, roles)
-		if err != nil {
-			return err
-		}
-		if err := tx.SaveIncident(res.Incident); err != nil {
-			return err
-		}
-		return tx.AppendEvent(res.Event)
-	})
+	f.move(id, "alice@example.com", workflow.Accept, t0.Add(50*h))
 	if n := f.remindAt(73 * h); n != 0 {
 		t.Fatalf("23h after acceptance: %d mails", n)
 	}
