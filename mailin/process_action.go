@@ -88,6 +88,9 @@ func (a *action) report() (string, error) {
 			Refusal: &workflow.Refusal{Reason: workflow.Outsider, WhoMay: a.p.Roles.Describe(workflow.Evaluator, workflow.Incident{})}}
 		return "report refused: sender outside the organization", a.notify([]workflow.Notice{n}, 0)
 	}
+	if err := a.learnLanguage(); err != nil {
+		return "", err
+	}
 	fields, assumed := parse.Report(reportText(a.msg), a.p.Defaults)
 	now := a.p.now()
 	inc := workflow.Incident{Title: parse.Title(a.msg.Subject), Reporter: a.msg.From.Address,
@@ -112,6 +115,17 @@ func (a *action) report() (string, error) {
 		return "", err
 	}
 	return fmt.Sprintf("reported INC-%d", inc.ID), nil
+}
+
+// learnLanguage records the language the sender wrote the mail in, when
+// its keyword or labels tell (parse.Language), so that the notices they
+// receive from now on are in it (unless the configuration names theirs).
+func (a *action) learnLanguage() error {
+	lang, ok := parse.Language(a.msg.NewText)
+	if !ok {
+		return nil
+	}
+	return a.tx.SetLanguage(a.msg.From.Address, lang, a.p.now())
 }
 
 // reportText is the text a report's fields are read from, and the text of
@@ -151,6 +165,11 @@ func (a *action) reply(m matchResult) (string, error) {
 		return "", err
 	}
 	a.incident = inc.ID
+	if m.authenticated {
+		if err := a.learnLanguage(); err != nil {
+			return "", err
+		}
+	}
 	in := a.input()
 	var cmd workflow.Command
 	var found bool

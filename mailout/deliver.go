@@ -53,7 +53,7 @@ func (d *Dispatcher) deliver(ctx context.Context, s *session, jobs []job, m *mar
 		mails   []envelope
 	)
 	for _, j := range jobs {
-		data, size, release, err := d.render(j.o, j.files, s.eightBit())
+		data, size, release, err := d.render(j, s.eightBit())
 		if err != nil {
 			// A template or attachment problem may be fixed by the
 			// operator: keep the mail and try again later.
@@ -91,12 +91,13 @@ func (d *Dispatcher) deliver(ctx context.Context, s *session, jobs []job, m *mar
 	return errors.Join(errs...)
 }
 
-// render builds the mail of o with files, with 8-bit bodies when
-// eightBit, and returns its bytes, their number and a function that
-// releases them.
-func (d *Dispatcher) render(o store.Outgoing, files []store.Attachment, eightBit bool) (io.Reader, int64, func(), error) {
+// render builds the mail of j, with its files, in its language, with
+// 8-bit bodies when eightBit, and returns its bytes, their number and a
+// function that releases them.
+func (d *Dispatcher) render(j job, eightBit bool) (io.Reader, int64, func(), error) {
+	o, r := j.o, d.renderers[j.lang]
 	var atts []render.Attached
-	for _, f := range files {
+	for _, f := range j.files {
 		atts = append(atts, render.Attached{Attachment: f, Open: func() (io.ReadCloser, error) {
 			return d.opts.Store.OpenBlob(f.Hash)
 		}})
@@ -109,7 +110,7 @@ func (d *Dispatcher) render(o store.Outgoing, files []store.Attachment, eightBit
 		}
 		buf.Reset()
 		release := func() { d.bufs.Put(buf) }
-		if err := d.renderer.RenderTo(buf, o, replyTo, nil, eightBit); err != nil {
+		if err := r.RenderTo(buf, o, replyTo, nil, eightBit); err != nil {
 			release()
 			return nil, 0, nil, err
 		}
@@ -127,7 +128,7 @@ func (d *Dispatcher) render(o store.Outgoing, files []store.Attachment, eightBit
 		os.Remove(f.Name())
 	}
 	w := bufio.NewWriter(f)
-	err = d.renderer.RenderTo(w, o, replyTo, atts, eightBit)
+	err = r.RenderTo(w, o, replyTo, atts, eightBit)
 	if err == nil {
 		err = w.Flush()
 	}

@@ -17,13 +17,14 @@ const pollInterval = time.Minute
 // Dispatcher sends the outbox. It is safe for concurrent use; Flush calls
 // run one at a time.
 type Dispatcher struct {
-	opts     Options
-	renderer *render.Renderer
-	kick     chan struct{}
-	mu       sync.Mutex // held by Flush
-	bufs     sync.Pool  // of *bytes.Buffer: mails without files, rendered in memory
-	held     held       // mail offered, not read from the outbox yet
-	sentLog  *store.SentLog
+	opts      Options
+	renderers map[string]*render.Renderer // by language
+	address   string                      // the bare address of Options.From
+	kick      chan struct{}
+	mu        sync.Mutex // held by Flush
+	bufs      sync.Pool  // of *bytes.Buffer: mails without files, rendered in memory
+	held      held       // mail offered, not read from the outbox yet
+	sentLog   *store.SentLog
 }
 
 // NewDispatcher checks o, parses the templates and configures the SMTP
@@ -32,16 +33,21 @@ func NewDispatcher(o Options) (*Dispatcher, error) {
 	if err := o.setDefaults(); err != nil {
 		return nil, err
 	}
-	r, err := render.NewRenderer(render.Options{Language: o.Language, TemplateDir: o.TemplateDir, From: o.From, Roles: o.Roles})
-	if err != nil {
-		return nil, fmt.Errorf("mailout: %w", err)
+	renderers := map[string]*render.Renderer{}
+	var address string
+	for _, lang := range render.Languages() {
+		r, err := render.NewRenderer(render.Options{Language: lang, TemplateDir: o.TemplateDir, From: o.From, Roles: o.Roles})
+		if err != nil {
+			return nil, fmt.Errorf("mailout: %w", err)
+		}
+		renderers[lang], address = r, r.Address()
 	}
 	// Mail a crash kept from being recorded as sent is recorded now.
 	l, err := o.Store.OpenSentLog(context.Background())
 	if err != nil {
 		return nil, fmt.Errorf("mailout: %w", err)
 	}
-	return &Dispatcher{opts: o, renderer: r, kick: make(chan struct{}, 1), sentLog: l}, nil
+	return &Dispatcher{opts: o, renderers: renderers, address: address, kick: make(chan struct{}, 1), sentLog: l}, nil
 }
 
 // Kick wakes Run up to send mail just committed to the outbox. It never

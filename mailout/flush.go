@@ -28,7 +28,7 @@ func (d *Dispatcher) Flush(ctx context.Context) error {
 	inflight := &flight{idle: make(chan struct{}, 1)}
 	var wg sync.WaitGroup
 	for range d.opts.Connections {
-		s := &session{opts: d.opts.SMTP, from: d.renderer.Address(), logger: d.opts.Logger}
+		s := &session{opts: d.opts.SMTP, from: d.address, logger: d.opts.Logger}
 		wg.Go(func() {
 			defer s.close()
 			for j := range work {
@@ -46,10 +46,12 @@ func (d *Dispatcher) Flush(ctx context.Context) error {
 	return errors.Join(err, m.close(), context.Cause(ctx))
 }
 
-// job is one mail to send, with the files it carries.
+// job is one mail to send, with the files it carries and the language
+// it is written in.
 type job struct {
 	o     store.Outgoing
 	files []store.Attachment
+	lang  string
 }
 
 // flight counts the mails handed to the connections and not yet sent.
@@ -96,8 +98,12 @@ func (d *Dispatcher) feed(ctx context.Context, work chan<- job, inflight *flight
 		if err != nil {
 			return err
 		}
+		langs, err := d.languages(ctx, due)
+		if err != nil {
+			return err
+		}
 		for _, o := range due {
-			j := job{o: o}
+			j := job{o: o, lang: langs[o.Recipient]}
 			if o.Notice.Attach {
 				j.files = files[o.IncidentID]
 			}

@@ -12,9 +12,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"incidentd/mailauth"
+	"incidentd/mailout/render"
 	"incidentd/workflow"
 	"incidentd/workflow/identity"
 	"incidentd/workflow/store"
@@ -25,8 +27,14 @@ type Options struct {
 	// From is the sender of every mail, e.g. "Incidents <incidents@example.com>".
 	// Required. Its address is also the SMTP envelope sender and the X-Loop value.
 	From string
-	// Language of the notifications: "es" (the default) or "en".
+	// Language of the notifications: "es" (the default) or "en". A mail
+	// goes in its recipient's language: the one Languages names for them,
+	// else the one they last wrote in (store.Tx.Languages), else this one.
 	Language string
+	// Languages are the languages of some recipients, by lower-case
+	// address, as configured; they win over the language learned from
+	// their mail.
+	Languages map[string]string
 	// TemplateDir, when set, holds template files that replace the embedded
 	// ones with the same name (see package incidentd/templates).
 	TemplateDir string
@@ -92,6 +100,17 @@ func (o *Options) setDefaults() error {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.Language == "" {
+		o.Language = "es"
+	}
+	if !slices.Contains(render.Languages(), o.Language) {
+		errs = append(errs, fmt.Errorf("mailout: language %q: want one of %v", o.Language, render.Languages()))
+	}
+	for addr, lang := range o.Languages {
+		if !slices.Contains(render.Languages(), lang) {
+			errs = append(errs, fmt.Errorf("mailout: language %q of %s: want one of %v", lang, addr, render.Languages()))
+		}
 	}
 	if o.SMTP.Status == nil {
 		o.SMTP.Status = &mailauth.Status{Server: "smtp", Logger: o.Logger}

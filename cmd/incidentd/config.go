@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"net"
 	"net/mail"
@@ -79,6 +80,9 @@ type WorkflowConfig struct {
 	DefaultType     string   `toml:"default_type"`
 	DefaultPriority string   `toml:"default_priority"`
 	Language        string   `toml:"language"`
+	// Languages name the language of some people's notifications, by
+	// address; the others get the language they write in, else Language.
+	Languages map[string]string `toml:"languages"`
 	// Receipts sends whoever's mail moved, corrected or commented on an
 	// incident a short confirmation. Default true.
 	Receipts bool `toml:"receipts"`
@@ -313,6 +317,13 @@ func (c *Config) validateWorkflow(bad func(key, format string, args ...any)) {
 		bad("workflow.default_priority", "%q is not a priority (critical, high, medium, low)", c.Workflow.DefaultPriority)
 	}
 	oneOf(bad, "workflow.language", c.Workflow.Language, "es", "en")
+	for _, addr := range slices.Sorted(maps.Keys(c.Workflow.Languages)) {
+		key := fmt.Sprintf("workflow.languages.%q", addr)
+		if a, err := mail.ParseAddress(addr); err != nil || a.Address != addr || a.Name != "" {
+			bad(key, "%q is not an address", addr)
+		}
+		oneOf(bad, key, c.Workflow.Languages[addr], "es", "en")
+	}
 	oneOf(bad, "workflow.validation", c.Workflow.Validation, "reporter", "none")
 	if c.autoCloseAfter() < 0 {
 		bad("workflow.auto_close_after", "must not be negative (empty or zero: never)")
@@ -373,6 +384,16 @@ func (c *Config) roles() workflow.Roles {
 	w := c.Workflow
 	return workflow.Roles{Domains: w.Domains, Evaluators: w.Evaluators, Resolvers: w.Resolvers,
 		Validators: w.Validators, Admins: w.Admins, NoValidation: w.Validation == "none"}
+}
+
+// languages are the configured languages of people's notifications, by
+// lower-case address.
+func (c *Config) languages() map[string]string {
+	out := make(map[string]string, len(c.Workflow.Languages))
+	for addr, lang := range c.Workflow.Languages {
+		out[strings.ToLower(addr)] = lang
+	}
+	return out
 }
 
 // defaults are the fields a report gets when it names no type or priority.

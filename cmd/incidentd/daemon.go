@@ -85,6 +85,7 @@ func newDaemon(ctx context.Context, cfg Config, base string, log *slog.Logger) (
 	d.dispatcher, err = mailout.NewDispatcher(mailout.Options{
 		From:        cfg.SMTP.From,
 		Language:    cfg.Workflow.Language,
+		Languages:   cfg.languages(),
 		TemplateDir: resolve(base, cfg.Templates.Dir),
 		Roles:       cfg.roles(),
 		SMTP:        smtp,

@@ -83,14 +83,10 @@ func IsField(line string) bool {
 
 // reportLabel reads a "Label: value" line of a report.
 func reportLabel(line string) (field, value string, ok bool) {
-	s := strings.TrimLeft(line, " \t*_-•#>")
-	colon := strings.IndexAny(s, ":：")
-	if colon <= 0 || colon > 40 {
+	key, value, ok := labelKey(line)
+	if !ok {
 		return "", "", false
 	}
-	key := fold(strings.Trim(s[:colon], " \t*_"))
-	rest := strings.TrimLeft(s[colon:], ":：")
-	value = strings.TrimSpace(strings.Trim(strings.TrimSpace(rest), "*_"))
 	switch key {
 	case "TYPE", "TIPO", "TIPO DE INCIDENTE", "TIPO DE INCIDENCIA", "INCIDENT TYPE":
 		return "type", value, true
@@ -105,6 +101,19 @@ func reportLabel(line string) (field, value string, ok bool) {
 		return "steps", value, true
 	}
 	return "", "", false
+}
+
+// labelKey reads the label of a "Label: value" line, folded, and its
+// value, whatever the label.
+func labelKey(line string) (key, value string, ok bool) {
+	s := strings.TrimLeft(line, " \t*_-•#>")
+	colon := strings.IndexAny(s, ":：")
+	if colon <= 0 || colon > 40 {
+		return "", "", false
+	}
+	key = fold(strings.Trim(s[:colon], " \t*_"))
+	rest := strings.TrimLeft(s[colon:], ":：")
+	return key, strings.TrimSpace(strings.Trim(strings.TrimSpace(rest), "*_")), true
 }
 
 // afterBlank reports whether the last of lines, read so far, is blank

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	netmail "net/mail"
+	"slices"
 	"strings"
 	"sync"
 
@@ -61,11 +62,10 @@ type Renderer struct {
 // that does not parse is an error naming its file.
 func NewRenderer(o Options) (*Renderer, error) {
 	lang, templateDir, from := o.Language, o.TemplateDir, o.From
-	switch lang {
-	case "":
+	if lang == "" {
 		lang = "es"
-	case "es", "en":
-	default:
+	}
+	if !slices.Contains(Languages(), lang) {
 		return nil, fmt.Errorf("language %q: want es or en", lang)
 	}
 	addr, err := netmail.ParseAddress(from)
@@ -82,6 +82,9 @@ func NewRenderer(o Options) (*Renderer, error) {
 	}
 	return &Renderer{from: from, address: addr.Address, lang: lang, roles: o.Roles, templates: t, untitled: untitled.String()}, nil
 }
+
+// Languages are the languages of the notifications: "es" and "en".
+func Languages() []string { return []string{"es", "en"} }
 
 // Address is the bare address of the sender.
 func (r *Renderer) Address() string { return r.address }

@@ -21,6 +21,8 @@
 //	outbox       notification mails, written in the same transaction as
 //	             the change that caused them: recipient, notice (JSON),
 //	             references (JSON), state, attempts, next attempt
+//	languages    the language ("es", "en") each address last wrote in,
+//	             learned from its mail, for the notifications it receives
 //
 // Times are TEXT in UTC with a fixed width ("2006-01-02T15:04:05.000000000Z"),
 // so text order is time order and nanoseconds round-trip. An absent

@@ -124,6 +124,14 @@ CREATE INDEX outbox_pending ON outbox(date, id, next_attempt, attempts) WHERE st
 	// (once per send of the outbox): an index of its own cost every mail
 	// queued and sent an update more.
 	`DROP INDEX outbox_pending_next;`,
+	// The language each person writes in, learned from their mail.
+	`
+CREATE TABLE languages (
+	address  TEXT PRIMARY KEY,
+	language TEXT NOT NULL,
+	updated  TEXT NOT NULL
+);
+`,
 }
 
 // migrate applies the steps the database lacks, each in its own
