@@ -16,6 +16,9 @@ const (
 	RequestInfo Verb = "info"
 	Confirm     Verb = "confirm"
 	Reopen      Verb = "reopen"
+	// Watch and Unwatch start and stop following an incident (watch.go).
+	Watch   Verb = "watch"
+	Unwatch Verb = "unwatch"
 )
 
 // Command is a keyword found at the start of a reply's new text and what
@@ -46,15 +49,19 @@ var keywords = map[string]Verb{
 	"VERIFICADO": Confirm, "VERIFICADA": Confirm,
 	"REOPEN": Reopen, "REOPENED": Reopen,
 	"REABRIR": Reopen, "REABRO": Reopen, "REABIERTO": Reopen, "REABIERTA": Reopen,
+	// Not SIGO nor DEJO: they open ordinary sentences ("Sigo sin poder
+	// entrar", "Dejo adjunto el log"); nor FOLLOW ("Follow-up: …").
+	"WATCH": Watch, "SUBSCRIBE": Watch, "SEGUIR": Watch, "SEGUIRLA": Watch, "SUSCRIBIRME": Watch,
+	"UNWATCH": Unwatch, "UNSUBSCRIBE": Unwatch, "DEJAR": Unwatch, "DESUSCRIBIRME": Unwatch,
 }
 
 // Keyword returns the English and Spanish keyword of a verb, for messages
 // that tell people what to write.
 func (v Verb) Keyword(lang string) string {
 	es := map[Verb]string{Accept: "ACEPTAR", Reject: "RECHAZAR", Resolve: "RESUELTO",
-		RequestInfo: "INFO", Confirm: "CONFIRMAR", Reopen: "REABRIR"}
+		RequestInfo: "INFO", Confirm: "CONFIRMAR", Reopen: "REABRIR", Watch: "SEGUIR", Unwatch: "DEJAR"}
 	en := map[Verb]string{Accept: "ACCEPT", Reject: "REJECT", Resolve: "RESOLVED",
-		RequestInfo: "INFO", Confirm: "CONFIRM", Reopen: "REOPEN"}
+		RequestInfo: "INFO", Confirm: "CONFIRM", Reopen: "REOPEN", Watch: "WATCH", Unwatch: "UNWATCH"}
 	if lang == "es" {
 		return es[v]
 	}

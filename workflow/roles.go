@@ -31,6 +31,9 @@ type Roles struct {
 	// NoValidation skips the validation stage (validation = "none"): a
 	// resolution closes the incident and nobody is asked to confirm it.
 	NoValidation bool
+	// WatchersGetComments tells the watchers of an incident of its
+	// comments too, not only of its transitions.
+	WatchersGetComments bool
 }
 
 func (r Roles) list(role Role) []string {

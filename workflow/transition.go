@@ -17,6 +17,9 @@ type Input struct {
 	// Corrections are the report fields named in a reply without a keyword
 	// ("Prioridad: Alta"); empty fields correct nothing.
 	Corrections Fields
+	// Cc are the addresses a report was copied to: those in the
+	// organization's domains watch the new incident.
+	Cc []string
 }
 
 // Result is what a transition produces: the incident as it now stands, the
@@ -62,6 +65,9 @@ func (r *Refusal) Error() string {
 	case NotNow:
 		return fmt.Sprintf("%s does not fit an incident that is %s", r.Verb, r.State)
 	case NoRole:
+		if r.Role == "" {
+			return fmt.Sprintf("%s needs an address of the organization", r.Verb)
+		}
 		return fmt.Sprintf("%s needs the %s role", r.Verb, r.Role)
 	case ReasonRequired:
 		return fmt.Sprintf("%s needs a reason after the keyword", r.Verb)
@@ -110,9 +116,11 @@ func Allowed(state State) []Verb {
 
 // Report starts an incident's life: inc is the new incident (its ID set),
 // in the mail that reported it. The reporter is told what was understood
-// and assumed; evaluators are asked to evaluate it.
+// and assumed; evaluators are asked to evaluate it. The colleagues it was
+// copied to (in.Cc) watch it.
 func Report(inc Incident, in Input, assumed []Assumption, roles Roles) Result {
 	inc.State = Reported
+	inc.Watchers = copied(inc, in.Cc, roles)
 	inc.Created, inc.Updated = in.At, in.At
 	res := Result{Incident: inc, Event: event(inc, in, EventReported, "", Reported)}
 	res.Event.Text = inc.Description
@@ -124,10 +132,13 @@ func Report(inc Incident, in Input, assumed []Assumption, roles Roles) Result {
 // Transition applies one mail to an incident. A reply without a keyword is
 // a comment, or the answer to an information request when it comes from the
 // evaluator who was asked. A command that does not fit returns a *Refusal
-// and no result.
+// and no result. The incident's watchers are told of what happened.
 func Transition(inc Incident, in Input, roles Roles) (Result, error) {
-	if in.Command.Verb == "" {
+	switch in.Command.Verb {
+	case "":
 		return reply(inc, in, roles), nil
+	case Watch, Unwatch:
+		return follow(inc, in, roles)
 	}
 	st, ok := table[inc.State][in.Command.Verb]
 	if !ok {
@@ -173,6 +184,7 @@ func Transition(inc Incident, in Input, roles Roles) (Result, error) {
 	case Confirm:
 		res.notify(with(n, NoticeClosed, closing(inc, roles)...), in.Actor)
 	}
+	res.tellWatchers(n)
 	return res, nil
 }
 
@@ -182,7 +194,8 @@ func closing(inc Incident, roles Roles) []string {
 	return append([]string{inc.Reporter, inc.AcceptedBy}, roles.Members(Resolver, inc)...)
 }
 
-// reply handles a mail without a keyword.
+// reply handles a mail without a keyword. The watchers hear of an answer
+// and a correction, and of a comment when Roles.WatchersGetComments.
 func reply(inc Incident, in Input, roles Roles) Result {
 	text := strings.TrimSpace(in.Text)
 	if inc.State == InfoRequested && strings.EqualFold(in.Actor, inc.AcceptedBy) {
@@ -190,6 +203,7 @@ func reply(inc Incident, in Input, roles Roles) Result {
 		res := Result{Incident: inc, Event: event(inc, in, EventInfoAnswered, InfoRequested, InResolution)}
 		res.Event.Text = text
 		res.notify(Notice{Kind: NoticeInfoAnswer, To: roles.Members(Resolver, inc), Text: text}, in.Actor)
+		res.tellWatchers(Notice{Text: text})
 		return res
 	}
 	kind, history := EventComment, text
@@ -204,16 +218,19 @@ func reply(inc Incident, in Input, roles Roles) Result {
 	res := Result{Incident: inc, Event: event(inc, in, kind, inc.State, inc.State)}
 	res.Event.Text = strings.TrimSpace(history)
 	res.notify(Notice{Kind: NoticeComment, To: audience(inc, roles), Text: text, Changes: changes}, in.Actor)
+	res.tellWatchersOfComment(Notice{Text: text, Changes: changes}, roles)
 	return res
 }
 
 // Comment keeps the text of a mail whose sender could not be
 // authenticated as a comment on inc: it moves nothing, corrects no field
-// and answers no information request, and tells whoever acts next.
+// and answers no information request, and tells whoever acts next (and
+// the watchers, as reply does).
 func Comment(inc Incident, in Input, roles Roles) Result {
 	res := Result{Incident: inc, Event: event(inc, in, EventComment, inc.State, inc.State)}
 	res.Event.Text = strings.TrimSpace(in.Text)
 	res.notify(Notice{Kind: NoticeComment, To: audience(inc, roles), Text: res.Event.Text}, in.Actor)
+	res.tellWatchersOfComment(Notice{Text: res.Event.Text}, roles)
 	return res
 }
 

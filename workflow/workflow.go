@@ -72,6 +72,11 @@ type Incident struct {
 	AcceptedBy string
 	Created    time.Time
 	Updated    time.Time
+	// Watchers follow the incident whatever their roles: lower-case
+	// addresses in the organization's domains, in address order, each
+	// told of every transition (NoticeWatcher). The store keeps them apart
+	// from the incident's row: store.Tx.Watchers and SetWatchers.
+	Watchers []string `json:",omitempty"`
 }
 
 // EventKind names what happened to an incident in one history event.
@@ -94,6 +99,8 @@ const (
 	// EventAutoClosed: a resolved incident nobody validated in the time
 	// allowed was closed by the service.
 	EventAutoClosed EventKind = "auto_closed"
+	EventWatched       EventKind = "watched"   // someone started to follow the incident
+	EventUnwatched     EventKind = "unwatched" // someone stopped following it
 )
 
 // Event is one entry of an incident's append-only history: who did what,
@@ -144,6 +151,9 @@ const (
 	// resolved incident nobody validated in the time allowed is closed;
 	// Notice.Overdue says since when it waited and the time allowed.
 	NoticeAutoClosed NoticeKind = "auto_closed"
+	// NoticeWatcher tells a watcher of the incident what happened to it:
+	// Notice.Event, by Notice.Actor, with what they said.
+	NoticeWatcher NoticeKind = "watcher"
 )
 
 // Notice is one notification caused by a transition or a refusal. It
@@ -178,6 +188,8 @@ type Notice struct {
 	// NearMiss is what a reply's first line looked like, for the notice
 	// that asks what was meant.
 	NearMiss *NearMiss `json:",omitempty"`
+	// Event is what happened to the incident, for a watcher's notice.
+	Event EventKind `json:",omitempty"`
 }
 
 // Change is one field corrected by a reply: its name ("type", "priority",

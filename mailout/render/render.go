@@ -42,7 +42,7 @@ type Options struct {
 	From string
 	// Roles say who plays which role: each mail lists the commands its
 	// recipient may use on the incident as the notice left it
-	// (workflow.Available). With the zero Roles, anyone may use none.
+	// (workflow.CommandsFor). With the zero Roles, anyone may use none.
 	Roles workflow.Roles
 }
 
@@ -122,7 +122,7 @@ func (r *Renderer) RenderTo(w io.Writer, o store.Outgoing, replyTo string, atts 
 		replyTo = r.address
 	}
 	if o.IncidentID != 0 {
-		v.Commands = workflow.Available(o.Notice.Incident, o.Recipient, r.roles)
+		v.Commands = workflow.CommandsFor(o.Notice, o.Recipient, r.roles)
 	}
 	subject, err := r.subject(nt, v)
 	if err != nil {

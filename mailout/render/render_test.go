@@ -69,6 +69,17 @@ func samples() []sample {
 	noRole := outgoing(refused(workflow.Refusal{Reason: workflow.NoRole, Verb: workflow.Accept, State: workflow.Reported,
 		Role: workflow.Evaluator, WhoMay: []string{"alice@example.com", "*@example.org"}}))
 	noRole.Recipient = "erin@partner.example"
+	outsiderWatch := outgoing(refused(workflow.Refusal{Reason: workflow.NoRole, Verb: workflow.Watch, State: workflow.InResolution,
+		WhoMay: []string{"*@example.com"}}))
+	outsiderWatch.Recipient = "erin@partner.example"
+	// The watcher's notices go to dave, who follows the incident.
+	watcher := func(ev workflow.EventKind, s workflow.State, text string) workflow.Notice {
+		x := n(workflow.NoticeWatcher, s, text)
+		x.Event, x.Incident.Watchers = ev, []string{"dave@example.com"}
+		return x
+	}
+	watcherCorrected := watcher(workflow.EventUpdated, workflow.Reported, "Prioridad: Alta")
+	watcherCorrected.Actor, watcherCorrected.Changes = "carol@example.com", corrected.Changes[:1]
 	return []sample{
 		{"ack", outgoing(ack), map[string][]string{"es": {"Prioridad: Media (escribiste «cuando podáis»)", "Prioridad: Alta", "Pasos para recrear el error", "server log.txt (7 bytes)", "captura.png (1,2 MB)"},
 			"en": {"Priority: Medium (you wrote", "cuando podáis", "Priority: High", "captura.png (1.2 MB)"}}},
@@ -104,6 +115,17 @@ func samples() []sample {
 		{"ack-untitled", outgoing(untitled), map[string][]string{"es": {"(sin asunto)"}, "en": {"(no subject)"}}},
 		{"comment-corrected", outgoing(corrected), map[string][]string{"es": {"Prioridad: Media → Alta", "Tipo: Error → Mejora", "Sistema: — → Intranet", "Y ha escrito"},
 			"en": {"Priority: Medium → High", "Type: Bug → Improvement", "System: — → Intranet", "And wrote"}}},
+		{"watcher", outgoing(watcher(workflow.EventAccepted, workflow.InResolution, "Looking into it")),
+			map[string][]string{"es": {"Sigues la incidencia INC-12", "alice@example.com la ha aceptado", "Looking into it", "RESUELTO: qué se hizo", "DEJAR", "dejas de seguirla", "UNWATCH"},
+				"en": {"You follow incident INC-12", "alice@example.com has accepted it", "being resolved", "UNWATCH", "you stop following it", "DEJAR"}}},
+		{"watcher-corrected", outgoing(watcherCorrected),
+			map[string][]string{"es": {"carol@example.com ha corregido sus datos", "Prioridad: Media → Alta", "DEJAR"},
+				"en": {"carol@example.com has corrected its details", "Priority: Medium → High", "UNWATCH"}}},
+		{"refused-watch", outsiderWatch, map[string][]string{"es": {"SEGUIR solo lo pueden usar las direcciones de la organización", "*@example.com"},
+			"en": {"only the organization's addresses may use WATCH", "*@example.com"}}},
+		{"watcher-closed", outgoing(watcher(workflow.EventConfirmed, workflow.Closed, "")),
+			map[string][]string{"es": {"ha confirmado la solución y queda cerrada", "ya no cambiará"},
+				"en": {"has confirmed the solution and it is closed", "will not change"}}},
 	}
 }
 
@@ -152,7 +174,7 @@ func TestEveryKindRenders(t *testing.T) {
 	all := []workflow.NoticeKind{workflow.NoticeAck, workflow.NoticeNew, workflow.NoticeAccepted, workflow.NoticeAssigned,
 		workflow.NoticeRejected, workflow.NoticeInfoRequest, workflow.NoticeInfoAnswer, workflow.NoticeResolved,
 		workflow.NoticeReopened, workflow.NoticeClosed, workflow.NoticeComment, workflow.NoticeRefused,
-		workflow.NoticeUnknown, workflow.NoticeQuarantined, workflow.NoticeReceipt, workflow.NoticeNearMiss, workflow.NoticeAutoClosed}
+		workflow.NoticeUnknown, workflow.NoticeQuarantined, workflow.NoticeReceipt, workflow.NoticeNearMiss, workflow.NoticeAutoClosed, workflow.NoticeWatcher}
 	for _, k := range all {
 		if !kinds[k] {
 			t.Errorf("no sample of notice kind %s", k)

@@ -33,13 +33,14 @@ type View struct {
 	Files    []workflow.File
 	Receipt  *workflow.Receipt
 	NearMiss *workflow.NearMiss
+	Event    workflow.EventKind
 
 	Tag         string // "INC-12"; empty when the mail concerns no incident
 	Recipient   string
 	Address     string             // the service's own address, to write to
 	Attachments []store.Attachment // the files sent along with the mail
 	// Commands are those the recipient may use on the incident now
-	// (workflow.Available); none for a mail about no incident.
+	// (workflow.CommandsFor); none for a mail about no incident.
 	Commands []workflow.Verb
 
 	reply reply // where a reply to the mail goes, for Mailto
@@ -82,6 +83,7 @@ type IncidentView struct {
 	AcceptedBy   string
 	Created      time.Time
 	Updated      time.Time
+	Watchers     []string
 }
 
 // newView is the view of the notice of o, as address sends it.
@@ -89,10 +91,10 @@ func newView(o store.Outgoing, address string) View {
 	n, inc := o.Notice, o.Notice.Incident
 	v := View{Kind: n.Kind, To: n.To, Actor: n.Actor, Text: n.Text, Assumed: assumptions(inc, n.Assumed), Refusal: n.Refusal,
 		Attach: n.Attach, Subject: n.Subject, Overdue: n.Overdue, Metrics: n.Metrics, Changes: n.Changes, Files: n.Files,
-		Receipt: n.Receipt, NearMiss: n.NearMiss,
+		Receipt: n.Receipt, NearMiss: n.NearMiss, Event: n.Event,
 		Incident: IncidentView{ID: inc.ID, Title: inc.Title, Reporter: inc.Reporter, ReporterName: inc.ReporterName,
 			Type: inc.Type, Priority: inc.Priority, System: inc.System, Description: inc.Description, Steps: inc.Steps,
-			State: inc.State, AcceptedBy: inc.AcceptedBy, Created: inc.Created, Updated: inc.Updated},
+			State: inc.State, AcceptedBy: inc.AcceptedBy, Created: inc.Created, Updated: inc.Updated, Watchers: inc.Watchers},
 		Recipient: o.Recipient, Address: address}
 	if o.IncidentID != 0 {
 		v.Tag = fmt.Sprintf("INC-%d", o.IncidentID)

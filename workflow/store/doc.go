@@ -18,6 +18,8 @@
 //	             incoming and outgoing, in the order linked
 //	attachments  name, type, Content-ID, size, inline flag and sha256 of
 //	             each file of an incident
+//	watchers     who follows each incident besides its roles: one row per
+//	             incident and lower-case address
 //	outbox       notification mails, written in the same transaction as
 //	             the change that caused them: recipient, notice (JSON),
 //	             references (JSON), state, attempts, next attempt

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -26,7 +27,7 @@ func TestIncidentRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got != a {
+		if !reflect.DeepEqual(got, a) {
 			t.Errorf("read back\n%+v\nwant\n%+v", got, a)
 		}
 		got, err = tx.Incident(b.ID)
@@ -84,7 +85,7 @@ func TestSaveIncidentAndFilter(t *testing.T) {
 		}
 		want := changed
 		want.Reporter = incs[1].Reporter
-		if got != want {
+		if !reflect.DeepEqual(got, want) {
 			t.Errorf("saved\n%+v\nwant\n%+v", got, want)
 		}
 

@@ -124,13 +124,21 @@ CREATE INDEX outbox_pending ON outbox(date, id, next_attempt, attempts) WHERE st
 	// (once per send of the outbox): an index of its own cost every mail
 	// queued and sent an update more.
 	`DROP INDEX outbox_pending_next;`,
-	// The language each person writes in, learned from their mail.
+	// 8: the language each person writes in, learned from their mail.
 	`
 CREATE TABLE languages (
 	address  TEXT PRIMARY KEY,
 	language TEXT NOT NULL,
 	updated  TEXT NOT NULL
 );
+`,
+	// 9: who follows each incident besides its roles.
+	`
+CREATE TABLE watchers (
+	incident_id INTEGER NOT NULL REFERENCES incidents(id),
+	address     TEXT NOT NULL,
+	PRIMARY KEY (incident_id, address)
+) WITHOUT ROWID;
 `,
 }
 
