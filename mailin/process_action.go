@@ -97,7 +97,9 @@ func (a *action) report() (string, error) {
 		ReporterName: a.msg.From.Name, Fields: fields, State: workflow.Reported, Created: now, Updated: now}
 	// The incident is written once, as Report leaves it; its new ID is
 	// then given to the notices about it.
-	res := workflow.Report(inc, a.input(), assumed, a.p.Roles)
+	in := a.input()
+	in.Cc = a.copied()
+	res := workflow.Report(inc, in, assumed, a.p.Roles)
 	for i, n := range res.Notices {
 		if n.Kind == workflow.NoticeAck {
 			res.Notices[i].Files = a.keptFiles() // the reporter sees that they arrived
@@ -105,6 +107,11 @@ func (a *action) report() (string, error) {
 	}
 	if err := a.tx.CreateIncident(&res.Incident); err != nil {
 		return "", err
+	}
+	if w := res.Incident.Watchers; len(w) > 0 {
+		if err := a.tx.SetWatchers(res.Incident.ID, w); err != nil {
+			return "", err
+		}
 	}
 	inc.ID = res.Incident.ID
 	for i := range res.Notices {
@@ -126,6 +133,18 @@ func (a *action) learnLanguage() error {
 		return nil
 	}
 	return a.tx.SetLanguage(a.msg.From.Address, lang, a.p.now())
+}
+
+// copied are the addresses the mail was copied to, but our own: those in
+// the organization's domains watch the incident it reports.
+func (a *action) copied() []string {
+	var out []string
+	for _, c := range a.msg.Cc {
+		if !strings.EqualFold(c.Address, a.p.Identity.Address()) {
+			out = append(out, c.Address)
+		}
+	}
+	return out
 }
 
 // reportText is the text a report's fields are read from, and the text of
@@ -162,6 +181,9 @@ func reportText(msg *parse.Message) string {
 func (a *action) reply(m matchResult) (string, error) {
 	inc, err := a.tx.Incident(m.id)
 	if err != nil {
+		return "", err
+	}
+	if inc.Watchers, err = a.tx.Watchers(inc.ID); err != nil {
 		return "", err
 	}
 	a.incident = inc.ID
@@ -204,6 +226,11 @@ func (a *action) reply(m matchResult) (string, error) {
 	}
 	if err := a.tx.SaveIncident(res.Incident); err != nil {
 		return "", err
+	}
+	if !slices.Equal(inc.Watchers, res.Incident.Watchers) {
+		if err := a.tx.SetWatchers(inc.ID, res.Incident.Watchers); err != nil {
+			return "", err
+		}
 	}
 	if err := a.apply(res); err != nil {
 		return "", err

@@ -99,8 +99,8 @@ const (
 	// EventAutoClosed: a resolved incident nobody validated in the time
 	// allowed was closed by the service.
 	EventAutoClosed EventKind = "auto_closed"
-	EventWatched       EventKind = "watched"   // someone started to follow the incident
-	EventUnwatched     EventKind = "unwatched" // someone stopped following it
+	EventWatched    EventKind = "watched"   // someone started to follow the incident
+	EventUnwatched  EventKind = "unwatched" // someone stopped following it
 )
 
 // Event is one entry of an incident's append-only history: who did what,

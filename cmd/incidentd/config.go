@@ -93,6 +93,9 @@ type WorkflowConfig struct {
 	// AutoCloseAfter closes a resolved incident that nobody validated in
 	// that time; empty or zero: never.
 	AutoCloseAfter OptionalDuration `toml:"auto_close_after"`
+	// WatchersGetComments tells the watchers of an incident of its
+	// comments too, not only of its transitions. Default false.
+	WatchersGetComments bool `toml:"watchers_get_comments"`
 }
 
 // SecurityConfig says how commands are authenticated.
@@ -383,7 +386,8 @@ func (s Secret) password() (string, error) {
 func (c *Config) roles() workflow.Roles {
 	w := c.Workflow
 	return workflow.Roles{Domains: w.Domains, Evaluators: w.Evaluators, Resolvers: w.Resolvers,
-		Validators: w.Validators, Admins: w.Admins, NoValidation: w.Validation == "none"}
+		Validators: w.Validators, Admins: w.Admins, NoValidation: w.Validation == "none",
+		WatchersGetComments: w.WatchersGetComments}
 }
 
 // languages are the configured languages of people's notifications, by

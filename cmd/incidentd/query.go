@@ -99,6 +99,9 @@ func cmdShow(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("INC-%d: %w", id, err)
 		}
+		if inc.Watchers, err = tx.Watchers(id); err != nil {
+			return err
+		}
 		atts, err := tx.Attachments(id)
 		if err != nil {
 			return err
@@ -118,7 +121,7 @@ func printIncident(w io.Writer, inc workflow.Incident, atts []store.Attachment, 
 	for _, row := range [][2]string{
 		{"state", string(inc.State)}, {"reporter", person(inc.ReporterName, inc.Reporter)},
 		{"type", string(inc.Type)}, {"priority", string(inc.Priority)}, {"system", inc.System},
-		{"accepted by", inc.AcceptedBy}, {"reported", inc.Created.Local().Format(time.RFC1123)},
+		{"accepted by", inc.AcceptedBy}, {"watchers", strings.Join(inc.Watchers, ", ")}, {"reported", inc.Created.Local().Format(time.RFC1123)},
 		{"updated", inc.Updated.Local().Format(time.RFC1123)},
 	} {
 		fmt.Fprintf(tw, "  %s:\t%s\n", row[0], row[1])

@@ -32,8 +32,8 @@ token_secret_env = "INCIDENTD_TOKEN_SECRET"
 `
 
 // operatorConfig writes operatorTOML and, beside it, the database of a
-// daemon that took INC-1 in and sent the reporter its acknowledgement on
-// the second attempt. It returns the configuration's path. The secrets'
+// daemon that took INC-1 in, with two colleagues watching it, and sent the
+// reporter its acknowledgement on the second attempt. It returns the configuration's path. The secrets'
 // environment variables are unset, as in an operator's shell.
 func operatorConfig(t *testing.T) string {
 	t.Helper()
@@ -57,6 +57,9 @@ func operatorConfig(t *testing.T) string {
 		inc := workflow.Incident{Title: "Printer jam", Reporter: "carol@example.com", Fields: workflow.Fields{Type: workflow.TypeError,
 			Priority: workflow.PriorityHigh}, State: workflow.Reported, Created: now, Updated: now}
 		if err := tx.CreateIncident(&inc); err != nil {
+			return err
+		}
+		if err := tx.SetWatchers(inc.ID, []string{"dave@example.com", "ann@example.com"}); err != nil {
 			return err
 		}
 		if err := tx.AppendEvent(workflow.Event{IncidentID: inc.ID, At: now, Actor: inc.Reporter,
@@ -97,7 +100,8 @@ func TestFlagsAfterArguments(t *testing.T) {
 		{"show", "INC-1", "-config", path},
 		{"show", "-config", path, "--", "1"},
 	} {
-		if code, out, errOut := run(t, args...); code != 0 || !strings.Contains(out, "INC-1  Printer jam") {
+		if code, out, errOut := run(t, args...); code != 0 || !strings.Contains(out, "INC-1  Printer jam") ||
+			!strings.Contains(out, "watchers:     ann@example.com, dave@example.com\n") {
 			t.Errorf("%q: exit %d\n%s%s", args, code, out, errOut)
 		}
 	}

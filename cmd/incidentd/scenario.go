@@ -206,6 +206,9 @@ func printAll(w io.Writer) func(*store.Tx) error {
 			return err
 		}
 		for _, inc := range incs {
+			if inc.Watchers, err = tx.Watchers(inc.ID); err != nil {
+				return err
+			}
 			atts, err := tx.Attachments(inc.ID)
 			if err != nil {
 				return err
