@@ -26,6 +26,7 @@ var demoUsers = []struct{ name, role string }{
 	{"alice", "evaluator: ACCEPT / REJECT: reason"},
 	{"bob", "resolver: RESOLVED / INFO: question / REJECT: reason"},
 	{"ops", "admin"},
+	{"dave", "colleague: copied on a report, or after SEGUIR / WATCH, told of each step"},
 }
 
 func demoAddr(name string) string { return name + "@" + demoDomain }

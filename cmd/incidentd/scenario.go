@@ -78,6 +78,13 @@ type file struct {
 // send mails text from user to incidents@; when to is set, as a reply to
 // it, to its Reply-To address, quoting it the way mail clients do.
 func (c *demoClient) send(user, subject, text string, to *received, files ...file) error {
+	return c.sendCc(user, subject, text, to, nil, files...)
+}
+
+// sendCc is send with the addresses cc in the Cc header. The mail goes to
+// incidents@ only: the copies to cc are left out, so that their INBOX
+// holds incidentd's mail alone.
+func (c *demoClient) sendCc(user, subject, text string, to *received, cc []string, files ...file) error {
 	m := gomail.NewMsg(gomail.WithNoDefaultUserAgent())
 	if err := m.From(demoAddr(user)); err != nil {
 		return err
@@ -88,6 +95,11 @@ func (c *demoClient) send(user, subject, text string, to *received, files ...fil
 	}
 	if err := m.To(rcpt); err != nil {
 		return err
+	}
+	if len(cc) > 0 {
+		if err := m.Cc(cc...); err != nil {
+			return err
+		}
 	}
 	if to != nil {
 		subject = "Re: " + to.msg.Subject
@@ -127,9 +139,11 @@ func replyAddress(raw []byte, def string) string {
 }
 
 // step is one move of the scenario: who writes what (a reply to the last
-// mail they received, or a new mail), and who must then receive a mail.
+// mail they received, or a new mail, copied to cc), and who must then
+// receive a mail.
 type step struct {
 	user, subject, text string
+	cc                  []string
 	files               []file
 	expect              []string
 }
@@ -167,7 +181,7 @@ func (c *demoClient) play(ctx context.Context, steps []step) error {
 		if s.subject == "" {
 			to = c.last[s.user]
 		}
-		if err := c.send(s.user, s.subject, s.text, to, s.files...); err != nil {
+		if err := c.sendCc(s.user, s.subject, s.text, to, s.cc, s.files...); err != nil {
 			return fmt.Errorf("%s sends: %w", s.user, err)
 		}
 		for _, u := range s.expect {
