@@ -56,6 +56,8 @@ func samples(now time.Time) []sample {
 	nearMiss.NearMiss = &workflow.NearMiss{Written: "Aceptado", Meant: workflow.Accept, Line: "Aceptado por mi parte"}
 	autoClosed := overdue(workflow.NoticeAutoClosed, workflow.Closed, 15*24*time.Hour)
 	autoClosed.Overdue.Deadline = workflow.SecondsOf(14 * 24 * time.Hour)
+	watcher := n(workflow.NoticeWatcher, workflow.InResolution, "Lo miro hoy.")
+	watcher.Actor, watcher.Event, watcher.Incident.Watchers = "alice@example.com", workflow.EventAccepted, []string{"dave@example.com"}
 	m := sampleMetrics(now)
 	digest := workflow.Notice{Kind: workflow.NoticeDigest, Metrics: &m}
 	notices := []struct {
@@ -85,6 +87,7 @@ func samples(now time.Time) []sample {
 		{"refused", refused},
 		{"receipt", receipt},
 		{"near_miss", nearMiss},
+		{"watcher", watcher},
 	}
 	var out []sample
 	for _, x := range notices {
