@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"maps"
 	"strings"
 	"unicode"
 )
@@ -28,32 +29,49 @@ type Command struct {
 	Argument string
 }
 
-// keywords maps each keyword, folded (upper case, no accents), to its
-// verb: the imperative people are told to write, and the forms they write
-// instead, in Spanish and English (participles of either gender, the first
-// person, the past).
-var keywords = map[string]Verb{
-	"ACCEPT": Accept, "ACCEPTED": Accept, "APPROVE": Accept, "APPROVED": Accept,
-	"ACEPTAR": Accept, "ACEPTO": Accept, "ACEPTADO": Accept, "ACEPTADA": Accept, "ACEPTAMOS": Accept,
-	"APROBADO": Accept, "APROBADA": Accept, "APRUEBO": Accept,
-	"REJECT": Reject, "REJECTED": Reject, "DECLINED": Reject,
-	"RECHAZAR": Reject, "RECHAZO": Reject, "RECHAZADO": Reject, "RECHAZADA": Reject, "RECHAZAMOS": Reject,
-	"DENEGADO": Reject, "DENEGADA": Reject,
-	"RESOLVED": Resolve, "RESOLVE": Resolve, "FIXED": Resolve,
-	"RESUELTO": Resolve, "RESUELTA": Resolve, "RESOLVER": Resolve, "RESUELVO": Resolve,
-	"SOLUCIONADO": Resolve, "SOLUCIONADA": Resolve, "ARREGLADO": Resolve, "ARREGLADA": Resolve,
-	"CORREGIDO": Resolve, "CORREGIDA": Resolve,
-	"INFO": RequestInfo, "INFORMACION": RequestInfo, "NEEDINFO": RequestInfo,
-	"CONFIRM": Confirm, "CONFIRMED": Confirm, "VERIFIED": Confirm,
-	"CONFIRMAR": Confirm, "CONFIRMO": Confirm, "CONFIRMADO": Confirm, "CONFIRMADA": Confirm,
-	"VERIFICADO": Confirm, "VERIFICADA": Confirm,
-	"REOPEN": Reopen, "REOPENED": Reopen,
-	"REABRIR": Reopen, "REABRO": Reopen, "REABIERTO": Reopen, "REABIERTA": Reopen,
-	// Not SIGO nor DEJO: they open ordinary sentences ("Sigo sin poder
-	// entrar", "Dejo adjunto el log"); nor FOLLOW ("Follow-up: …").
-	"WATCH": Watch, "SUBSCRIBE": Watch, "SEGUIR": Watch, "SEGUIRLA": Watch, "SUSCRIBIRME": Watch,
-	"UNWATCH": Unwatch, "UNSUBSCRIBE": Unwatch, "DEJAR": Unwatch, "DESUSCRIBIRME": Unwatch,
+// keywordsIn are the keywords of each language, folded (upper case, no
+// accents), with their verbs: the imperative people are told to write, and
+// the forms they write instead (participles of either gender, the first
+// person, the past). A keyword written alike in both (INFO) is in both.
+var keywordsIn = map[string]map[string]Verb{
+	"en": {
+		"ACCEPT": Accept, "ACCEPTED": Accept, "APPROVE": Accept, "APPROVED": Accept,
+		"REJECT": Reject, "REJECTED": Reject, "DECLINED": Reject,
+		"RESOLVED": Resolve, "RESOLVE": Resolve, "FIXED": Resolve,
+		"INFO": RequestInfo, "NEEDINFO": RequestInfo,
+		"CONFIRM": Confirm, "CONFIRMED": Confirm, "VERIFIED": Confirm,
+		"REOPEN": Reopen, "REOPENED": Reopen,
+		// Not FOLLOW ("Follow-up: …").
+		"WATCH": Watch, "SUBSCRIBE": Watch,
+		"UNWATCH": Unwatch, "UNSUBSCRIBE": Unwatch,
+	},
+	"es": {
+		"ACEPTAR": Accept, "ACEPTO": Accept, "ACEPTADO": Accept, "ACEPTADA": Accept, "ACEPTAMOS": Accept,
+		"APROBADO": Accept, "APROBADA": Accept, "APRUEBO": Accept,
+		"RECHAZAR": Reject, "RECHAZO": Reject, "RECHAZADO": Reject, "RECHAZADA": Reject, "RECHAZAMOS": Reject,
+		"DENEGADO": Reject, "DENEGADA": Reject,
+		"RESUELTO": Resolve, "RESUELTA": Resolve, "RESOLVER": Resolve, "RESUELVO": Resolve,
+		"SOLUCIONADO": Resolve, "SOLUCIONADA": Resolve, "ARREGLADO": Resolve, "ARREGLADA": Resolve,
+		"CORREGIDO": Resolve, "CORREGIDA": Resolve,
+		"INFO": RequestInfo, "INFORMACION": RequestInfo,
+		"CONFIRMAR": Confirm, "CONFIRMO": Confirm, "CONFIRMADO": Confirm, "CONFIRMADA": Confirm,
+		"VERIFICADO": Confirm, "VERIFICADA": Confirm,
+		"REABRIR": Reopen, "REABRO": Reopen, "REABIERTO": Reopen, "REABIERTA": Reopen,
+		// Not SIGO nor DEJO: they open ordinary sentences ("Sigo sin poder
+		// entrar", "Dejo adjunto el log").
+		"SEGUIR": Watch, "SEGUIRLA": Watch, "SUSCRIBIRME": Watch,
+		"DEJAR": Unwatch, "DESUSCRIBIRME": Unwatch,
+	},
 }
+
+// keywords are the keywords of both languages.
+var keywords = func() map[string]Verb {
+	all := map[string]Verb{}
+	for _, words := range keywordsIn {
+		maps.Copy(all, words)
+	}
+	return all
+}()
 
 // Keyword returns the English and Spanish keyword of a verb, for messages
 // that tell people what to write.

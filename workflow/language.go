@@ -1,18 +1,5 @@
 package workflow
 
-// englishKeywords are the keywords, folded, that are English; the others
-// are Spanish, but for sharedKeywords.
-var englishKeywords = map[string]bool{
-	"ACCEPT": true, "ACCEPTED": true, "APPROVE": true, "APPROVED": true,
-	"REJECT": true, "REJECTED": true, "DECLINED": true,
-	"RESOLVE": true, "RESOLVED": true, "FIXED": true, "NEEDINFO": true,
-	"CONFIRM": true, "CONFIRMED": true, "VERIFIED": true,
-	"REOPEN": true, "REOPENED": true,
-}
-
-// sharedKeywords are written alike in English and Spanish.
-var sharedKeywords = map[string]bool{"INFO": true}
-
 // CommandLanguage says in which language the keyword of a reply's new
 // text, the one ParseCommand acts on, is written: "en" or "es". It
 // reports false when the text holds no command, or one whose keyword both
@@ -23,10 +10,12 @@ func CommandLanguage(newText string) (string, bool) {
 	}
 	lines, first := commandLines(newText)
 	word := Fold(leadingWord(lines[first]).word)
+	_, en := keywordsIn["en"][word]
+	_, es := keywordsIn["es"][word]
 	switch {
-	case sharedKeywords[word]:
+	case en && es:
 		return "", false
-	case englishKeywords[word]:
+	case en:
 		return "en", true
 	}
 	return "es", true
