@@ -3,6 +3,7 @@ package mailin
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -35,9 +36,12 @@ type Explanation struct {
 	From          string                `json:"from"`
 	MessageID     string                `json:"message_id,omitempty"`
 	Assumed       []workflow.Assumption `json:"assumed,omitempty"`
+	// Missing names the required fields the report does not give.
+	Missing []string `json:"missing,omitempty"`
 }
 
-// ExplainedFields are the report fields read from a mail.
+// ExplainedFields are the report fields read from a mail. In JSON the
+// organization's own fields stand beside the built-in ones, by name.
 type ExplainedFields struct {
 	Title       string            `json:"title"`
 	Type        workflow.Type     `json:"type"`
@@ -45,6 +49,22 @@ type ExplainedFields struct {
 	System      string            `json:"system"`
 	Description string            `json:"description"`
 	Steps       string            `json:"steps"`
+	Own         map[string]string `json:"-"`
+}
+
+// MarshalJSON writes the built-in fields and the organization's own as
+// one object.
+func (f ExplainedFields) MarshalJSON() ([]byte, error) {
+	type builtin ExplainedFields
+	b, err := json.Marshal(builtin(f))
+	if err != nil || len(f.Own) == 0 {
+		return b, err
+	}
+	own, err := json.Marshal(f.Own)
+	if err != nil {
+		return nil, err
+	}
+	return append(append(b[:len(b)-1], ','), own[1:]...), nil
 }
 
 // ExplainedForward is the mail a message forwards.
@@ -120,10 +140,10 @@ func (p *Processor) Explain(ctx context.Context, raw []byte) (Explanation, error
 		if msg.Forward != nil {
 			e.Kind = "forward"
 		}
-		f, assumed := parse.Report(reportText(msg), p.Defaults)
+		f, assumed, missing := parse.Report(reportText(msg), p.Form, p.Defaults)
 		e.Fields = &ExplainedFields{Title: parse.Title(msg.Subject), Type: f.Type, Priority: f.Priority,
-			System: f.System, Description: f.Description, Steps: f.Steps}
-		e.Assumed = assumed
+			System: f.System, Description: f.Description, Steps: f.Steps, Own: f.Values}
+		e.Assumed, e.Missing = assumed, missing
 	}
 	return e, nil
 }

@@ -34,6 +34,9 @@ type Processor struct {
 	Store    *store.Store
 	Roles    workflow.Roles
 	Defaults workflow.Fields // type and priority used when a report names none
+	// Form is the report form: the fields read from reports and
+	// corrected by replies. The zero Form is the built-in one.
+	Form workflow.Form
 	// Identity is who we are in the mail we send (SPEC §4): our address,
 	// from which mail is never answered, and the key of the reply tokens
 	// signed into our Message-IDs and verified in replies. With the zero

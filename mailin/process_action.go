@@ -91,7 +91,7 @@ func (a *action) report() (string, error) {
 	if err := a.learnLanguage(); err != nil {
 		return "", err
 	}
-	fields, assumed := parse.Report(reportText(a.msg), a.p.Defaults)
+	fields, assumed, missing := parse.Report(reportText(a.msg), a.p.Form, a.p.Defaults)
 	now := a.p.now()
 	inc := workflow.Incident{Title: parse.Title(a.msg.Subject), Reporter: a.msg.From.Address,
 		ReporterName: a.msg.From.Name, Fields: fields, State: workflow.Reported, Created: now, Updated: now}
@@ -103,6 +103,7 @@ func (a *action) report() (string, error) {
 	for i, n := range res.Notices {
 		if n.Kind == workflow.NoticeAck {
 			res.Notices[i].Files = a.keptFiles() // the reporter sees that they arrived
+			res.Notices[i].Missing = missing
 		}
 	}
 	if err := a.tx.CreateIncident(&res.Incident); err != nil {
@@ -195,11 +196,20 @@ func (a *action) reply(m matchResult) (string, error) {
 	in := a.input()
 	var cmd workflow.Command
 	var found bool
+	var fixes []workflow.Correction
+	var problems []workflow.FieldProblem
 	text := parse.WithoutSignoff(a.msg.NewText)
 	if a.msg.Forward != nil {
 		in.Text, text = reportText(a.msg), "" // neither a command nor a near miss
 	} else {
-		cmd, found, err = workflow.ParseCommand(text)
+		// A command's text (an evaluation, a reason) is what the mail
+		// says besides the fields it corrects.
+		var rest string
+		fixes, problems, rest = parse.Corrections(text, a.p.Form)
+		if len(fixes)+len(problems) == 0 {
+			rest = text
+		}
+		cmd, found, err = workflow.ParseCommand(rest)
 	}
 	var res workflow.Result
 	switch {
@@ -214,7 +224,9 @@ func (a *action) reply(m matchResult) (string, error) {
 		res = workflow.Comment(inc, in, a.p.Roles)
 	case err == nil:
 		in.Command = cmd
-		in.Corrections, _ = parse.Report(a.msg.NewText, workflow.Fields{})
+		if len(problems) == 0 { // one wrong line holds back the mail's every correction
+			in.Corrections = fixes
+		}
 		res, err = workflow.Transition(inc, in, a.p.Roles)
 	}
 	var refusal *workflow.Refusal
@@ -239,7 +251,7 @@ func (a *action) reply(m matchResult) (string, error) {
 	if !m.authenticated {
 		return outcome + ", unauthenticated", nil
 	}
-	return outcome, a.answer(res, text)
+	return outcome, a.answer(res, text, problems)
 }
 
 // unauthenticatedMark starts the text of a comment whose mail failed the
@@ -269,12 +281,21 @@ func (a *action) unauthenticated(inc workflow.Incident, in workflow.Input, cmd w
 // incident what it did: when its first line looked like a command and was
 // not one (a near miss; not a field such as "Prioridad: Alta"), that it
 // was kept as a comment and what they may have meant; else, unless
-// receipts are off, what changed and who is next.
-func (a *action) answer(res workflow.Result, text string) error {
+// receipts are off, what changed and who is next. A mail with field
+// lines that correct nothing (problems) is also answered with what may
+// be written.
+func (a *action) answer(res workflow.Result, text string, problems []workflow.FieldProblem) error {
+	if problems != nil {
+		n := workflow.Notice{Kind: workflow.NoticeFieldProblems, To: []string{res.Event.Actor}, Incident: res.Incident,
+			Actor: res.Event.Actor, Problems: problems}
+		if err := a.notify([]workflow.Notice{n}, res.Incident.ID); err != nil {
+			return err
+		}
+	}
 	var n workflow.Notice
 	miss, ok := workflow.FindNearMiss(text)
 	switch {
-	case ok && !parse.IsField(miss.Line) && res.Event.Kind != workflow.EventInfoAnswered:
+	case ok && !parse.IsField(miss.Line, a.p.Form) && res.Event.Kind != workflow.EventInfoAnswered:
 		n = workflow.Notice{Kind: workflow.NoticeNearMiss, To: []string{res.Event.Actor}, Incident: res.Incident,
 			Actor: res.Event.Actor, Text: res.Event.Text, NearMiss: &miss}
 	case a.p.Receipts:
@@ -313,6 +334,12 @@ func (a *action) apply(res workflow.Result) error {
 	res.Event.IncidentID = id
 	if err := a.tx.AppendEvent(res.Event); err != nil {
 		return err
+	}
+	if ev := res.Corrected; ev != nil {
+		ev.IncidentID = id
+		if err := a.tx.AppendEvent(*ev); err != nil {
+			return err
+		}
 	}
 	for _, b := range a.blobs {
 		if err := a.tx.AddAttachment(id, b); err != nil {

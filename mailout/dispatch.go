@@ -36,7 +36,7 @@ func NewDispatcher(o Options) (*Dispatcher, error) {
 	renderers := map[string]*render.Renderer{}
 	var address string
 	for _, lang := range render.Languages() {
-		r, err := render.NewRenderer(render.Options{Language: lang, TemplateDir: o.TemplateDir, From: o.From, Roles: o.Roles})
+		r, err := render.NewRenderer(render.Options{Language: lang, TemplateDir: o.TemplateDir, From: o.From, Roles: o.Roles, Form: o.Form})
 		if err != nil {
 			return nil, fmt.Errorf("mailout: %w", err)
 		}

@@ -41,7 +41,10 @@ type Options struct {
 	// Roles say who plays which role: each mail lists the commands its
 	// recipient may use now (see render.Options). Default: none.
 	Roles workflow.Roles
-	SMTP  SMTPOptions
+	// Form is the report form the mails show (see render.Options).
+	// Default: the built-in one.
+	Form workflow.Form
+	SMTP SMTPOptions
 	// Store holds the outbox and the attachments. Required.
 	Store *store.Store
 	// Logger receives one line per failed attempt. Default: discard.

@@ -6,7 +6,7 @@
 // Naming: <kind>.<lang>.txt and <kind>.<lang>.html for every
 // workflow.NoticeKind (ack, new, accepted, assigned, rejected, info_request,
 // info_answer, resolved, reopened, closed, comment, refused, unknown,
-// quarantined, dropped, receipt, near_miss, auto_closed, watcher) and language (es, en). Each .txt file defines its subject
+// quarantined, dropped, receipt, near_miss, auto_closed, watcher, field_problems) and language (es, en). Each .txt file defines its subject
 // with {{define "subject"}}…{{end}}; the [INC-n] tag is put in front of it
 // by mailout/render, and "Re: " too for an answer to a mail (a refusal, a
 // notice of files not kept); a reply to a mail that named no incident uses
@@ -24,7 +24,7 @@
 // The data is render.View (package mailout/render): the fields of the
 // workflow.Notice (.Kind, .Incident with the incident's fields, .Actor,
 // .Text, .Assumed, .Refusal, .Subject, .Overdue, .Metrics, .Changes,
-// .Files, .Receipt, .NearMiss, .Event) plus .Tag ("INC-12", empty without an
+// .Files, .Receipt, .NearMiss, .Event, .Missing, .Problems) plus .Tag ("INC-12", empty without an
 // incident), .Recipient, .Address (the service's own address),
 // .Attachments (files sent along), .Commands (the commands the recipient
 // may use on the incident now; the "todo" block lists them, or says there
@@ -38,6 +38,15 @@
 // (plain text only) and charts METRICS (the digest's figures as the charts
 // draw them: rows beside the period before, bar widths; see
 // render.MetricsView).
+//
+// The report form (the configured [[fields]]) reaches the templates as
+// .HasSystem (false when the system field was removed), .Own (the
+// organization's one-line fields: .Name, .Label and .Value in the mail's
+// language) and .OwnText (its multiline ones that hold a value), and
+// through the functions fieldLabel NAME, shown NAME VALUE (a choice's
+// label), example NAME (a line to write, "Entorno: Producción"), choices
+// NAME (the labels of its choices), fieldLabels (every label that may be
+// corrected) and pad LABEL WIDTH (the spaces that line a table up).
 //
 // A directory named in the configuration may hold files with the same
 // names; they replace the embedded ones.

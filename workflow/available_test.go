@@ -46,7 +46,7 @@ func TestReplyAfterRejection(t *testing.T) {
 
 func TestReceiptOfCorrection(t *testing.T) {
 	res, err := Transition(incident(Reported), Input{Actor: "carol@example.com", Text: "Prioridad: Alta",
-		Corrections: Fields{Priority: PriorityHigh}, At: t0}, roles)
+		Corrections: []Correction{{Field: FieldPriority, Value: string(PriorityHigh)}}, At: t0}, roles)
 	if err != nil {
 		t.Fatal(err)
 	}

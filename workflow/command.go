@@ -73,6 +73,13 @@ var keywords = func() map[string]Verb {
 	return all
 }()
 
+// IsKeyword reports whether s is a command keyword, in any case and
+// with or without accents.
+func IsKeyword(s string) bool {
+	_, ok := keywords[FoldLabel(s)]
+	return ok
+}
+
 // Keyword returns the English and Spanish keyword of a verb, for messages
 // that tell people what to write.
 func (v Verb) Keyword(lang string) string {

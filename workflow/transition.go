@@ -14,9 +14,9 @@ type Input struct {
 	Text      string  // the new text of the mail
 	MessageID string
 	At        time.Time
-	// Corrections are the report fields named in a reply without a keyword
-	// ("Prioridad: Alta"); empty fields correct nothing.
-	Corrections Fields
+	// Corrections are the fields a reply sets ("Prioridad: Alta"), with
+	// its keyword or without one.
+	Corrections []Correction
 	// Cc are the addresses a report was copied to: those in the
 	// organization's domains watch the new incident.
 	Cc []string
@@ -27,7 +27,13 @@ type Input struct {
 type Result struct {
 	Incident Incident
 	Event    Event
-	Notices  []Notice
+	// Corrected is the event of the fields a command's mail corrected
+	// besides its command ("ACEPTAR" then "Prioridad: Crítica"): kind
+	// EventUpdated, a line per change; nil when it corrected none. A
+	// mail without a command that corrects fields is itself an
+	// EventUpdated.
+	Corrected *Event
+	Notices   []Notice
 }
 
 // RefusalReason says why a command changed nothing.
@@ -156,13 +162,22 @@ func Transition(inc Incident, in Input, roles Roles) (Result, error) {
 		st.to = Closed
 	}
 	from := inc.State
+	changes := correct(&inc, in, roles)
 	inc.State, inc.Updated = st.to, in.At
-	if in.Command.Verb == Accept {
-		inc.AcceptedBy = in.Actor
+	switch in.Command.Verb {
+	case Accept:
+		inc.AcceptedBy, inc.Evaluation = in.Actor, text
+	case Reject:
+		inc.Evaluation = text
 	}
 	res := Result{Incident: inc, Event: event(inc, in, st.event, from, st.to)}
 	res.Event.Text = text
-	n := Notice{Text: text}
+	if changes != nil {
+		ev := event(inc, in, EventUpdated, st.to, st.to)
+		ev.Text = changeLines(changes)
+		res.Corrected = &ev
+	}
+	n := Notice{Text: text, Changes: changes}
 	switch in.Command.Verb {
 	case Accept:
 		res.notify(with(n, NoticeAccepted, inc.Reporter), in.Actor)
@@ -209,11 +224,7 @@ func reply(inc Incident, in Input, roles Roles) Result {
 	kind, history := EventComment, text
 	changes := correct(&inc, in, roles)
 	if changes != nil {
-		lines := make([]string, len(changes))
-		for i, c := range changes {
-			lines[i] = c.String()
-		}
-		kind, history = EventUpdated, strings.Join(lines, "\n")+"\n\n"+text
+		kind, history = EventUpdated, changeLines(changes)+"\n\n"+text
 	}
 	res := Result{Incident: inc, Event: event(inc, in, kind, inc.State, inc.State)}
 	res.Event.Text = strings.TrimSpace(history)
@@ -235,28 +246,44 @@ func Comment(inc Incident, in Input, roles Roles) Result {
 }
 
 // correct applies the corrections of a reply to inc when its sender may
-// correct it (the reporter, an evaluator or an admin, while the incident is
-// not final) and says what changed, one Change per field.
+// correct it and says what changed, one Change per field.
 func correct(inc *Incident, in Input, roles Roles) []Change {
-	may := strings.EqualFold(in.Actor, inc.Reporter) || roles.Has(Evaluator, in.Actor, *inc) || roles.Has(Admin, in.Actor, *inc)
-	if !may || inc.State.Final() {
+	if !MayCorrect(*inc, in.Actor, roles) {
 		return nil
 	}
 	var changes []Change
-	set := func(name string, cur *string, v string) {
-		if v != "" && v != *cur {
-			changes = append(changes, Change{Field: name, From: *cur, To: v})
-			*cur = v
+	for _, c := range in.Corrections {
+		if cur := inc.Value(c.Field); c.Value != "" && c.Value != cur {
+			changes = append(changes, Change{Field: c.Field, From: cur, To: c.Value})
+			inc.Set(c.Field, c.Value)
 		}
 	}
-	c := in.Corrections
-	set("type", (*string)(&inc.Type), string(c.Type))
-	set("priority", (*string)(&inc.Priority), string(c.Priority))
-	set("system", &inc.System, c.System)
 	if changes != nil {
 		inc.Updated = in.At
 	}
 	return changes
+}
+
+// MayCorrect reports whether actor may correct the fields of inc by
+// reply: the reporter while it waits to be evaluated (answering what is
+// missing), an evaluator, a resolver or an admin until it is final.
+func MayCorrect(inc Incident, actor string, roles Roles) bool {
+	switch {
+	case inc.State.Final():
+		return false
+	case roles.Has(Evaluator, actor, inc) || roles.Has(Resolver, actor, inc) || roles.Has(Admin, actor, inc):
+		return true
+	}
+	return inc.State == Reported && strings.EqualFold(actor, inc.Reporter)
+}
+
+// changeLines are changes as the history keeps them, a line each.
+func changeLines(changes []Change) string {
+	lines := make([]string, len(changes))
+	for i, c := range changes {
+		lines[i] = c.String()
+	}
+	return strings.Join(lines, "\n")
 }
 
 // audience is who hears of a comment on inc: the reporter and whoever

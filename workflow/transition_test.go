@@ -200,7 +200,7 @@ func TestAnswerOnlyFromTheAskedEvaluator(t *testing.T) {
 
 func TestCorrections(t *testing.T) {
 	fix := Input{Actor: "carol@example.com", Text: "Prioridad: Alta\nSistema: Nóminas", At: t0,
-		Corrections: Fields{Priority: PriorityHigh, System: "Nóminas"}}
+		Corrections: []Correction{{Field: FieldPriority, Value: string(PriorityHigh)}, {Field: FieldSystem, Value: "Nóminas"}}}
 	inc := incident(Reported)
 	inc.Priority = PriorityMedium
 	res, err := Transition(inc, fix, roles)
@@ -218,10 +218,14 @@ func TestCorrections(t *testing.T) {
 		t.Fatalf("the notice carries the changes apart from the text, to word them in its language: %+v %q", n.Changes, n.Text)
 	}
 	fix.Actor = "bob@example.com"
-	if res, _ := Transition(inc, fix, roles); res.Event.Kind != EventComment || res.Incident.Priority != PriorityMedium {
-		t.Fatalf("a resolver's reply corrects nothing: %+v", res.Event)
+	if res, _ := Transition(incident(InResolution), fix, roles); res.Event.Kind != EventUpdated || res.Incident.Priority != PriorityHigh {
+		t.Fatalf("a resolver corrects an incident in resolution: %+v", res.Event)
 	}
 	fix.Actor = "carol@example.com"
+	if res, _ := Transition(incident(InResolution), fix, roles); res.Event.Kind != EventComment {
+		t.Fatalf("the reporter corrects only what waits to be evaluated: %+v", res.Event)
+	}
+	fix.Actor = "alice@example.com"
 	if res, _ := Transition(incident(Closed), fix, roles); res.Event.Kind != EventComment {
 		t.Fatalf("a closed incident is not corrected: %+v", res.Event)
 	}
@@ -251,5 +255,37 @@ func TestResolveWithoutValidation(t *testing.T) {
 	}
 	if rc := ReceiptFor(res, r); rc.Receipt.Event != EventResolved || rc.Receipt.Next != nil {
 		t.Errorf("receipt %+v", rc.Receipt)
+	}
+}
+
+// TestCorrectionUnderCommand: the fields a command's mail corrects change
+// with it, recorded apart, and travel in its notices; the command's text
+// is the evaluation.
+func TestCorrectionUnderCommand(t *testing.T) {
+	in := Input{Actor: "alice@example.com", Command: Command{Verb: Accept, Argument: "Es grave: afecta a todos"},
+		Corrections: []Correction{{Field: FieldPriority, Value: string(PriorityCritical)}, {Field: "environment", Value: "production"}}, At: t0}
+	inc := incident(Reported)
+	inc.Priority = PriorityMedium
+	res, err := Transition(inc, in, roles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Incident.Priority != PriorityCritical || res.Incident.Values["environment"] != "production" || res.Incident.State != InResolution {
+		t.Fatalf("incident %+v", res.Incident)
+	}
+	if res.Incident.Evaluation != "Es grave: afecta a todos" {
+		t.Errorf("evaluation %q", res.Incident.Evaluation)
+	}
+	if ev := res.Corrected; ev == nil || ev.Kind != EventUpdated || ev.Text != "priority: medium → critical\nenvironment: — → production" {
+		t.Fatalf("corrected event %+v", ev)
+	}
+	for _, n := range res.Notices {
+		if len(n.Changes) != 2 {
+			t.Errorf("%s notice without the changes: %+v", n.Kind, n.Changes)
+		}
+	}
+	rej, err := Transition(incident(Reported), Input{Actor: "alice@example.com", Command: Command{Verb: Reject, Argument: "duplicada de INC-3"}, At: t0}, roles)
+	if err != nil || rej.Incident.Evaluation != "duplicada de INC-3" || rej.Corrected != nil {
+		t.Fatalf("rejection's evaluation: %+v %v", rej.Incident, err)
 	}
 }

@@ -45,7 +45,7 @@ func TestWatchersTold(t *testing.T) {
 		{"answer", InfoRequested, Input{Actor: "alice@example.com", Text: "Firefox", At: t0}, []string{"dave@example.com"}},
 		{"confirm", Resolved, in("carol@example.com", Confirm, ""), []string{"dave@example.com"}},
 		{"reopen", Resolved, in("carol@example.com", Reopen, "still"), []string{"dave@example.com"}},
-		{"correct", Reported, Input{Actor: "carol@example.com", Text: "Prioridad: Alta", At: t0, Corrections: Fields{Priority: PriorityHigh}},
+		{"correct", Reported, Input{Actor: "carol@example.com", Text: "Prioridad: Alta", At: t0, Corrections: []Correction{{Field: FieldPriority, Value: string(PriorityHigh)}}},
 			[]string{"bob@example.com", "dave@example.com"}},
 		{"comment", Reported, Input{Actor: "carol@example.com", Text: "more", At: t0}, nil},
 	}

@@ -57,6 +57,9 @@ type Fields struct {
 	System      string
 	Description string
 	Steps       string
+	// Values are the values of the organization's own fields (see Form),
+	// by field name. A field removed from the form keeps its value here.
+	Values map[string]string `json:",omitempty"`
 }
 
 // Incident is one reported problem and where it stands.
@@ -70,6 +73,9 @@ type Incident struct {
 	// AcceptedBy is the evaluator who accepted the incident; resolvers'
 	// questions go to them.
 	AcceptedBy string
+	// Evaluation is the note of the ACEPTAR that accepted the incident or
+	// the reason of the RECHAZAR that rejected it: why it was decided so.
+	Evaluation string `json:",omitempty"`
 	Created    time.Time
 	Updated    time.Time
 	// Watchers follow the incident whatever their roles: lower-case
@@ -143,6 +149,10 @@ const (
 	// like a command and is not one that it was kept as a comment, and
 	// what they may have meant.
 	NoticeNearMiss NoticeKind = "near_miss"
+	// NoticeFieldProblems tells the sender of a reply whose "Label: value"
+	// lines corrected nothing (Notice.Problems) which labels and values
+	// may be written; none of the mail's corrections was made.
+	NoticeFieldProblems NoticeKind = "field_problems"
 	// NoticeDropped tells a sender which attachments of their mail were not
 	// kept (over the size or count limit); Notice.Files lists them. The
 	// mail itself was handled.
@@ -168,7 +178,13 @@ type Notice struct {
 	// Assumed lists the report fields that took a default value, for the
 	// acknowledgement.
 	Assumed []Assumption `json:",omitempty"`
-	Refusal *Refusal     `json:",omitempty"`
+	// Missing names the required fields a report did not give, for the
+	// acknowledgement.
+	Missing []string `json:",omitempty"`
+	// Problems are the field lines of a reply that corrected nothing,
+	// for NoticeFieldProblems.
+	Problems []FieldProblem `json:",omitempty"`
+	Refusal  *Refusal       `json:",omitempty"`
 	// Attach asks for the incident's attachments to be sent along.
 	Attach bool `json:",omitempty"`
 	// Subject is the subject of the mail being answered, for notices
@@ -208,6 +224,24 @@ func (c Change) String() string {
 		from = "—"
 	}
 	return c.Field + ": " + from + " → " + c.To
+}
+
+// Correction is one field a reply sets: its name and its value as
+// stored (FieldDef.Read).
+type Correction struct {
+	Field string
+	Value string
+}
+
+// FieldProblem is a "Label: value" line of a reply that corrects
+// nothing: its label is one letter away from a field's, or its value is
+// not one of the field's choices. The reply's sender is told what may be
+// written, and none of the mail's corrections is made.
+type FieldProblem struct {
+	Label   string // as written
+	Value   string // as written
+	Field   string // the field whose value is not a choice; "" for an unknown label
+	Unknown bool   `json:",omitempty"` // the label names no field
 }
 
 // File is an attachment a notice names: its file name and size in bytes.

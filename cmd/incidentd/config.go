@@ -32,6 +32,9 @@ type Config struct {
 	Metrics   MetricsConfig   `toml:"metrics"`
 	HTTP      HTTPConfig      `toml:"http"`
 	OAuth2    OAuth2Config    `toml:"oauth2"`
+	// Fields are the [[fields]] entries: the organization's own report
+	// fields, and changes to the built-in ones.
+	Fields []workflow.FieldDef `toml:"fields"`
 	// dir is the directory of the configuration file: relative paths
 	// start there.
 	dir string
@@ -232,24 +235,25 @@ func loadChecked(path string, validate func(*Config) []error) (Config, error) {
 
 // validate checks every key: what run and check-config need.
 func (c *Config) validate() []error {
-	return checkKeys(c.validateServers, c.validateWorkflow, c.validateSecurity, c.validateSchedule,
+	return checkKeys(c.validateServers, c.validateWorkflow, c.validateFields, c.validateSecurity, c.validateSchedule,
 		c.validateMetrics, c.validateHTTP, c.validateOAuth2, c.validateMail, c.validateStorageKeys,
 		c.validateStorage, c.validateSecrets)
 }
 
 // validateRecords checks the keys of the commands that only read or tend
-// the database (list, show, stats, outbox): the storage and the metrics.
+// the database (list, show, stats, outbox): the storage, the metrics and
+// the report form.
 // Not the mail servers, nor the secrets, which the daemon's environment
 // may hold alone.
 func (c *Config) validateRecords() []error {
-	return checkKeys(c.validateStorageKeys, c.validateMetrics)
+	return checkKeys(c.validateStorageKeys, c.validateMetrics, c.validateFields)
 }
 
 // validateIntake checks, besides the records' keys, those with which
 // incoming mail is read (parse): the workflow, the service's own address
 // and the security policy.
 func (c *Config) validateIntake() []error {
-	return checkKeys(c.validateStorageKeys, c.validateMetrics, c.validateWorkflow, c.validateFrom, c.validateSecurity)
+	return checkKeys(c.validateStorageKeys, c.validateMetrics, c.validateWorkflow, c.validateFields, c.validateFrom, c.validateSecurity)
 }
 
 // checkKeys runs checks, each of which reports the problems of some keys

@@ -60,7 +60,7 @@ func TestWatchersEndToEnd(t *testing.T) {
 	says("dave", "ha pedido más información", "¿qué modelo?")
 	play(step{user: "alice", text: "La HP de la segunda planta.", expect: []string{"bob", "alice", "dave"}})
 	says("dave", "ha respondido a la pregunta", "La HP de la segunda planta.")
-	play(step{user: "carol", text: "Prioridad: Alta", expect: []string{"bob", "carol", "dave"}})
+	play(step{user: "bob", text: "Prioridad: Alta", expect: []string{"carol", "bob", "dave"}})
 	says("dave", "ha corregido sus datos", "Prioridad: Media → Alta")
 	// A comment: not for watchers (watchers_get_comments is off).
 	play(step{user: "carol", text: "Sigue sin imprimir.", expect: []string{"bob", "carol"}})

@@ -147,7 +147,7 @@ func checkGolden(t *testing.T, g golden, m *Message) {
 		}
 	}
 	if g.Fields != nil {
-		fields, assumed := Report(m.NewText, reportDefaults)
+		fields, assumed, _ := Report(m.NewText, workflow.Form{}, reportDefaults)
 		eq("Fields", fields, *g.Fields)
 		if assumed == nil {
 			assumed = []workflow.Assumption{}

@@ -6,8 +6,8 @@ import (
 	"incidentd/workflow"
 )
 
-// englishLabels are the report labels of reportLabel, folded, that are
-// English; the others are Spanish.
+// englishLabels are the labels of the built-in report fields, folded,
+// that are English; the others are Spanish.
 var englishLabels = map[string]bool{
 	"TYPE": true, "INCIDENT TYPE": true, "PRIORITY": true, "SYSTEM": true, "DESCRIPTION": true,
 	"STEPS": true, "STEPS TO REPRODUCE": true, "STEPS TO REPRODUCE THE ERROR": true,
@@ -25,10 +25,10 @@ func Language(newText string) (string, bool) {
 	}
 	en, es := 0, 0
 	for _, line := range strings.Split(WithoutSignoff(clean(newText)), "\n") {
-		if _, _, ok := reportLabel(line); !ok {
+		if _, _, ok := reportLabel(line, workflow.Form{}); !ok {
 			continue
 		}
-		if key, _, _ := labelKey(line); englishLabels[key] {
+		if englishLabels[fold(writtenLabel(line))] {
 			en++
 		} else {
 			es++

@@ -1,6 +1,10 @@
 package parse
 
-import "testing"
+import (
+	"testing"
+
+	"incidentd/workflow"
+)
 
 func TestLanguage(t *testing.T) {
 	for text, want := range map[string]string{
@@ -17,7 +21,7 @@ func TestLanguage(t *testing.T) {
 		}
 	}
 	for k := range englishLabels {
-		if _, _, ok := reportLabel(k + ": x"); !ok {
+		if _, _, ok := reportLabel(k+": x", workflow.Form{}); !ok {
 			t.Errorf("English label %s is no report label", k)
 		}
 	}

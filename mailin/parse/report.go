@@ -11,109 +11,185 @@ import (
 // sign-off without the "-- " delimiter does not count either (see
 // WithoutSignoff).
 //
-// Fields are "Label: value" lines. Description and steps run over the
-// following lines until the next label or the end; type, priority and
-// system take one line (the label's, or the next non-empty one) and the
-// lines after them are description. Labels are English or Spanish, case-
-// and accent-insensitive, and may be decorated as markdown ("**Tipo:**",
-// "- Priority:"). Text outside any label is description, joined after
-// the labelled description.
+// Fields are "Label: value" lines, the labels those of form's fields,
+// case- and accent-insensitive, and may be decorated as markdown
+// ("**Tipo:**", "- Priority:"). A multiline field (description, steps)
+// runs over the following lines until the next label or the end; any
+// other field takes one line (the label's, or the next non-empty one)
+// and the lines after it are description. Text outside any label is
+// description, joined after the labelled description.
 //
-// A type or priority that is missing or not understood takes the value
-// of defaults and is reported as an Assumption (Given empty when the
-// report said nothing). A missing system stays empty and is reported as
-// an Assumption with Used "" so that the acknowledgement can say how to
-// give it; a missing description is not an assumption (the title stands
-// for it).
-func Report(text string, defaults workflow.Fields) (workflow.Fields, []workflow.Assumption) {
+// A field that is missing, or a choice that names none of the field's
+// choices, takes its default (the field's own, else that of defaults)
+// and is reported as an Assumption (Given empty when the report said
+// nothing): type and priority always, system even without a default so
+// that the acknowledgement can say how to give it, the organization's
+// own fields when they have a default or the report gave a value. A
+// required field without a value is missing instead. A missing
+// description is not an assumption (the title stands for it).
+func Report(text string, form workflow.Form, defaults workflow.Fields) (workflow.Fields, []workflow.Assumption, []string) {
+	values := read(text, form)
+	get := func(name string) string { return trimBlank(values[name]) }
+	out := workflow.Fields{Steps: get(workflow.FieldSteps)}
+	out.Description = strings.TrimSpace(get(workflow.FieldDescription) + "\n\n" + get("free"))
+	var assumed []workflow.Assumption
+	var missing []string
+	for _, d := range form.Fields() {
+		if d.Name == workflow.FieldDescription || d.Name == workflow.FieldSteps {
+			continue
+		}
+		given := get(d.Name)
+		if d.Kind != workflow.FieldMultiline {
+			given = oneLine(given)
+		}
+		if v, ok := d.Read(given); ok {
+			out.Set(d.Name, v)
+			continue
+		}
+		def := d.Default
+		if def == "" {
+			def = defaults.Value(d.Name)
+		}
+		switch {
+		case d.Required && d.Name != workflow.FieldType && d.Name != workflow.FieldPriority:
+			missing = append(missing, d.Name)
+		case workflow.Builtin(d.Name) || def != "" || given != "":
+			if def != "" {
+				out.Set(d.Name, def)
+			}
+			assumed = append(assumed, workflow.Assumption{Field: d.Name, Given: given, Used: def})
+		}
+	}
+	return out, assumed, missing
+}
+
+// read sorts the lines of text by the field of form they belong to:
+// "free" for those of none.
+func read(text string, form workflow.Form) map[string][]string {
 	values := map[string][]string{}
-	field := "free"
+	field, single := "free", false
 	for _, line := range strings.Split(WithoutSignoff(clean(text)), "\n") {
-		if name, value, ok := reportLabel(line); ok {
-			field = name
+		if d, value, ok := reportLabel(line, form); ok {
+			field, single = d.Name, d.Kind != workflow.FieldMultiline
 			values[field] = append(values[field], value)
-			if value != "" && oneLineField(field) {
+			if value != "" && single {
 				field = "free"
 			}
 			continue
 		}
-		if field == "steps" && afterBlank(values[field]) && !listItem(line) {
+		if field == workflow.FieldSteps && afterBlank(values[field]) && !listItem(line) {
 			// A sentence after the steps, past a blank line ("Adjunto
 			// captura.") is description again.
 			field = "free"
 		}
 		values[field] = append(values[field], line)
-		if strings.TrimSpace(line) != "" && oneLineField(field) {
+		if strings.TrimSpace(line) != "" && single && field != "free" {
 			field = "free"
 		}
 	}
-	get := func(name string) string { return trimBlank(values[name]) }
+	return values
+}
 
-	out := workflow.Fields{System: oneLine(get("system")), Steps: get("steps")}
-	out.Description = strings.TrimSpace(get("description") + "\n\n" + get("free"))
-	var assumed []workflow.Assumption
+// Corrections reads the "Label: value" lines of a reply's new text that
+// correct fields of form: every field but description and steps, whose
+// labels in a reply start text rather than replace it. A line whose
+// label is one letter away from a field's, or whose value is not one of
+// the field's choices, is a problem. rest is the text without the
+// correcting lines.
+func Corrections(text string, form workflow.Form) (fixes []workflow.Correction, problems []workflow.FieldProblem, rest string) {
+	var kept []string
+	var pending *workflow.FieldDef // a one-line field whose value is on the next line
+	var label string
+	for _, line := range strings.Split(WithoutSignoff(clean(text)), "\n") {
+		if pending != nil && strings.TrimSpace(line) != "" {
+			fixes, problems = correction(*pending, label, line, fixes, problems)
+			pending = nil
+			continue
+		}
+		d, value, ok := reportLabel(line, form)
+		if !ok {
+			if written, v, near := nearLabel(line, form); near {
+				problems = append(problems, workflow.FieldProblem{Label: written, Value: v, Unknown: true})
+				continue
+			}
+			if pending == nil {
+				kept = append(kept, line)
+			}
+			continue
+		}
+		if d.Name == workflow.FieldDescription || d.Name == workflow.FieldSteps {
+			kept = append(kept, line)
+			continue
+		}
+		label = writtenLabel(line)
+		if value == "" {
+			pending = &d
+			continue
+		}
+		fixes, problems = correction(d, label, value, fixes, problems)
+	}
+	return fixes, problems, strings.TrimSpace(strings.Join(kept, "\n"))
+}
 
-	given := oneLine(get("type"))
-	if t, ok := workflow.ParseType(given); ok {
-		out.Type = t
-	} else {
-		out.Type = defaults.Type
-		assumed = append(assumed, workflow.Assumption{Field: "type", Given: given, Used: string(defaults.Type)})
+// correction adds the correction of field d to value, or a problem when
+// value is not one of its choices.
+func correction(d workflow.FieldDef, label, value string, fixes []workflow.Correction, problems []workflow.FieldProblem) ([]workflow.Correction, []workflow.FieldProblem) {
+	if v, ok := d.Read(value); ok {
+		return append(fixes, workflow.Correction{Field: d.Name, Value: v}), problems
 	}
-	given = oneLine(get("priority"))
-	if p, ok := workflow.ParsePriority(given); ok {
-		out.Priority = p
-	} else {
-		out.Priority = defaults.Priority
-		assumed = append(assumed, workflow.Assumption{Field: "priority", Given: given, Used: string(defaults.Priority)})
-	}
-	if out.System == "" {
-		out.System = defaults.System
-		assumed = append(assumed, workflow.Assumption{Field: "system", Used: defaults.System})
-	}
-	return out, assumed
+	return fixes, append(problems, workflow.FieldProblem{Label: label, Value: oneLine(value), Field: d.Name})
 }
 
 // IsField reports whether line is a "Label: value" line of a report
-// ("Prioridad: Alta"), which is no attempt at a command.
-func IsField(line string) bool {
-	_, _, ok := reportLabel(line)
-	return ok
+// ("Prioridad: Alta") or one whose label is mistyped by a letter, which
+// is no attempt at a command.
+func IsField(line string, form workflow.Form) bool {
+	_, _, ok := reportLabel(line, form)
+	_, _, near := nearLabel(line, form)
+	return ok || near
 }
 
-// reportLabel reads a "Label: value" line of a report.
-func reportLabel(line string) (field, value string, ok bool) {
-	key, value, ok := labelKey(line)
-	if !ok {
-		return "", "", false
-	}
-	switch key {
-	case "TYPE", "TIPO", "TIPO DE INCIDENTE", "TIPO DE INCIDENCIA", "INCIDENT TYPE":
-		return "type", value, true
-	case "PRIORITY", "PRIORIDAD":
-		return "priority", value, true
-	case "SYSTEM", "SISTEMA", "SYSTEMA":
-		return "system", value, true
-	case "DESCRIPTION", "DESCRIPCION":
-		return "description", value, true
-	case "STEPS", "STEPS TO REPRODUCE", "PASOS", "PASOS PARA RECREAR EL ERROR",
-		"PASOS PARA REPRODUCIR", "PASOS PARA REPRODUCIR EL ERROR", "STEPS TO REPRODUCE THE ERROR":
-		return "steps", value, true
-	}
-	return "", "", false
-}
-
-// labelKey reads the label of a "Label: value" line, folded, and its
-// value, whatever the label.
-func labelKey(line string) (key, value string, ok bool) {
+// labelLine splits a "Label: value" line: the label as written and the
+// value.
+func labelLine(line string) (label, value string, ok bool) {
 	s := strings.TrimLeft(line, " \t*_-•#>")
 	colon := strings.IndexAny(s, ":：")
 	if colon <= 0 || colon > 40 {
 		return "", "", false
 	}
-	key = fold(strings.Trim(s[:colon], " \t*_"))
 	rest := strings.TrimLeft(s[colon:], ":：")
-	return key, strings.TrimSpace(strings.Trim(strings.TrimSpace(rest), "*_")), true
+	value = strings.TrimSpace(strings.Trim(strings.TrimSpace(rest), "*_"))
+	return strings.Trim(s[:colon], " \t*_"), value, true
+}
+
+// writtenLabel is the label of a "Label: value" line as written.
+func writtenLabel(line string) string {
+	label, _, _ := labelLine(line)
+	return label
+}
+
+// reportLabel reads a "Label: value" line of a report.
+func reportLabel(line string, form workflow.Form) (field workflow.FieldDef, value string, ok bool) {
+	label, value, ok := labelLine(line)
+	if !ok {
+		return workflow.FieldDef{}, "", false
+	}
+	d, ok := form.FieldOf(fold(label))
+	return d, value, ok
+}
+
+// nearLabel reads a "Label: value" line whose label is one letter away
+// from a field's ("Prioridd: Alta").
+func nearLabel(line string, form workflow.Form) (label, value string, ok bool) {
+	label, value, ok = labelLine(line)
+	if !ok {
+		return "", "", false
+	}
+	if _, known := form.FieldOf(fold(label)); known {
+		return "", "", false
+	}
+	_, ok = form.NearField(fold(label))
+	return label, value, ok
 }
 
 // afterBlank reports whether the last of lines, read so far, is blank
@@ -134,12 +210,6 @@ func listItem(line string) bool {
 	}
 	digits := strings.TrimLeft(line, "0123456789")
 	return len(digits) < len(line) && (strings.HasPrefix(digits, ".") || strings.HasPrefix(digits, ")"))
-}
-
-// oneLineField reports whether a field's value is one line: its first
-// non-empty line after the label; what follows is description.
-func oneLineField(field string) bool {
-	return field == "type" || field == "priority" || field == "system"
 }
 
 // oneLine joins a value's lines with spaces, for one-line fields.

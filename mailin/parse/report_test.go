@@ -69,8 +69,8 @@ func TestReport(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, assumed := Report(c.text, defaults)
-			if got != c.want {
+			got, assumed, _ := Report(c.text, workflow.Form{}, defaults)
+			if !reflect.DeepEqual(got, c.want) {
 				t.Errorf("fields = %+v\nwant     %+v", got, c.want)
 			}
 			if !reflect.DeepEqual(assumed, c.assumed) {

@@ -75,25 +75,32 @@ func TestRenderGolden(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
-				data = stable(data)
-				path := filepath.Join("testdata", name+".eml")
-				if *update {
-					if err := os.MkdirAll("testdata", 0o755); err != nil {
-						t.Fatal(err)
-					}
-					if err := os.WriteFile(path, data, 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if !bytes.Equal(data, want) {
-					t.Errorf("%s differs from %s:\n%s", name, path, data)
-				}
+				golden(t, name, data)
 			}
 		}
+	}
+}
+
+// golden compares the mail data (boundaries aside) with
+// testdata/<name>.eml, or writes it there with -update.
+func golden(t *testing.T, name string, data []byte) {
+	t.Helper()
+	data = stable(data)
+	path := filepath.Join("testdata", name+".eml")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(data, want) {
+		t.Errorf("%s differs from %s:\n%s", name, path, data)
 	}
 }

@@ -142,6 +142,10 @@ func richSamples(lang string) []sample {
 		if n.Kind == workflow.NoticeAck {
 			n.Incident.Priority = workflow.PriorityMedium
 		}
+		if n.Kind == workflow.NoticeFieldProblems && lang == "en" { // the lines as an English writer writes them
+			n.Problems = []workflow.FieldProblem{{Label: "Priorty", Value: "High", Unknown: true},
+				{Label: "Priority", Value: "right now", Field: "priority"}}
+		}
 		n.Text = ""
 		out = append(out, sample{name: s.name, out: outgoing(n)})
 	}

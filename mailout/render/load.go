@@ -45,10 +45,11 @@ func (s source) read(name string) (text, origin string, err error) {
 	return string(b), "embedded " + name, nil
 }
 
-// loadTemplates parses the templates of every notice kind in lang: each
+// loadTemplates parses the templates of every notice kind in lang, with
+// the functions that read form: each
 // <kind>.<lang>.txt and .html of the embedded set, with the shared
 // words.<lang>.tmpl and common.<lang>.txt or common.html.
-func loadTemplates(lang, dir string) (map[workflow.NoticeKind]noticeTemplates, error) {
+func loadTemplates(lang, dir string, form workflow.Form) (map[workflow.NoticeKind]noticeTemplates, error) {
 	names, err := fs.Glob(templates.FS, "*."+lang+".txt")
 	if err != nil {
 		return nil, fmt.Errorf("list templates: %w", err)
@@ -64,7 +65,7 @@ func loadTemplates(lang, dir string) (map[workflow.NoticeKind]noticeTemplates, e
 		var nt noticeTemplates
 		textWords, htmlWords := &lookups{}, &lookups{html: true}
 		textMemo, htmlMemo := &memo{}, &memo{}
-		nt.text = texttemplate.New(name).Funcs(funcs(lang)).Funcs(textWords.funcs()).Funcs(textMemo.funcs())
+		nt.text = texttemplate.New(name).Funcs(funcs(lang)).Funcs(formFuncs(lang, form)).Funcs(textWords.funcs()).Funcs(textMemo.funcs())
 		if err := parseAll(src, nt.text, words, "common."+lang+".txt", name); err != nil {
 			return nil, err
 		}
@@ -82,7 +83,7 @@ func loadTemplates(lang, dir string) (map[workflow.NoticeKind]noticeTemplates, e
 		textFolder.fold(name)
 		textFolder.fold("subject")
 		htmlName := string(kind) + "." + lang + ".html"
-		nt.html = htmltemplate.New(htmlName).Funcs(funcs(lang)).Funcs(htmlWords.funcs()).Funcs(htmlMemo.funcs())
+		nt.html = htmltemplate.New(htmlName).Funcs(funcs(lang)).Funcs(formFuncs(lang, form)).Funcs(htmlWords.funcs()).Funcs(htmlMemo.funcs())
 		if err := parseAll(src, nt.html, words, "common.html", htmlName); err != nil {
 			return nil, err
 		}

@@ -44,6 +44,10 @@ type Options struct {
 	// recipient may use on the incident as the notice left it
 	// (workflow.CommandsFor). With the zero Roles, anyone may use none.
 	Roles workflow.Roles
+	// Form is the report form: the fields a mail shows, with their
+	// labels and choices in the mail's language. The zero Form is the
+	// built-in one.
+	Form workflow.Form
 }
 
 // Renderer turns outbox rows into mail bytes. It is safe for concurrent use.
@@ -52,6 +56,7 @@ type Renderer struct {
 	address   string // the bare address of from
 	lang      string
 	roles     workflow.Roles
+	form      workflow.Form
 	templates map[workflow.NoticeKind]noticeTemplates
 	untitled  string    // the title of an incident reported without a subject
 	bufs      sync.Pool // of *bytes.Buffer: bodies, until their mail is written
@@ -72,7 +77,7 @@ func NewRenderer(o Options) (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("from address %q: %w", from, err)
 	}
-	t, err := loadTemplates(lang, templateDir)
+	t, err := loadTemplates(lang, templateDir, o.Form)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +85,7 @@ func NewRenderer(o Options) (*Renderer, error) {
 	if err := t[workflow.NoticeAck].text.ExecuteTemplate(&untitled, "untitled", nil); err != nil {
 		return nil, fmt.Errorf("template words.%s.tmpl: %w", lang, err)
 	}
-	return &Renderer{from: from, address: addr.Address, lang: lang, roles: o.Roles, templates: t, untitled: untitled.String()}, nil
+	return &Renderer{from: from, address: addr.Address, lang: lang, roles: o.Roles, form: o.Form, templates: t, untitled: untitled.String()}, nil
 }
 
 // Languages are the languages of the notifications: "es" and "en".
@@ -112,6 +117,7 @@ func (r *Renderer) RenderTo(w io.Writer, o store.Outgoing, replyTo string, atts 
 		return fmt.Errorf("render %s: no template for notice kind %q", o.MessageID, o.Notice.Kind)
 	}
 	v := newView(o, r.address)
+	withForm(&v, r.form, r.lang)
 	if v.Incident.Title == "" && v.Tag != "" {
 		v.Incident.Title = r.untitled
 	}

@@ -58,6 +58,9 @@ func samples() []sample {
 	receiptCorrected.Changes = corrected.Changes
 	nearMiss := n(workflow.NoticeNearMiss, workflow.Reported, "Aceptado por mi parte")
 	nearMiss.NearMiss = &workflow.NearMiss{Written: "Aceptado", Meant: workflow.Accept, Line: "Aceptado por mi parte"}
+	problems := n(workflow.NoticeFieldProblems, workflow.Reported, "")
+	problems.Problems = []workflow.FieldProblem{{Label: "Prioridd", Value: "Alta", Unknown: true},
+		{Label: "Prioridad", Value: "ya mismo", Field: "priority"}}
 	quarantined := workflow.Notice{Kind: workflow.NoticeQuarantined, Actor: "eve@example.com",
 		Subject: "Broken mail", Text: "The message is not valid MIME."}
 	autoClosed := n(workflow.NoticeAutoClosed, workflow.Closed, "")
@@ -111,6 +114,8 @@ func samples() []sample {
 		{"receipt-corrected", outgoing(receiptCorrected), map[string][]string{"es": {"has corregido sus datos", "Prioridad: Media → Alta", "Sistema: — → Intranet"},
 			"en": {"you corrected its details", "Priority: Medium → High", "System: — → Intranet"}}},
 		{"near_miss", outgoing(nearMiss), map[string][]string{"es": {"Aceptado por mi parte", "¿Querías decir ACEPTAR?", "comentario", "RECHAZAR: motivo"}, "en": {"Aceptado por mi parte", "Did you mean ACCEPT?", "comment"}}},
+		{"field_problems", outgoing(problems), map[string][]string{"es": {"Prioridd: Alta", "se pueden corregir: Tipo, Prioridad, Sistema", "valen: Crítica, Alta, Media, Baja", "no hemos corregido ningún dato"},
+			"en": {"Prioridd: Alta", "these may be corrected: Type, Priority, System", "write one of: Critical, High, Medium, Low"}}},
 		{"quarantined", outgoing(quarantined), map[string][]string{"es": {"guardado", "The message is not valid MIME."}, "en": {"kept it aside"}}},
 		{"ack-untitled", outgoing(untitled), map[string][]string{"es": {"(sin asunto)"}, "en": {"(no subject)"}}},
 		{"comment-corrected", outgoing(corrected), map[string][]string{"es": {"Prioridad: Media → Alta", "Tipo: Error → Mejora", "Sistema: — → Intranet", "Y ha escrito"},
@@ -174,7 +179,8 @@ func TestEveryKindRenders(t *testing.T) {
 	all := []workflow.NoticeKind{workflow.NoticeAck, workflow.NoticeNew, workflow.NoticeAccepted, workflow.NoticeAssigned,
 		workflow.NoticeRejected, workflow.NoticeInfoRequest, workflow.NoticeInfoAnswer, workflow.NoticeResolved,
 		workflow.NoticeReopened, workflow.NoticeClosed, workflow.NoticeComment, workflow.NoticeRefused,
-		workflow.NoticeUnknown, workflow.NoticeQuarantined, workflow.NoticeReceipt, workflow.NoticeNearMiss, workflow.NoticeAutoClosed, workflow.NoticeWatcher}
+		workflow.NoticeUnknown, workflow.NoticeQuarantined, workflow.NoticeReceipt, workflow.NoticeNearMiss, workflow.NoticeAutoClosed, workflow.NoticeWatcher,
+		workflow.NoticeFieldProblems}
 	for _, k := range all {
 		if !kinds[k] {
 			t.Errorf("no sample of notice kind %s", k)

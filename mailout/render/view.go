@@ -34,6 +34,14 @@ type View struct {
 	Receipt  *workflow.Receipt
 	NearMiss *workflow.NearMiss
 	Event    workflow.EventKind
+	Missing  []string
+	Problems []workflow.FieldProblem
+
+	// HasSystem says that the form has the built-in system field.
+	HasSystem bool
+	// Own are the organization's one-line fields (text and choice), for
+	// the table of fields; OwnText its multiline ones that hold a value.
+	Own, OwnText []FieldRow
 
 	Tag         string // "INC-12"; empty when the mail concerns no incident
 	Recipient   string
@@ -79,8 +87,10 @@ type IncidentView struct {
 	System       string
 	Description  string
 	Steps        string
+	Values       map[string]string
 	State        workflow.State
 	AcceptedBy   string
+	Evaluation   string
 	Created      time.Time
 	Updated      time.Time
 	Watchers     []string
@@ -91,11 +101,12 @@ func newView(o store.Outgoing, address string) View {
 	n, inc := o.Notice, o.Notice.Incident
 	v := View{Kind: n.Kind, To: n.To, Actor: n.Actor, Text: n.Text, Assumed: assumptions(inc, n.Assumed), Refusal: n.Refusal,
 		Attach: n.Attach, Subject: n.Subject, Overdue: n.Overdue, Metrics: n.Metrics, Changes: n.Changes, Files: n.Files,
-		Receipt: n.Receipt, NearMiss: n.NearMiss, Event: n.Event,
+		Receipt: n.Receipt, NearMiss: n.NearMiss, Event: n.Event, Missing: n.Missing, Problems: n.Problems,
 		Incident: IncidentView{ID: inc.ID, Title: inc.Title, Reporter: inc.Reporter, ReporterName: inc.ReporterName,
 			Type: inc.Type, Priority: inc.Priority, System: inc.System, Description: inc.Description, Steps: inc.Steps,
-			State: inc.State, AcceptedBy: inc.AcceptedBy, Created: inc.Created, Updated: inc.Updated, Watchers: inc.Watchers},
-		Recipient: o.Recipient, Address: address}
+			Values: inc.Values, State: inc.State, AcceptedBy: inc.AcceptedBy, Evaluation: inc.Evaluation,
+			Created: inc.Created, Updated: inc.Updated, Watchers: inc.Watchers},
+		Recipient: o.Recipient, Address: address, HasSystem: true}
 	if o.IncidentID != 0 {
 		v.Tag = fmt.Sprintf("INC-%d", o.IncidentID)
 	}

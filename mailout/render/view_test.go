@@ -56,6 +56,9 @@ func fill(t *testing.T, v reflect.Value) {
 			fv.SetInt(7)
 		case reflect.Slice:
 			fv.Set(reflect.MakeSlice(fv.Type(), 1, 1))
+		case reflect.Map:
+			fv.Set(reflect.MakeMapWithSize(fv.Type(), 1))
+			fv.SetMapIndex(reflect.ValueOf("k-"+f.Name).Convert(fv.Type().Key()), reflect.ValueOf("v").Convert(fv.Type().Elem()))
 		case reflect.Pointer:
 			fv.Set(reflect.New(fv.Type().Elem()))
 		case reflect.Struct:

@@ -8,8 +8,10 @@
 // One SQLite file in WAL mode (with its -wal and -shm files while open).
 // The schema version is PRAGMA user_version; migrations.go holds the steps.
 //
-//	incidents    one row per incident: title, reporter, fields, state,
-//	             accepted_by, created, updated; IDs 1, 2, 3 … never reused
+//	incidents    one row per incident: title, reporter, the built-in fields,
+//	             state, accepted_by, created, updated, evaluation, and
+//	             field_values: the organization's own fields as a JSON
+//	             object of name to value; IDs 1, 2, 3 … never reused
 //	events       the history, append-only (triggers refuse UPDATE and
 //	             DELETE); read back in the order appended
 //	processed    one row per mail handled, keyed by Message-ID or

@@ -2,6 +2,8 @@ package store
 
 import (
 	"database/sql"
+	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -14,17 +16,17 @@ type Filter struct {
 }
 
 const incidentColumns = `id, title, reporter, reporter_name, type, priority, system,
-	description, steps, state, accepted_by, created, updated`
+	description, steps, state, accepted_by, created, updated, field_values, evaluation`
 
 // CreateIncident stores a new incident and sets inc.ID to its number
 // (1, 2, 3 …, never reused). Any ID already in inc is ignored.
 func (tx *Tx) CreateIncident(inc *workflow.Incident) error {
 	res, err := tx.exec(`INSERT INTO incidents (title, reporter, reporter_name, type, priority,
-		system, description, steps, state, accepted_by, created, updated)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		system, description, steps, state, accepted_by, created, updated, field_values, evaluation)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		inc.Title, inc.Reporter, inc.ReporterName, inc.Type, inc.Priority, inc.System,
 		inc.Description, inc.Steps, inc.State, inc.AcceptedBy,
-		formatTime(inc.Created), formatTime(inc.Updated))
+		formatTime(inc.Created), formatTime(inc.Updated), valuesCol{&inc.Values}, inc.Evaluation)
 	if err != nil {
 		return fmt.Errorf("create incident: %w", err)
 	}
@@ -51,12 +53,13 @@ func (tx *Tx) Incident(id int64) (workflow.Incident, error) {
 }
 
 // SaveIncident writes what can change about an incident: title, fields,
-// state, accepted_by and updated. Reporter and creation time stay as created.
+// state, accepted_by, evaluation and updated. Reporter and creation time stay as created.
 func (tx *Tx) SaveIncident(inc workflow.Incident) error {
 	res, err := tx.exec(`UPDATE incidents SET title = ?, type = ?, priority = ?, system = ?,
-		description = ?, steps = ?, state = ?, accepted_by = ?, updated = ? WHERE id = ?`,
+		description = ?, steps = ?, state = ?, accepted_by = ?, updated = ?, field_values = ?,
+		evaluation = ? WHERE id = ?`,
 		inc.Title, inc.Type, inc.Priority, inc.System, inc.Description, inc.Steps,
-		inc.State, inc.AcceptedBy, formatTime(inc.Updated), inc.ID)
+		inc.State, inc.AcceptedBy, formatTime(inc.Updated), valuesCol{&inc.Values}, inc.Evaluation, inc.ID)
 	if err == nil {
 		err = mustAffect(res)
 	}
@@ -80,6 +83,41 @@ func scanIncident(r scanner) (workflow.Incident, error) {
 	var inc workflow.Incident
 	err := r.Scan(&inc.ID, &inc.Title, &inc.Reporter, &inc.ReporterName, &inc.Type,
 		&inc.Priority, &inc.System, &inc.Description, &inc.Steps, &inc.State,
-		&inc.AcceptedBy, timeCol{&inc.Created}, timeCol{&inc.Updated})
+		&inc.AcceptedBy, timeCol{&inc.Created}, timeCol{&inc.Updated}, valuesCol{&inc.Values}, &inc.Evaluation)
 	return inc, err
+}
+
+// valuesCol reads and writes the values of the organization's own
+// fields as the JSON object of the field_values column: the same text a
+// PostgreSQL jsonb column would hold.
+type valuesCol struct{ v *map[string]string }
+
+// Value is the JSON object of the values; {} for none.
+func (c valuesCol) Value() (driver.Value, error) {
+	if len(*c.v) == 0 {
+		return "{}", nil
+	}
+	b, err := json.Marshal(*c.v)
+	return string(b), err
+}
+
+// Scan reads the JSON object of the values; none is a nil map.
+func (c valuesCol) Scan(src any) error {
+	var b []byte
+	switch s := src.(type) {
+	case string:
+		b = []byte(s)
+	case []byte:
+		b = s
+	default:
+		return fmt.Errorf("field_values: unexpected %T", src)
+	}
+	*c.v = nil
+	if err := json.Unmarshal(b, c.v); err != nil {
+		return fmt.Errorf("field_values: %w", err)
+	}
+	if len(*c.v) == 0 {
+		*c.v = nil
+	}
+	return nil
 }

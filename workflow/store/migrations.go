@@ -140,6 +140,14 @@ CREATE TABLE watchers (
 	PRIMARY KEY (incident_id, address)
 ) WITHOUT ROWID;
 `,
+	// 10: the values of the organization's own report fields, as one JSON
+	// object of name to value (a field removed from the form keeps its
+	// value), and the evaluation: the note of the acceptance or the
+	// reason of the rejection.
+	`
+ALTER TABLE incidents ADD COLUMN field_values TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE incidents ADD COLUMN evaluation TEXT NOT NULL DEFAULT '';
+`,
 }
 
 // migrate applies the steps the database lacks, each in its own
