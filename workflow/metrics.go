@@ -35,6 +35,9 @@ type Metrics struct {
 	ByType     Groups `json:"by_type"`
 	ByPriority Groups `json:"by_priority"`
 	BySystem   Groups `json:"by_system"` // "" for incidents naming no system
+	// ByField groups by each choice field of the organization's own form
+	// (see MeasureChoices); empty without one.
+	ByField []FieldGroups `json:"by_field,omitempty"`
 	// Before are the figures of the previous period of the same length;
 	// nil when the period has no beginning.
 	Before *Figures `json:"before,omitempty"`
@@ -90,15 +93,20 @@ type Group struct {
 // Groups are the groups of one dimension, in a stable order.
 type Groups []Group
 
+// FieldGroups are the groups of one choice field: one per value held,
+// the field's choices first in their order, then any other value stored
+// (a choice since removed) and "" for none.
+type FieldGroups struct {
+	Field  string `json:"field"`
+	Groups Groups `json:"groups"`
+}
+
 // Measure computes the metrics of period p over incidents and their
 // histories (events of any incidents, each incident's in the order
 // appended), with rejection reasons grouped by cats. Incidents are grouped
 // by their current type, priority and system.
 func Measure(incidents []Incident, events []Event, p Period, cats []ReasonCategory) Metrics {
-	histories := map[int64][]Event{}
-	for _, ev := range events {
-		histories[ev.IncidentID] = append(histories[ev.IncidentID], ev)
-	}
+	histories := historiesOf(events)
 	all := func(Incident) bool { return true }
 	m := Metrics{Period: p, Figures: figures(incidents, histories, p, cats, all)}
 	if prev := p.Previous(); !prev.From.IsZero() {
@@ -113,14 +121,7 @@ func Measure(incidents []Incident, events []Event, p Period, cats []ReasonCatego
 	}
 	slices.Sort(systems)
 	group := func(keys []string, key func(Incident) string) Groups {
-		var out Groups
-		for _, k := range keys {
-			f := figures(incidents, histories, p, cats, func(inc Incident) bool { return key(inc) == k })
-			if f.active() {
-				out = append(out, Group{Key: k, Figures: f})
-			}
-		}
-		return out
+		return groupBy(incidents, histories, p, cats, keys, key)
 	}
 	m.ByType = group([]string{string(TypeError), string(TypeImprovement), string(TypeFeature), string(TypeTask)},
 		func(inc Incident) string { return string(inc.Type) })
@@ -138,6 +139,56 @@ func Measure(incidents []Incident, events []Event, p Period, cats []ReasonCatego
 		}
 	}
 	return m
+}
+
+// MeasureChoices groups the figures of period p (see Measure) by each
+// choice field of form's own.
+func MeasureChoices(incidents []Incident, events []Event, p Period, cats []ReasonCategory, form Form) []FieldGroups {
+	histories := historiesOf(events)
+	var out []FieldGroups
+	for _, d := range form.Own() {
+		if d.Kind != FieldChoice {
+			continue
+		}
+		var keys []string
+		for _, c := range d.Choices {
+			keys = append(keys, c.Value)
+		}
+		var others []string
+		for _, inc := range incidents {
+			if v := inc.Values[d.Name]; v != "" && !slices.Contains(keys, v) && !slices.Contains(others, v) {
+				others = append(others, v)
+			}
+		}
+		slices.Sort(others)
+		keys = append(append(keys, others...), "")
+		out = append(out, FieldGroups{Field: d.Name, Groups: groupBy(incidents, histories, p, cats, keys,
+			func(inc Incident) string { return inc.Values[d.Name] })})
+	}
+	return out
+}
+
+// historiesOf sorts events by incident, each incident's in the order
+// given.
+func historiesOf(events []Event) map[int64][]Event {
+	histories := map[int64][]Event{}
+	for _, ev := range events {
+		histories[ev.IncidentID] = append(histories[ev.IncidentID], ev)
+	}
+	return histories
+}
+
+// groupBy computes the figures of the incidents whose key is each of
+// keys, leaving out the groups where nothing happened.
+func groupBy(incidents []Incident, histories map[int64][]Event, p Period, cats []ReasonCategory, keys []string, key func(Incident) string) Groups {
+	var out Groups
+	for _, k := range keys {
+		f := figures(incidents, histories, p, cats, func(inc Incident) bool { return key(inc) == k })
+		if f.active() {
+			out = append(out, Group{Key: k, Figures: f})
+		}
+	}
+	return out
 }
 
 // stateAt is the state an incident's history left it in before t; "" when
@@ -181,10 +232,7 @@ type StageTimes struct {
 // MeasureStages collects the stage durations that ended in p from events
 // (any incidents', each incident's in the order appended).
 func MeasureStages(events []Event, p Period) StageTimes {
-	histories := map[int64][]Event{}
-	for _, ev := range events {
-		histories[ev.IncidentID] = append(histories[ev.IncidentID], ev)
-	}
+	histories := historiesOf(events)
 	var times StageTimes
 	var f Figures
 	f.RejectedBy = Counts{{Key: OtherReason}}

@@ -15,6 +15,7 @@ import (
 // truth, so the counters survive restarts and agree with `incidentd stats`.
 var (
 	descIncidents   = prometheus.NewDesc("incidentd_incidents", "Incidents per current state.", []string{"state"}, nil)
+	descFields      = prometheus.NewDesc("incidentd_incidents_by_field", "Incidents per value of each choice field of the organization's own form (a value no longer among the choices counts as other).", []string{"field", "value"}, nil)
 	descTransitions = prometheus.NewDesc("incidentd_events_total", "History events per kind (transitions, comments, reminders).", []string{"kind"}, nil)
 	descMailIn      = prometheus.NewDesc("incidentd_mail_in_total", "Mail handled, by what became of it.", []string{"outcome"}, nil)
 	descMailOut     = prometheus.NewDesc("incidentd_mail_out_total", "Notification mails in the outbox, by state.", []string{"state"}, nil)
@@ -32,7 +33,7 @@ var (
 type storeCollector struct{ d *daemon }
 
 func (c storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descIncidents, descTransitions, descMailIn, descMailOut,
+	for _, d := range []*prometheus.Desc{descIncidents, descFields, descTransitions, descMailIn, descMailOut,
 		descSendErrors, descBacklog, descOutboxAge, descStage, descLoginErrors, descScrapeError} {
 		ch <- d
 	}
@@ -42,7 +43,7 @@ func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 	failed := 0.0
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err := c.d.store.View(ctx, func(tx *store.Tx) error { return collect(tx, ch) })
+	err := c.d.store.View(ctx, func(tx *store.Tx) error { return collect(tx, ch, c.d.cfg.form()) })
 	if err != nil {
 		c.d.log.Warn("metrics scrape could not read the store", "error", err)
 		failed = 1
@@ -53,7 +54,7 @@ func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 }
 
-func collect(tx *store.Tx, ch chan<- prometheus.Metric) error {
+func collect(tx *store.Tx, ch chan<- prometheus.Metric, form workflow.Form) error {
 	incs, err := tx.Incidents(store.Filter{})
 	if err != nil {
 		return err
@@ -65,6 +66,7 @@ func collect(tx *store.Tx, ch chan<- prometheus.Metric) error {
 	for _, s := range workflow.States {
 		ch <- prometheus.MustNewConstMetric(descIncidents, prometheus.GaugeValue, float64(perState[s]), string(s))
 	}
+	collectChoices(incs, ch, form)
 	events, err := tx.EventCounts()
 	if err != nil {
 		return err
@@ -119,4 +121,29 @@ func histogram(stage string, ds []time.Duration) prometheus.Metric {
 		}
 	}
 	return prometheus.MustNewConstHistogram(descStage, uint64(len(ds)), sum, buckets, stage)
+}
+
+// collectChoices counts incs per value of each choice field of form's
+// own: every choice, then "other" for a value no longer among them and
+// "" for none, so that the label values stay bounded.
+func collectChoices(incs []workflow.Incident, ch chan<- prometheus.Metric, form workflow.Form) {
+	for _, d := range form.Own() {
+		if d.Kind != workflow.FieldChoice {
+			continue
+		}
+		counts := map[string]int{}
+		for _, inc := range incs {
+			v := inc.Values[d.Name]
+			if _, ok := d.Choice(v); !ok && v != "" {
+				v = "other"
+			}
+			counts[v]++
+		}
+		for _, c := range d.Choices {
+			ch <- prometheus.MustNewConstMetric(descFields, prometheus.GaugeValue, float64(counts[c.Value]), d.Name, c.Value)
+		}
+		for _, v := range []string{"other", ""} {
+			ch <- prometheus.MustNewConstMetric(descFields, prometheus.GaugeValue, float64(counts[v]), d.Name, v)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -50,25 +51,80 @@ func cmdList(ctx context.Context, e env, args []string) error {
 	fs := flags("list", e)
 	path := configFlag(fs)
 	state := fs.String("state", "", "only incidents in this `state`: "+stateNames())
+	asJSON := fs.Bool("json", false, "print one JSON array")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *state != "" && !slices.Contains(workflow.States, workflow.State(*state)) {
 		return fmt.Errorf("-state %q is not a state: %s", *state, stateNames())
 	}
-	return withStore(ctx, *path, func(tx *store.Tx) error {
+	cfg, st, err := openConfigured(ctx, *path, (*Config).validateRecords)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	form := cfg.form()
+	return st.View(ctx, func(tx *store.Tx) error {
 		incs, err := tx.Incidents(store.Filter{State: workflow.State(*state)})
 		if err != nil {
 			return err
 		}
+		if *asJSON {
+			out := make([]listed, len(incs))
+			for i, inc := range incs {
+				out[i] = listedOf(inc, form)
+			}
+			return writeJSON(e.stdout, out)
+		}
+		var choices []workflow.FieldDef // the organization's choice fields, as columns
+		for _, d := range form.Own() {
+			if d.Kind == workflow.FieldChoice {
+				choices = append(choices, d)
+			}
+		}
 		w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(w, "ID\tSTATE\tPRIORITY\tTYPE\tREPORTER\tUPDATED\tTITLE")
+		fmt.Fprint(w, "ID\tSTATE\tPRIORITY\tTYPE")
+		for _, d := range choices {
+			fmt.Fprint(w, "\t"+strings.ToUpper(d.Name))
+		}
+		fmt.Fprintln(w, "\tREPORTER\tUPDATED\tTITLE")
 		for _, inc := range incs {
-			fmt.Fprintf(w, "INC-%d\t%s\t%s\t%s\t%s\t%s\t%s\n", inc.ID, inc.State, inc.Priority, inc.Type,
-				inc.Reporter, inc.Updated.Local().Format("2006-01-02 15:04"), inc.Title)
+			fmt.Fprintf(w, "INC-%d\t%s\t%s\t%s", inc.ID, inc.State, inc.Priority, inc.Type)
+			for _, d := range choices {
+				fmt.Fprint(w, "\t"+or(inc.Values[d.Name], "-"))
+			}
+			fmt.Fprintf(w, "\t%s\t%s\t%s\n", inc.Reporter, inc.Updated.Local().Format("2006-01-02 15:04"), inc.Title)
 		}
 		return w.Flush()
 	})
+}
+
+// listed is an incident as `incidentd list -json` prints it: its fields
+// by name, the built-in ones and the organization's own (with the values
+// of fields since removed from the form), and its evaluation.
+type listed struct {
+	ID           int64             `json:"id"`
+	Title        string            `json:"title"`
+	State        workflow.State    `json:"state"`
+	Reporter     string            `json:"reporter"`
+	ReporterName string            `json:"reporter_name"`
+	AcceptedBy   string            `json:"accepted_by"`
+	Evaluation   string            `json:"evaluation"`
+	Fields       map[string]string `json:"fields"`
+	Created      time.Time         `json:"created"`
+	Updated      time.Time         `json:"updated"`
+}
+
+func listedOf(inc workflow.Incident, form workflow.Form) listed {
+	fields := maps.Clone(inc.Values)
+	if fields == nil {
+		fields = map[string]string{}
+	}
+	for _, d := range form.Fields() {
+		fields[d.Name] = inc.Value(d.Name)
+	}
+	return listed{ID: inc.ID, Title: inc.Title, State: inc.State, Reporter: inc.Reporter, ReporterName: inc.ReporterName,
+		AcceptedBy: inc.AcceptedBy, Evaluation: inc.Evaluation, Fields: fields, Created: inc.Created, Updated: inc.Updated}
 }
 
 // stateNames lists the states an incident can be in, in workflow order.
@@ -94,7 +150,12 @@ func cmdShow(ctx context.Context, e env, args []string) error {
 	if len(positional) != 1 || err != nil {
 		return fmt.Errorf("name one incident, e.g. incidentd show 12")
 	}
-	return withStore(ctx, *path, func(tx *store.Tx) error {
+	cfg, st, err := openConfigured(ctx, *path, (*Config).validateRecords)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return st.View(ctx, func(tx *store.Tx) error {
 		inc, err := tx.Incident(id)
 		if err != nil {
 			return fmt.Errorf("INC-%d: %w", id, err)
@@ -110,25 +171,47 @@ func cmdShow(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return err
 		}
-		printIncident(e.stdout, inc, atts, events)
+		printIncident(e.stdout, inc, cfg.form(), atts, events)
 		return nil
 	})
 }
 
-func printIncident(w io.Writer, inc workflow.Incident, atts []store.Attachment, events []workflow.Event) {
+// printIncident writes inc for a terminal: the fields of form with their
+// values as stored (a choice no longer configured as it was), then the
+// values of fields since removed from the form, marked so.
+func printIncident(w io.Writer, inc workflow.Incident, form workflow.Form, atts []store.Attachment, events []workflow.Event) {
 	fmt.Fprintf(w, "INC-%d  %s\n", inc.ID, inc.Title)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for _, row := range [][2]string{
-		{"state", string(inc.State)}, {"reporter", person(inc.ReporterName, inc.Reporter)},
-		{"type", string(inc.Type)}, {"priority", string(inc.Priority)}, {"system", inc.System},
-		{"accepted by", inc.AcceptedBy}, {"watchers", strings.Join(inc.Watchers, ", ")}, {"reported", inc.Created.Local().Format(time.RFC1123)},
-		{"updated", inc.Updated.Local().Format(time.RFC1123)},
-	} {
+	rows := [][2]string{{"state", string(inc.State)}, {"reporter", person(inc.ReporterName, inc.Reporter)},
+		{"type", string(inc.Type)}, {"priority", string(inc.Priority)}}
+	if form.Has(workflow.FieldSystem) || inc.System != "" {
+		rows = append(rows, [2]string{"system", inc.System})
+	}
+	var long []workflow.FieldDef
+	for _, d := range form.Own() {
+		if d.Kind == workflow.FieldMultiline {
+			long = append(long, d)
+			continue
+		}
+		rows = append(rows, [2]string{d.Name, inc.Values[d.Name]})
+	}
+	for _, name := range slices.Sorted(maps.Keys(inc.Values)) {
+		if !form.Has(name) {
+			rows = append(rows, [2]string{name, inc.Values[name] + "  (no longer in the form)"})
+		}
+	}
+	rows = append(rows, [][2]string{{"accepted by", inc.AcceptedBy}, {"watchers", strings.Join(inc.Watchers, ", ")}, {"reported", inc.Created.Local().Format(time.RFC1123)},
+		{"updated", inc.Updated.Local().Format(time.RFC1123)}}...)
+	for _, row := range rows {
 		fmt.Fprintf(tw, "  %s:\t%s\n", row[0], row[1])
 	}
 	tw.Flush()
 	section(w, "description", inc.Description)
 	section(w, "steps to reproduce", inc.Steps)
+	for _, d := range long {
+		section(w, d.Name, inc.Values[d.Name])
+	}
+	section(w, "evaluation", inc.Evaluation)
 	if len(atts) > 0 {
 		fmt.Fprintln(w, "\nattachments:")
 		for _, a := range atts {
@@ -172,7 +255,7 @@ func cmdStats(ctx context.Context, e env, args []string) error {
 	}
 	var out statsOutput
 	err = st.View(ctx, func(tx *store.Tx) (err error) {
-		if out.Metrics, err = tx.Metrics(p, cfg.categories()); err != nil {
+		if out.Metrics, err = tx.Metrics(p, cfg.categories(), cfg.form()); err != nil {
 			return err
 		}
 		out.Outbox, err = tx.OutboxCounts()

@@ -17,6 +17,7 @@ import (
 
 	"incidentd/mailin/parse"
 	"incidentd/mailservers/memory"
+	"incidentd/workflow"
 	"incidentd/workflow/store"
 )
 
@@ -212,8 +213,8 @@ func screenshot() ([]byte, error) {
 	return b.Bytes(), err
 }
 
-// printAll prints every incident with its history.
-func printAll(w io.Writer) func(*store.Tx) error {
+// printAll prints every incident of form with its history.
+func printAll(w io.Writer, form workflow.Form) func(*store.Tx) error {
 	return func(tx *store.Tx) error {
 		incs, err := tx.Incidents(store.Filter{})
 		if err != nil {
@@ -232,7 +233,7 @@ func printAll(w io.Writer) func(*store.Tx) error {
 				return err
 			}
 			fmt.Fprintln(w)
-			printIncident(w, inc, atts, events)
+			printIncident(w, inc, form, atts, events)
 		}
 		return nil
 	}

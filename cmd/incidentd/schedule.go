@@ -98,7 +98,7 @@ func (d *daemon) newJobs(queued func()) (*jobs.Jobs, error) {
 		return nil, err
 	}
 	return jobs.New(jobs.Options{Store: d.store, Roles: d.cfg.roles(), Deadlines: d.cfg.deadlines(),
-		AutoCloseAfter: d.cfg.autoCloseAfter(), Categories: d.cfg.categories(),
+		AutoCloseAfter: d.cfg.autoCloseAfter(), Categories: d.cfg.categories(), Form: d.cfg.form(),
 		DigestPeriod: d.cfg.Schedule.DigestPeriod.Duration, Identity: d.identity, Location: loc,
 		Queued: queued, Now: d.cfg.now, Logger: d.log.With("part", "schedule")})
 }

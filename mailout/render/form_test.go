@@ -29,7 +29,8 @@ func testForm() workflow.Form {
 // of an acceptance that corrected the priority and the environment, with
 // its evaluation, a comment that corrected the version, the
 // evaluators' notice of an incident whose environment is a choice no
-// longer configured, and a later notice that recalls the evaluation.
+// longer configured, a later notice that recalls the evaluation, and a
+// digest with the figures per environment.
 func formSamples() []sample {
 	inc := func(s workflow.State) workflow.Incident {
 		i := sampleIncident(12, s)
@@ -52,7 +53,16 @@ func formSamples() []sample {
 	accepted := workflow.Notice{Kind: workflow.NoticeResolved, Incident: inc(workflow.Resolved), Actor: "bob@example.com",
 		Text: "Reiniciado el servicio de sesiones."}
 	accepted.Incident.Evaluation = "Grave: nadie entra."
+	m := richMetrics()
+	m.ByField = []workflow.FieldGroups{{Field: "environment", Groups: workflow.Groups{
+		{Key: "production", Figures: workflow.Figures{Reported: 5, Accepted: 3, Resolved: 2, Closed: 1}},
+		{Key: "preproduction", Figures: workflow.Figures{Reported: 1, Rejected: 1}},
+		{Key: "", Figures: workflow.Figures{Reported: 2, Accepted: 1}}}}}
+	digest := workflow.Notice{Kind: workflow.NoticeDigest, Metrics: &m}
 	return []sample{
+		{"form-digest", outgoing(digest), map[string][]string{
+			"es": {"Entorno (recibidas", "  Producción: 5, 3, 0, 2, 1", "  preproduction: 1, 0, 1, 0, 0", "  —: 2, 1"},
+			"en": {"Environment (", "  Production: 5, 3, 0, 2, 1"}}},
 		{"form-ack", outgoing(ack), map[string][]string{
 			"es": {"Entorno:   Producción", "Versión:   —", "Faltan datos obligatorios", "  - Versión", "Versión: …", "Sistema:   Portal del empleado"},
 			"en": {"Environment: Production", "Version:     —", "Some required details are missing", "  - Version", "Version: …", "System:      Employee portal"}}},

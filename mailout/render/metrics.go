@@ -141,13 +141,21 @@ func (gs Groups) Bar(n, full int) Width {
 
 // Dimension is one way of grouping the figures.
 type Dimension struct {
-	Key    string // by_type, by_priority, by_system
+	Key    string // by_type, by_priority, by_system; the field's name for a choice field
 	Groups Groups
+	// Field is the name of the organization's choice field the groups
+	// are of, whose keys are its values; "" for the built-in dimensions.
+	Field string
 }
 
-// Dimensions are the groupings in the order the digest shows them.
+// Dimensions are the groupings in the order the digest shows them: the
+// built-in ones, then one per choice field of the organization's own.
 func (v MetricsView) Dimensions() []Dimension {
-	return []Dimension{{"by_type", Groups(v.ByType)}, {"by_priority", Groups(v.ByPriority)}, {"by_system", Groups(v.BySystem)}}
+	dims := []Dimension{{"by_type", Groups(v.ByType), ""}, {"by_priority", Groups(v.ByPriority), ""}, {"by_system", Groups(v.BySystem), ""}}
+	for _, f := range v.ByField {
+		dims = append(dims, Dimension{f.Field, Groups(f.Groups), f.Field})
+	}
+	return dims
 }
 
 // Width is the length of a bar: pixels in HTML, characters in text.

@@ -37,6 +37,9 @@ type Options struct {
 	// Categories group rejection reasons in the digest. Default:
 	// workflow.DefaultReasonCategories().
 	Categories []workflow.ReasonCategory
+	// Form is the report form: the digest groups the figures by its
+	// choice fields too. Default: the built-in form.
+	Form workflow.Form
 	// DigestPeriod is how far back the digest looks. Default: 7 days.
 	DigestPeriod time.Duration
 	// Identity is the service's own: its address is the actor of the

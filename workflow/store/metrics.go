@@ -9,8 +9,8 @@ import (
 
 // Metrics computes the organization's numbers of period p over every
 // incident and its history (see workflow.Measure), with rejection reasons
-// grouped by cats.
-func (tx *Tx) Metrics(p workflow.Period, cats []workflow.ReasonCategory) (workflow.Metrics, error) {
+// grouped by cats, and by the choice fields of form.
+func (tx *Tx) Metrics(p workflow.Period, cats []workflow.ReasonCategory, form workflow.Form) (workflow.Metrics, error) {
 	incs, err := tx.Incidents(Filter{})
 	if err != nil {
 		return workflow.Metrics{}, fmt.Errorf("metrics: %w", err)
@@ -19,7 +19,9 @@ func (tx *Tx) Metrics(p workflow.Period, cats []workflow.ReasonCategory) (workfl
 	if err != nil {
 		return workflow.Metrics{}, fmt.Errorf("metrics: %w", err)
 	}
-	return workflow.Measure(incs, events, p, cats), nil
+	m := workflow.Measure(incs, events, p, cats)
+	m.ByField = workflow.MeasureChoices(incs, events, p, cats, form)
+	return m, nil
 }
 
 // EventsBefore returns the history of every incident up to t (excluded),
