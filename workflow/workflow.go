@@ -1,5 +1,6 @@
 // Package workflow owns the incident domain: the states an incident goes
-// through, the commands people send by mail, the roles that may send them,
+// through, the report form its fields follow, the commands people send by
+// mail, the roles that may send them,
 // and the pure Transition function that turns a command into a new state,
 // a history event and the notifications it causes.
 //

@@ -83,7 +83,7 @@ func labelKey(fields []workflow.FieldDef, name string) string {
 // validateField checks one entry, key.
 func (c *Config) validateField(bad func(key, format string, args ...any), key string, f workflow.FieldDef) {
 	builtin := workflow.Builtin(f.Name)
-	if f.Kind != "" || !builtin {
+	if f.Kind != "" { // none: text, or the built-in field's kind
 		oneOf(bad, key+".kind", string(f.Kind), string(workflow.FieldText), string(workflow.FieldMultiline), string(workflow.FieldChoice))
 	}
 	if !builtin && len(f.Labels) == 0 {

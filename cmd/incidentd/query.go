@@ -392,6 +392,12 @@ func printExplanation(w io.Writer, ex mailin.Explanation) {
 	}
 	if f := ex.Fields; f != nil {
 		fmt.Fprintf(w, "title:      %s\ntype:       %s\npriority:   %s\nsystem:     %s\n", f.Title, f.Type, f.Priority, f.System)
+		for _, name := range slices.Sorted(maps.Keys(f.Own)) {
+			fmt.Fprintf(w, "%-11s %s\n", name+":", f.Own[name])
+		}
+		for _, name := range ex.Missing {
+			fmt.Fprintf(w, "missing:    %s (required)\n", name)
+		}
 		section(w, "description", f.Description)
 		section(w, "steps", f.Steps)
 		for _, a := range ex.Assumed {

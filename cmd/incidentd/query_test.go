@@ -221,3 +221,54 @@ func TestOutboxAttempts(t *testing.T) {
 		}
 	}
 }
+
+// TestFormChangesKeepValues: an incident reported under one form reads
+// the same after the form changes: a field taken out of the
+// configuration is shown as no longer in the form, a choice taken out
+// keeps its stored value, and a field added is empty.
+func TestFormChangesKeepValues(t *testing.T) {
+	path := operatorConfig(t)
+	st, err := store.Open(t.Context(), filepath.Join(filepath.Dir(path), "incidentd.db"), filepath.Join(filepath.Dir(path), "attachments"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Update(t.Context(), func(tx *store.Tx) error {
+		inc, err := tx.Incident(1)
+		if err != nil {
+			return err
+		}
+		inc.Values = map[string]string{"environment": "staging", "customer": "ACME"}
+		return tx.SaveIncident(inc)
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := `
+[[fields]]
+name = "environment"
+labels = ["Entorno", "Environment"]
+kind = "choice"
+choices = [ { value = "production", labels = ["Producción", "Production"] } ]
+[[fields]]
+name = "version"
+labels = ["Versión", "Version"]
+`
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(form); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	var out, errOut strings.Builder
+	if code := runMain(t.Context(), []string{"show", "-config", path, "1"}, nil, &out, &errOut); code != 0 {
+		t.Fatalf("show: %s", errOut.String())
+	}
+	for _, want := range []string{"environment:  staging\n", "version:      \n", "customer:     ACME  (no longer in the form)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("show lacks %q:\n%s", want, out.String())
+		}
+	}
+}

@@ -2,6 +2,7 @@ package parse
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -132,5 +133,53 @@ func TestForwardedDates(t *testing.T) {
 		if got := parseDate(s); !got.IsZero() {
 			t.Errorf("parseDate(%q) = %v, want none", s, got)
 		}
+	}
+}
+
+// testForm is an organization's own form: a required environment
+// choice, a version, the system taken out.
+func testForm() workflow.Form {
+	return workflow.NewForm([]workflow.FieldDef{
+		{Name: "system", Removed: true},
+		{Name: "environment", Labels: []string{"Entorno", "Environment"}, Kind: workflow.FieldChoice, Required: true,
+			Choices: []workflow.Choice{{Value: "production", Labels: []string{"Producción", "Production", "prod"}},
+				{Value: "testing", Labels: []string{"Pruebas", "Testing"}}}},
+		{Name: "version", Labels: []string{"Versión", "Version"}, Kind: workflow.FieldText, Default: "unknown"},
+		{Name: "impact", Labels: []string{"Impacto", "Impact"}, Kind: workflow.FieldMultiline},
+	})
+}
+
+func TestReportWithForm(t *testing.T) {
+	defaults := workflow.Fields{Type: workflow.TypeError, Priority: workflow.PriorityMedium}
+	got, assumed, missing := Report("ENTORNO: Prod\nSistema: Nóminas\nImpacto: nadie cobra\nla nómina\nPrioridad: alta", testForm(), defaults)
+	want := workflow.Fields{Type: workflow.TypeError, Priority: workflow.PriorityHigh, Description: "Sistema: Nóminas",
+		Values: map[string]string{"environment": "production", "version": "unknown", "impact": "nadie cobra\nla nómina"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("fields = %+v\nwant     %+v", got, want)
+	}
+	if want := []workflow.Assumption{{Field: "type", Used: "error"}, {Field: "version", Used: "unknown"}}; !reflect.DeepEqual(assumed, want) {
+		t.Errorf("assumed %+v, want %+v (a removed system is no assumption)", assumed, want)
+	}
+	if missing != nil {
+		t.Errorf("missing %v", missing)
+	}
+	_, assumed, missing = Report("Entorno: preproducción", testForm(), defaults)
+	if !reflect.DeepEqual(missing, []string{"environment"}) || slices.ContainsFunc(assumed, func(a workflow.Assumption) bool { return a.Field == "environment" }) {
+		t.Errorf("a required choice not given is missing, not assumed: %v %+v", missing, assumed)
+	}
+}
+
+func TestCorrections(t *testing.T) {
+	fixes, problems, rest := Corrections("ACEPTAR: grave\nPrioridad: Crítica\nEntorno:\npruebas\n\nSigue fallando en caja.", testForm())
+	if want := []workflow.Correction{{Field: "priority", Value: "critical"}, {Field: "environment", Value: "testing"}}; !reflect.DeepEqual(fixes, want) || problems != nil {
+		t.Errorf("fixes %+v problems %+v", fixes, problems)
+	}
+	if rest != "ACEPTAR: grave\n\nSigue fallando en caja." {
+		t.Errorf("rest %q", rest)
+	}
+	_, problems, _ = Corrections("Entrono: prod\nEntorno: preproducción\nNota: mañana lo miro", testForm())
+	want := []workflow.FieldProblem{{Label: "Entrono", Value: "prod", Unknown: true}, {Label: "Entorno", Value: "preproducción", Field: "environment"}}
+	if !reflect.DeepEqual(problems, want) {
+		t.Errorf("problems %+v, want %+v (a word before a colon that is no label is text)", problems, want)
 	}
 }
