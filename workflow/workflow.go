@@ -1,8 +1,8 @@
 // Package workflow owns the incident domain: the states an incident goes
 // through, the report form its fields follow, the commands people send by
-// mail, the roles that may send them,
-// and the pure Transition function that turns a command into a new state,
-// a history event and the notifications it causes.
+// mail, the roles that may send them, and the pure Transition function
+// that turns a command into a new state, a history event and the
+// notifications it causes.
 //
 // It imports the standard library only; persistence lives in workflow/store
 // and mail in the mailin and mailout packages.
