@@ -19,10 +19,12 @@ import (
 // writes; neighbouring texts are then joined. A call whose execution
 // fails is left as written, to fail when the mail is rendered.
 //
-// A call with an argument that changes, other than the whole data ("."),
-// becomes a call of memo, which writes the same text again for the same
-// argument; the templates must have memo's funcs. memo also executes the
-// calls that are folded.
+// A call with an argument that changes becomes a call of memo, which
+// writes the same text again for the same argument; the templates must
+// have memo's funcs. memo also executes the calls that are folded. A call
+// with "." stays as written where dot is the whole data, outside any range
+// or with: memo would run it through a lookup every time; inside them dot
+// is an element or a field, such as a command in a list.
 //
 // For HTML, fold runs after the templates were escaped, so that the text
 // kept is the escaped output, as the call would write it.
@@ -42,10 +44,12 @@ func (f *folder) fold(name string) {
 		f.seen = map[*tparse.Tree]bool{}
 	}
 	f.seen[t] = true
-	f.list(t.Root)
+	f.list(t.Root, false)
 }
 
-func (f *folder) list(l *tparse.ListNode) {
+// list folds the calls in l; inner says whether dot there is bound by a
+// range or a with.
+func (f *folder) list(l *tparse.ListNode, inner bool) {
 	if l == nil {
 		return
 	}
@@ -58,13 +62,19 @@ func (f *folder) list(l *tparse.ListNode) {
 					l.Nodes[i] = &tparse.TextNode{NodeType: tparse.NodeText, Pos: n.Pos, Text: b.Bytes()}
 					continue
 				}
-			} else if f.trees[n.Name] != nil && len(n.Pipe.Decl) == 0 && !isDot(n.Pipe) {
+			} else if f.trees[n.Name] != nil && len(n.Pipe.Decl) == 0 && (inner || !isDot(n.Pipe)) {
 				l.Nodes[i] = memoCall(n)
 			}
 			f.fold(n.Name)
+		case *tparse.RangeNode:
+			f.list(n.List, true)
+			f.list(n.ElseList, inner)
+		case *tparse.WithNode:
+			f.list(n.List, true)
+			f.list(n.ElseList, inner)
 		default:
 			for _, b := range branches(n) {
-				f.list(b)
+				f.list(b, inner)
 			}
 		}
 	}
