@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	tparse "text/template/parse"
 )
 
@@ -149,8 +148,17 @@ func memoCall(n *tparse.TemplateNode) *tparse.ActionNode {
 // it runs the template every time. It is safe for concurrent use.
 type memo struct {
 	exec  func(w io.Writer, name string, arg any) error
-	texts sync.Map // template name, argument's type and value → text
-	kept  sync.Map // template name → *atomic.Int32, texts kept
+	mu    sync.RWMutex
+	texts map[memoKey]string
+	kept  map[string]int // template name → texts kept
+}
+
+// memoKey is what a call's text depends on: the template, and the type
+// and words of its argument (a list's joined by NULs).
+type memoKey struct {
+	name  string
+	typ   reflect.Type
+	words string
 }
 
 const memoLimit = 64
@@ -162,46 +170,62 @@ func (m *memo) call(name string, v reflect.Value) (string, error) {
 	for v.IsValid() && v.Kind() == reflect.Interface {
 		v = v.Elem()
 	}
+	key, ok := keyOf(name, v)
+	if ok {
+		m.mu.RLock()
+		text, hit := m.texts[key]
+		m.mu.RUnlock()
+		if hit {
+			return text, nil
+		}
+	}
 	var arg any
 	if v.IsValid() {
 		arg = v.Interface()
-	}
-	key, ok := memoKey(name, v)
-	if ok {
-		if text, hit := m.texts.Load(key); hit {
-			return text.(string), nil
-		}
 	}
 	var b strings.Builder
 	if err := m.exec(&b, name, arg); err != nil {
 		return "", err
 	}
 	if ok {
-		n, _ := m.kept.LoadOrStore(name, new(atomic.Int32))
-		if n.(*atomic.Int32).Add(1) <= memoLimit {
-			m.texts.Store(key, b.String())
-		}
+		m.keep(key, b.String())
 	}
 	return b.String(), nil
 }
 
-// memoKey is the key of a call's text, when its argument is a word or a
-// list of words.
-func memoKey(name string, v reflect.Value) (string, bool) {
-	if !v.IsValid() {
-		return "", false
+// keep keeps the text of key, unless its template has memoLimit texts.
+func (m *memo) keep(key memoKey, text string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.texts == nil {
+		m.texts, m.kept = map[memoKey]string{}, map[string]int{}
 	}
-	var b strings.Builder
-	b.WriteString(name + "\x00" + v.Type().String() + "\x00")
+	if _, dup := m.texts[key]; dup || m.kept[key.name] >= memoLimit {
+		return
+	}
+	m.texts[key] = text
+	m.kept[key.name]++
+}
+
+// keyOf is the key of a call's text, when its argument is a word or a
+// list of words.
+func keyOf(name string, v reflect.Value) (memoKey, bool) {
+	if !v.IsValid() {
+		return memoKey{}, false
+	}
+	key := memoKey{name: name, typ: v.Type()}
 	switch {
 	case v.Kind() == reflect.String:
-		b.WriteString(v.String())
+		key.words = v.String()
 	case v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.String:
+		var b strings.Builder
 		for i := range v.Len() {
-			b.WriteString(v.Index(i).String() + "\x00")
+			b.WriteString(v.Index(i).String())
+			b.WriteByte(0)
 		}
+		key.words = b.String()
 	default:
-		return "", false
+		return memoKey{}, false
 	}
-	return b.String(), true
+	return key, true
 }
