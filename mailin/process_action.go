@@ -227,6 +227,7 @@ func (a *action) reply(m matchResult) (string, error) {
 		if len(problems) == 0 { // one wrong line holds back the mail's every correction
 			in.Corrections = fixes
 		}
+		in.Assign, _ = parse.Assignee(text)
 		res, err = workflow.Transition(inc, in, a.p.Roles)
 	}
 	var refusal *workflow.Refusal

@@ -20,6 +20,11 @@ const (
 	// Watch and Unwatch start and stop following an incident (watch.go).
 	Watch   Verb = "watch"
 	Unwatch Verb = "unwatch"
+	// Take assigns an incident to the resolver who writes it; Assign hands
+	// it to the resolver an "Assign:" line names (assign.go). Assign has no
+	// keyword: the line is read with the reply's fields.
+	Take   Verb = "take"
+	Assign Verb = "assign"
 )
 
 // Command is a keyword found at the start of a reply's new text and what
@@ -44,6 +49,7 @@ var keywordsIn = map[string]map[string]Verb{
 		// Not FOLLOW ("Follow-up: …").
 		"WATCH": Watch, "SUBSCRIBE": Watch,
 		"UNWATCH": Unwatch, "UNSUBSCRIBE": Unwatch,
+		"TAKE": Take,
 	},
 	"es": {
 		"ACEPTAR": Accept, "ACEPTO": Accept, "ACEPTADO": Accept, "ACEPTADA": Accept, "ACEPTAMOS": Accept,
@@ -61,6 +67,8 @@ var keywordsIn = map[string]map[string]Verb{
 		// entrar", "Dejo adjunto el log").
 		"SEGUIR": Watch, "SEGUIRLA": Watch, "SUSCRIBIRME": Watch,
 		"DEJAR": Unwatch, "DESUSCRIBIRME": Unwatch,
+		// Not TOMO ("Tomo nota").
+		"TOMAR": Take,
 	},
 }
 
@@ -84,9 +92,11 @@ func IsKeyword(s string) bool {
 // that tell people what to write.
 func (v Verb) Keyword(lang string) string {
 	es := map[Verb]string{Accept: "ACEPTAR", Reject: "RECHAZAR", Resolve: "RESUELTO",
-		RequestInfo: "INFO", Confirm: "CONFIRMAR", Reopen: "REABRIR", Watch: "SEGUIR", Unwatch: "DEJAR"}
+		RequestInfo: "INFO", Confirm: "CONFIRMAR", Reopen: "REABRIR", Watch: "SEGUIR", Unwatch: "DEJAR",
+		Take: "TOMAR", Assign: "ASIGNAR"}
 	en := map[Verb]string{Accept: "ACCEPT", Reject: "REJECT", Resolve: "RESOLVED",
-		RequestInfo: "INFO", Confirm: "CONFIRM", Reopen: "REOPEN", Watch: "WATCH", Unwatch: "UNWATCH"}
+		RequestInfo: "INFO", Confirm: "CONFIRM", Reopen: "REOPEN", Watch: "WATCH", Unwatch: "UNWATCH",
+		Take: "TAKE", Assign: "ASSIGN"}
 	if lang == "es" {
 		return es[v]
 	}

@@ -60,8 +60,12 @@ func (r Roles) InDomains(addr string) bool {
 	return slices.ContainsFunc(r.Domains, func(d string) bool { return strings.EqualFold(d, domain) })
 }
 
-// Has reports whether addr plays role for inc.
+// Has reports whether addr plays role for inc. Once inc is assigned,
+// its assignee alone is its resolver.
 func (r Roles) Has(role Role, addr string, inc Incident) bool {
+	if role == Resolver && inc.Assignee != "" {
+		return strings.EqualFold(addr, inc.Assignee)
+	}
 	list := r.list(role)
 	if len(list) == 0 {
 		return r.InDomains(addr)
@@ -76,8 +80,12 @@ func (r Roles) Has(role Role, addr string, inc Incident) bool {
 
 // Members lists who plays role for inc, as addresses. An empty role list
 // ("anyone in the organization") has no one to notify: Members then
-// returns the admins.
+// returns the admins. Once inc is assigned, its assignee alone is its
+// resolver.
 func (r Roles) Members(role Role, inc Incident) []string {
+	if role == Resolver && inc.Assignee != "" {
+		return []string{strings.ToLower(inc.Assignee)}
+	}
 	list := r.list(role)
 	if len(list) == 0 && role != Admin {
 		list = r.Admins
@@ -95,7 +103,7 @@ func (r Roles) Members(role Role, inc Incident) []string {
 // Describe says who plays role, for messages that tell a sender who may
 // act: the addresses, or the domains when anyone in them may.
 func (r Roles) Describe(role Role, inc Incident) []string {
-	if list := r.list(role); len(list) > 0 {
+	if list := r.list(role); len(list) > 0 || (role == Resolver && inc.Assignee != "") {
 		return r.Members(role, inc)
 	}
 	out := make([]string, len(r.Domains))

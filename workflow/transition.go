@@ -20,6 +20,10 @@ type Input struct {
 	// Cc are the addresses a report was copied to: those in the
 	// organization's domains watch the new incident.
 	Cc []string
+	// Assign is the address an "Assign:" line of the mail names: with
+	// ACCEPT, the resolver who gets the incident; alone, the resolver it
+	// is handed to (assign.go).
+	Assign string
 }
 
 // Result is what a transition produces: the incident as it now stands, the
@@ -64,6 +68,9 @@ type Refusal struct {
 	// Notified says, for an unauthenticated command, whether its sender
 	// was sent a notice of the incident, whose reply would authenticate.
 	Notified bool `json:",omitempty"`
+	// Assignee is, for Taken, who has the incident; for NotAssignable,
+	// the address that was named.
+	Assignee string `json:",omitempty"`
 }
 
 func (r *Refusal) Error() string {
@@ -81,6 +88,10 @@ func (r *Refusal) Error() string {
 		return fmt.Sprintf("the reply holds both %s and %s", r.Verb, r.Other)
 	case Outsider:
 		return "only the organization's addresses may report incidents"
+	case Taken:
+		return fmt.Sprintf("%s is for %s, who has the incident", r.Verb, r.Assignee)
+	case NotAssignable:
+		return fmt.Sprintf("%s cannot be assigned the incident: not one of its resolvers", r.Assignee)
 	}
 	return string(r.Reason)
 }
@@ -140,15 +151,23 @@ func Report(inc Incident, in Input, assumed []Assumption, roles Roles) Result {
 // evaluator who was asked. A command that does not fit returns a *Refusal
 // and no result. The incident's watchers are told of what happened.
 func Transition(inc Incident, in Input, roles Roles) (Result, error) {
+	if in.Command.Verb == "" && in.Assign != "" {
+		in.Command.Verb = Assign
+	}
 	switch in.Command.Verb {
 	case "":
 		return reply(inc, in, roles), nil
 	case Watch, Unwatch:
 		return follow(inc, in, roles)
+	case Take, Assign:
+		return assign(inc, in, roles)
 	}
 	st, ok := table[inc.State][in.Command.Verb]
 	if !ok {
 		return Result{}, &Refusal{Reason: NotNow, Verb: in.Command.Verb, State: inc.State}
+	}
+	if err := claimed(inc, in, st.role, roles); err != nil {
+		return Result{}, err
 	}
 	if !roles.Has(st.role, in.Actor, inc) {
 		return Result{}, &Refusal{Reason: NoRole, Verb: in.Command.Verb, State: inc.State,
@@ -157,6 +176,13 @@ func Transition(inc Incident, in Input, roles Roles) (Result, error) {
 	text := strings.TrimSpace(in.Command.Argument)
 	if st.needsText && text == "" {
 		return Result{}, &Refusal{Reason: ReasonRequired, Verb: in.Command.Verb, State: inc.State}
+	}
+	if in.Command.Verb == Accept && in.Assign != "" {
+		to, err := assignable(inc, in, roles)
+		if err != nil {
+			return Result{}, err
+		}
+		inc.Assignee = to
 	}
 	if in.Command.Verb == Resolve && roles.NoValidation {
 		st.to = Closed

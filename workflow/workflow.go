@@ -84,6 +84,9 @@ type Incident struct {
 	// told of every transition (NoticeWatcher). The store keeps them apart
 	// from the incident's row: store.Tx.Watchers and SetWatchers.
 	Watchers []string `json:",omitempty"`
+	// Assignee is the one resolver who has the incident (assign.go); empty
+	// while any resolver may act on it.
+	Assignee string `json:",omitempty"`
 }
 
 // EventKind names what happened to an incident in one history event.
@@ -108,6 +111,9 @@ const (
 	EventAutoClosed EventKind = "auto_closed"
 	EventWatched    EventKind = "watched"   // someone started to follow the incident
 	EventUnwatched  EventKind = "unwatched" // someone stopped following it
+	// EventAssigned: a resolver took the incident or was handed it; the
+	// text says from whom to whom.
+	EventAssigned EventKind = "assigned"
 )
 
 // Event is one entry of an incident's append-only history: who did what,

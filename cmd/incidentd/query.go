@@ -109,6 +109,7 @@ type listed struct {
 	Reporter     string            `json:"reporter"`
 	ReporterName string            `json:"reporter_name"`
 	AcceptedBy   string            `json:"accepted_by"`
+	Assignee     string            `json:"assignee"`
 	Evaluation   string            `json:"evaluation"`
 	Fields       map[string]string `json:"fields"`
 	Created      time.Time         `json:"created"`
@@ -124,7 +125,7 @@ func listedOf(inc workflow.Incident, form workflow.Form) listed {
 		fields[d.Name] = inc.Value(d.Name)
 	}
 	return listed{ID: inc.ID, Title: inc.Title, State: inc.State, Reporter: inc.Reporter, ReporterName: inc.ReporterName,
-		AcceptedBy: inc.AcceptedBy, Evaluation: inc.Evaluation, Fields: fields, Created: inc.Created, Updated: inc.Updated}
+		AcceptedBy: inc.AcceptedBy, Assignee: inc.Assignee, Evaluation: inc.Evaluation, Fields: fields, Created: inc.Created, Updated: inc.Updated}
 }
 
 // stateNames lists the states an incident can be in, in workflow order.

@@ -141,12 +141,12 @@ func correction(d workflow.FieldDef, label, value string, fixes []workflow.Corre
 }
 
 // IsField reports whether line is a "Label: value" line of a report
-// ("Prioridad: Alta") or one whose label is mistyped by a letter, which
-// is no attempt at a command.
+// ("Prioridad: Alta"), one whose label is mistyped by a letter, or one
+// that names an assignee ("Asignar: …"): no attempt at a command.
 func IsField(line string, form workflow.Form) bool {
 	_, _, ok := reportLabel(line, form)
 	_, _, near := nearLabel(line, form)
-	return ok || near
+	return ok || near || isAssignLine(line)
 }
 
 // labelLine splits a "Label: value" line: the label as written and the

@@ -75,6 +75,14 @@ func samples() []sample {
 	outsiderWatch := outgoing(refused(workflow.Refusal{Reason: workflow.NoRole, Verb: workflow.Watch, State: workflow.InResolution,
 		WhoMay: []string{"*@example.com"}}))
 	outsiderWatch.Recipient = "erin@partner.example"
+	// Bob has the incident; dave, another resolver, is refused.
+	taken := refused(workflow.Refusal{Reason: workflow.Taken, Verb: workflow.Resolve, State: workflow.InResolution,
+		Role: workflow.Resolver, Assignee: "bob@example.com"})
+	taken.Incident.Assignee = "bob@example.com"
+	notAssignable := refused(workflow.Refusal{Reason: workflow.NotAssignable, Verb: workflow.Assign, State: workflow.InResolution,
+		Role: workflow.Resolver, Assignee: "erin@partner.example", WhoMay: []string{"bob@example.com", "dave@example.com"}})
+	handedOver := n(workflow.NoticeAssigned, workflow.InResolution, "")
+	handedOver.Actor, handedOver.Event, handedOver.Incident.Assignee = "bob@example.com", workflow.EventAssigned, "dave@example.com"
 	// The watcher's notices go to dave, who follows the incident.
 	watcher := func(ev workflow.EventKind, s workflow.State, text string) workflow.Notice {
 		x := n(workflow.NoticeWatcher, s, text)
@@ -128,6 +136,15 @@ func samples() []sample {
 				"en": {"carol@example.com has corrected its details", "Priority: Medium → High", "UNWATCH"}}},
 		{"refused-watch", outsiderWatch, map[string][]string{"es": {"SEGUIR solo lo pueden usar las direcciones de la organización", "*@example.com"},
 			"en": {"only the organization's addresses may use WATCH", "*@example.com"}}},
+		{"refused-taken", outgoing(taken), map[string][]string{
+			"es": {"está asignada a bob@example.com", "solo esa persona puede usar RESUELTO", "Asignar:"},
+			"en": {"is assigned to bob@example.com", "only they may use RESOLVED", "Assign:"}}},
+		{"refused-not_assignable", outgoing(notAssignable), map[string][]string{
+			"es": {"«erin@partner.example» no es uno de los resolutores", "No ha cambiado nada", "dave@example.com"},
+			"en": {"erin@partner.example", "is not one of the resolvers", "Nothing has changed", "dave@example.com"}}},
+		{"assigned-handed", outgoing(handedOver), map[string][]string{
+			"es": {"bob@example.com te ha pasado la incidencia INC-12: te toca resolverla", "RESUELTO"},
+			"en": {"bob@example.com has handed incident INC-12 to you: it is yours to resolve", "RESOLVED"}}},
 		{"watcher-closed", outgoing(watcher(workflow.EventConfirmed, workflow.Closed, "")),
 			map[string][]string{"es": {"ha confirmado la solución y queda cerrada", "ya no cambiará"},
 				"en": {"has confirmed the solution and it is closed", "will not change"}}},

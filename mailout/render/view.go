@@ -91,6 +91,7 @@ type IncidentView struct {
 	State        workflow.State
 	AcceptedBy   string
 	Evaluation   string
+	Assignee     string
 	Created      time.Time
 	Updated      time.Time
 	Watchers     []string
@@ -104,7 +105,7 @@ func newView(o store.Outgoing, address string) View {
 		Receipt: n.Receipt, NearMiss: n.NearMiss, Event: n.Event, Missing: n.Missing, Problems: n.Problems,
 		Incident: IncidentView{ID: inc.ID, Title: inc.Title, Reporter: inc.Reporter, ReporterName: inc.ReporterName,
 			Type: inc.Type, Priority: inc.Priority, System: inc.System, Description: inc.Description, Steps: inc.Steps,
-			Values: inc.Values, State: inc.State, AcceptedBy: inc.AcceptedBy, Evaluation: inc.Evaluation,
+			Values: inc.Values, State: inc.State, AcceptedBy: inc.AcceptedBy, Evaluation: inc.Evaluation, Assignee: inc.Assignee,
 			Created: inc.Created, Updated: inc.Updated, Watchers: inc.Watchers},
 		Recipient: o.Recipient, Address: address, HasSystem: true}
 	if o.IncidentID != 0 {

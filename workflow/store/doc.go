@@ -9,7 +9,7 @@
 // The schema version is PRAGMA user_version; migrations.go holds the steps.
 //
 //	incidents    one row per incident: title, reporter, the built-in fields,
-//	             state, accepted_by, created, updated, evaluation, and
+//	             state, accepted_by, assignee, created, updated, evaluation, and
 //	             field_values: the organization's own fields as a JSON
 //	             object of name to value; IDs 1, 2, 3 … never reused
 //	events       the history, append-only (triggers refuse UPDATE and

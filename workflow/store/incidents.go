@@ -16,16 +16,16 @@ type Filter struct {
 }
 
 const incidentColumns = `id, title, reporter, reporter_name, type, priority, system,
-	description, steps, state, accepted_by, created, updated, field_values, evaluation`
+	description, steps, state, accepted_by, assignee, created, updated, field_values, evaluation`
 
 // CreateIncident stores a new incident and sets inc.ID to its number
 // (1, 2, 3 …, never reused). Any ID already in inc is ignored.
 func (tx *Tx) CreateIncident(inc *workflow.Incident) error {
 	res, err := tx.exec(`INSERT INTO incidents (title, reporter, reporter_name, type, priority,
-		system, description, steps, state, accepted_by, created, updated, field_values, evaluation)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		system, description, steps, state, accepted_by, assignee, created, updated, field_values, evaluation)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		inc.Title, inc.Reporter, inc.ReporterName, inc.Type, inc.Priority, inc.System,
-		inc.Description, inc.Steps, inc.State, inc.AcceptedBy,
+		inc.Description, inc.Steps, inc.State, inc.AcceptedBy, inc.Assignee,
 		formatTime(inc.Created), formatTime(inc.Updated), valuesCol{&inc.Values}, inc.Evaluation)
 	if err != nil {
 		return fmt.Errorf("create incident: %w", err)
@@ -53,13 +53,13 @@ func (tx *Tx) Incident(id int64) (workflow.Incident, error) {
 }
 
 // SaveIncident writes what can change about an incident: title, fields,
-// state, accepted_by, evaluation and updated. Reporter and creation time stay as created.
+// state, accepted_by, assignee, evaluation and updated. Reporter and creation time stay as created.
 func (tx *Tx) SaveIncident(inc workflow.Incident) error {
 	res, err := tx.exec(`UPDATE incidents SET title = ?, type = ?, priority = ?, system = ?,
-		description = ?, steps = ?, state = ?, accepted_by = ?, updated = ?, field_values = ?,
+		description = ?, steps = ?, state = ?, accepted_by = ?, assignee = ?, updated = ?, field_values = ?,
 		evaluation = ? WHERE id = ?`,
 		inc.Title, inc.Type, inc.Priority, inc.System, inc.Description, inc.Steps,
-		inc.State, inc.AcceptedBy, formatTime(inc.Updated), valuesCol{&inc.Values}, inc.Evaluation, inc.ID)
+		inc.State, inc.AcceptedBy, inc.Assignee, formatTime(inc.Updated), valuesCol{&inc.Values}, inc.Evaluation, inc.ID)
 	if err == nil {
 		err = mustAffect(res)
 	}
@@ -83,7 +83,7 @@ func scanIncident(r scanner) (workflow.Incident, error) {
 	var inc workflow.Incident
 	err := r.Scan(&inc.ID, &inc.Title, &inc.Reporter, &inc.ReporterName, &inc.Type,
 		&inc.Priority, &inc.System, &inc.Description, &inc.Steps, &inc.State,
-		&inc.AcceptedBy, timeCol{&inc.Created}, timeCol{&inc.Updated}, valuesCol{&inc.Values}, &inc.Evaluation)
+		&inc.AcceptedBy, &inc.Assignee, timeCol{&inc.Created}, timeCol{&inc.Updated}, valuesCol{&inc.Values}, &inc.Evaluation)
 	return inc, err
 }
 

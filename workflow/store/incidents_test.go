@@ -74,6 +74,7 @@ func TestSaveIncidentAndFilter(t *testing.T) {
 	changed.Fields = workflow.Fields{Type: workflow.TypeTask, Priority: workflow.PriorityLow, System: "erp", Description: "d", Steps: "s"}
 	changed.State = workflow.InResolution
 	changed.AcceptedBy = "eva@example.com"
+	changed.Assignee = "dan@example.com"
 	changed.Updated = t0.Add(time.Hour)
 	changed.Reporter = "mallory@example.com" // not something SaveIncident changes
 	update(t, s, func(tx *Tx) error { return tx.SaveIncident(changed) })

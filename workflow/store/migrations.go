@@ -148,6 +148,8 @@ CREATE TABLE watchers (
 ALTER TABLE incidents ADD COLUMN field_values TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE incidents ADD COLUMN evaluation TEXT NOT NULL DEFAULT '';
 `,
+	// 11: the one resolver who has each incident; empty while any may act.
+	`ALTER TABLE incidents ADD COLUMN assignee TEXT NOT NULL DEFAULT '';`,
 }
 
 // migrate applies the steps the database lacks, each in its own
