@@ -34,9 +34,15 @@ type Roles struct {
 	// WatchersGetComments tells the watchers of an incident of its
 	// comments too, not only of its transitions.
 	WatchersGetComments bool
+	// Routes give some incidents their own lists (route.go).
+	Routes []Route
 }
 
-func (r Roles) list(role Role) []string {
+// list is the list of role for inc: its route's, else Roles'.
+func (r Roles) list(role Role, inc Incident) []string {
+	if rt, ok := r.RouteFor(inc); ok && len(rt.Lists[role]) > 0 {
+		return rt.Lists[role]
+	}
 	switch role {
 	case Evaluator:
 		return r.Evaluators
@@ -66,7 +72,7 @@ func (r Roles) Has(role Role, addr string, inc Incident) bool {
 	if role == Resolver && inc.Assignee != "" {
 		return strings.EqualFold(addr, inc.Assignee)
 	}
-	list := r.list(role)
+	list := r.list(role, inc)
 	if len(list) == 0 {
 		return r.InDomains(addr)
 	}
@@ -86,9 +92,9 @@ func (r Roles) Members(role Role, inc Incident) []string {
 	if role == Resolver && inc.Assignee != "" {
 		return []string{strings.ToLower(inc.Assignee)}
 	}
-	list := r.list(role)
+	list := r.list(role, inc)
 	if len(list) == 0 && role != Admin {
-		list = r.Admins
+		list = r.list(Admin, inc)
 	}
 	var out []string
 	for _, m := range list {
@@ -103,7 +109,7 @@ func (r Roles) Members(role Role, inc Incident) []string {
 // Describe says who plays role, for messages that tell a sender who may
 // act: the addresses, or the domains when anyone in them may.
 func (r Roles) Describe(role Role, inc Incident) []string {
-	if list := r.list(role); len(list) > 0 || (role == Resolver && inc.Assignee != "") {
+	if list := r.list(role, inc); len(list) > 0 || (role == Resolver && inc.Assignee != "") {
 		return r.Members(role, inc)
 	}
 	out := make([]string, len(r.Domains))

@@ -248,13 +248,21 @@ func reply(inc Incident, in Input, roles Roles) Result {
 		return res
 	}
 	kind, history := EventComment, text
+	before := inc
 	changes := correct(&inc, in, roles)
+	moves := rerouted(before, &inc, roles)
+	changes = append(changes, moves...)
 	if changes != nil {
 		kind, history = EventUpdated, changeLines(changes)+"\n\n"+text
 	}
 	res := Result{Incident: inc, Event: event(inc, in, kind, inc.State, inc.State)}
 	res.Event.Text = strings.TrimSpace(history)
-	res.notify(Notice{Kind: NoticeComment, To: audience(inc, roles), Text: text, Changes: changes}, in.Actor)
+	n := Notice{Kind: NoticeComment, To: audience(inc, roles), Text: text, Changes: changes}
+	if moves != nil {
+		res.moved(before, n, roles, in.Actor)
+	} else {
+		res.notify(n, in.Actor)
+	}
 	res.tellWatchersOfComment(Notice{Text: text, Changes: changes}, roles)
 	return res
 }

@@ -226,11 +226,14 @@ type Change struct {
 // String is the change as the history keeps it: "priority: medium → high",
 // with "—" for an empty value.
 func (c Change) String() string {
-	from := c.From
+	from, to := c.From, c.To
 	if from == "" {
 		from = "—"
 	}
-	return c.Field + ": " + from + " → " + c.To
+	if to == "" {
+		to = "—"
+	}
+	return c.Field + ": " + from + " → " + to
 }
 
 // Correction is one field a reply sets: its name and its value as

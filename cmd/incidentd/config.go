@@ -35,6 +35,7 @@ type Config struct {
 	// Fields are the [[fields]] entries: the organization's own report
 	// fields, and changes to the built-in ones.
 	Fields []workflow.FieldDef `toml:"fields"`
+	Routes []RouteConfig       `toml:"routes"`
 	// dir is the directory of the configuration file: relative paths
 	// start there.
 	dir string
@@ -235,7 +236,7 @@ func loadChecked(path string, validate func(*Config) []error) (Config, error) {
 
 // validate checks every key: what run and check-config need.
 func (c *Config) validate() []error {
-	return checkKeys(c.validateServers, c.validateWorkflow, c.validateFields, c.validateSecurity, c.validateSchedule,
+	return checkKeys(c.validateServers, c.validateWorkflow, c.validateFields, c.validateRoutes, c.validateSecurity, c.validateSchedule,
 		c.validateMetrics, c.validateHTTP, c.validateOAuth2, c.validateMail, c.validateStorageKeys,
 		c.validateStorage, c.validateSecrets)
 }
@@ -253,7 +254,7 @@ func (c *Config) validateRecords() []error {
 // incoming mail is read (parse): the workflow, the service's own address
 // and the security policy.
 func (c *Config) validateIntake() []error {
-	return checkKeys(c.validateStorageKeys, c.validateMetrics, c.validateWorkflow, c.validateFields, c.validateFrom, c.validateSecurity)
+	return checkKeys(c.validateStorageKeys, c.validateMetrics, c.validateWorkflow, c.validateFields, c.validateRoutes, c.validateFrom, c.validateSecurity)
 }
 
 // checkKeys runs checks, each of which reports the problems of some keys
@@ -391,7 +392,7 @@ func (c *Config) roles() workflow.Roles {
 	w := c.Workflow
 	return workflow.Roles{Domains: w.Domains, Evaluators: w.Evaluators, Resolvers: w.Resolvers,
 		Validators: w.Validators, Admins: w.Admins, NoValidation: w.Validation == "none",
-		WatchersGetComments: w.WatchersGetComments}
+		WatchersGetComments: w.WatchersGetComments, Routes: c.routes()}
 }
 
 // languages are the configured languages of people's notifications, by

@@ -119,7 +119,7 @@ func cmdDemo(ctx context.Context, e env, args []string) error {
 		err := playScenario(ctx, newDemoClient(sys, e.stdout))
 		if err == nil {
 			fmt.Fprintln(e.stdout, "\nScenario complete. The incidents as stored:")
-			err = d.store.View(ctx, printAll(e.stdout, d.cfg.form()))
+			err = d.store.View(ctx, printAll(e.stdout, d.cfg.form(), d.cfg.roles()))
 		}
 		return err
 	}

@@ -22,9 +22,19 @@ type world struct {
 
 func startWorld(t *testing.T, edit func(*Config)) *world {
 	t.Helper()
+	return startWorldWith(t, nil, edit)
+}
+
+// startWorldWith is startWorld with mailboxes for more users than the
+// demo's.
+func startWorldWith(t *testing.T, more []string, edit func(*Config)) *world {
+	t.Helper()
 	users := map[string]string{}
 	for _, u := range demoUsers {
 		users[u.name] = demoPassword
+	}
+	for _, u := range more {
+		users[u] = demoPassword
 	}
 	sys, err := memory.Start(memory.Options{Domain: demoDomain, Users: users})
 	if err != nil {
@@ -86,6 +96,25 @@ func (w *world) incident(t *testing.T, id int64) (workflow.Incident, []workflow.
 		t.Fatalf("INC-%d: %v", id, err)
 	}
 	return inc, events, atts
+}
+
+// says checks that the last mail user received holds each of phrases.
+func (w *world) says(t *testing.T, user string, phrases ...string) {
+	t.Helper()
+	got := w.client.last[user].msg.Text
+	for _, p := range phrases {
+		if !strings.Contains(got, p) {
+			t.Errorf("%s's last mail lacks %q:\n%s", user, p, got)
+		}
+	}
+}
+
+// play plays steps, stopping the test when one fails.
+func (w *world) play(t *testing.T, steps ...step) {
+	t.Helper()
+	if err := w.client.play(t.Context(), steps); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func kinds(events []workflow.Event) []workflow.EventKind {

@@ -39,12 +39,18 @@ func openConfigured(ctx context.Context, path string, validate func(*Config) []e
 
 // withStore opens the configured store read-only for a query command.
 func withStore(ctx context.Context, path string, fn func(*store.Tx) error) error {
-	_, st, err := openConfigured(ctx, path, (*Config).validateRecords)
+	return withConfigured(ctx, path, func(_ Config, tx *store.Tx) error { return fn(tx) })
+}
+
+// withConfigured is withStore for a query that needs the configuration
+// too (the roles and routes).
+func withConfigured(ctx context.Context, path string, fn func(Config, *store.Tx) error) error {
+	cfg, st, err := openConfigured(ctx, path, (*Config).validateRecords)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return st.View(ctx, fn)
+	return st.View(ctx, func(tx *store.Tx) error { return fn(cfg, tx) })
 }
 
 func cmdList(ctx context.Context, e env, args []string) error {
@@ -58,13 +64,8 @@ func cmdList(ctx context.Context, e env, args []string) error {
 	if *state != "" && !slices.Contains(workflow.States, workflow.State(*state)) {
 		return fmt.Errorf("-state %q is not a state: %s", *state, stateNames())
 	}
-	cfg, st, err := openConfigured(ctx, *path, (*Config).validateRecords)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	form := cfg.form()
-	return st.View(ctx, func(tx *store.Tx) error {
+	return withConfigured(ctx, *path, func(cfg Config, tx *store.Tx) error {
+		form, roles := cfg.form(), cfg.roles()
 		incs, err := tx.Incidents(store.Filter{State: workflow.State(*state)})
 		if err != nil {
 			return err
@@ -72,7 +73,7 @@ func cmdList(ctx context.Context, e env, args []string) error {
 		if *asJSON {
 			out := make([]listed, len(incs))
 			for i, inc := range incs {
-				out[i] = listedOf(inc, form)
+				out[i] = listedOf(inc, form, roles)
 			}
 			return writeJSON(e.stdout, out)
 		}
@@ -110,13 +111,14 @@ type listed struct {
 	ReporterName string            `json:"reporter_name"`
 	AcceptedBy   string            `json:"accepted_by"`
 	Assignee     string            `json:"assignee"`
+	Route        string            `json:"route"`
 	Evaluation   string            `json:"evaluation"`
 	Fields       map[string]string `json:"fields"`
 	Created      time.Time         `json:"created"`
 	Updated      time.Time         `json:"updated"`
 }
 
-func listedOf(inc workflow.Incident, form workflow.Form) listed {
+func listedOf(inc workflow.Incident, form workflow.Form, roles workflow.Roles) listed {
 	fields := maps.Clone(inc.Values)
 	if fields == nil {
 		fields = map[string]string{}
@@ -125,7 +127,7 @@ func listedOf(inc workflow.Incident, form workflow.Form) listed {
 		fields[d.Name] = inc.Value(d.Name)
 	}
 	return listed{ID: inc.ID, Title: inc.Title, State: inc.State, Reporter: inc.Reporter, ReporterName: inc.ReporterName,
-		AcceptedBy: inc.AcceptedBy, Assignee: inc.Assignee, Evaluation: inc.Evaluation, Fields: fields, Created: inc.Created, Updated: inc.Updated}
+		AcceptedBy: inc.AcceptedBy, Assignee: inc.Assignee, Route: roles.RouteName(inc), Evaluation: inc.Evaluation, Fields: fields, Created: inc.Created, Updated: inc.Updated}
 }
 
 // stateNames lists the states an incident can be in, in workflow order.
@@ -151,12 +153,7 @@ func cmdShow(ctx context.Context, e env, args []string) error {
 	if len(positional) != 1 || err != nil {
 		return fmt.Errorf("name one incident, e.g. incidentd show 12")
 	}
-	cfg, st, err := openConfigured(ctx, *path, (*Config).validateRecords)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	return st.View(ctx, func(tx *store.Tx) error {
+	return withConfigured(ctx, *path, func(cfg Config, tx *store.Tx) error {
 		inc, err := tx.Incident(id)
 		if err != nil {
 			return fmt.Errorf("INC-%d: %w", id, err)
@@ -172,7 +169,7 @@ func cmdShow(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return err
 		}
-		printIncident(e.stdout, inc, cfg.form(), atts, events)
+		printIncident(e.stdout, inc, cfg.form(), cfg.roles().RouteName(inc), atts, events)
 		return nil
 	})
 }
@@ -180,7 +177,7 @@ func cmdShow(ctx context.Context, e env, args []string) error {
 // printIncident writes inc for a terminal: the fields of form with their
 // values as stored (a choice no longer configured as it was), then the
 // values of fields since removed from the form, marked so.
-func printIncident(w io.Writer, inc workflow.Incident, form workflow.Form, atts []store.Attachment, events []workflow.Event) {
+func printIncident(w io.Writer, inc workflow.Incident, form workflow.Form, route string, atts []store.Attachment, events []workflow.Event) {
 	fmt.Fprintf(w, "INC-%d  %s\n", inc.ID, inc.Title)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	rows := [][2]string{{"state", string(inc.State)}, {"reporter", person(inc.ReporterName, inc.Reporter)},
@@ -201,7 +198,7 @@ func printIncident(w io.Writer, inc workflow.Incident, form workflow.Form, atts 
 			rows = append(rows, [2]string{name, inc.Values[name] + "  (no longer in the form)"})
 		}
 	}
-	rows = append(rows, [][2]string{{"accepted by", inc.AcceptedBy}, {"watchers", strings.Join(inc.Watchers, ", ")}, {"reported", inc.Created.Local().Format(time.RFC1123)},
+	rows = append(rows, [][2]string{{"accepted by", inc.AcceptedBy}, {"assignee", inc.Assignee}, {"route", route}, {"watchers", strings.Join(inc.Watchers, ", ")}, {"reported", inc.Created.Local().Format(time.RFC1123)},
 		{"updated", inc.Updated.Local().Format(time.RFC1123)}}...)
 	for _, row := range rows {
 		fmt.Fprintf(tw, "  %s:\t%s\n", row[0], row[1])

@@ -213,8 +213,8 @@ func screenshot() ([]byte, error) {
 	return b.Bytes(), err
 }
 
-// printAll prints every incident of form with its history.
-func printAll(w io.Writer, form workflow.Form) func(*store.Tx) error {
+// printAll prints every incident of form with its route and history.
+func printAll(w io.Writer, form workflow.Form, roles workflow.Roles) func(*store.Tx) error {
 	return func(tx *store.Tx) error {
 		incs, err := tx.Incidents(store.Filter{})
 		if err != nil {
@@ -233,7 +233,7 @@ func printAll(w io.Writer, form workflow.Form) func(*store.Tx) error {
 				return err
 			}
 			fmt.Fprintln(w)
-			printIncident(w, inc, form, atts, events)
+			printIncident(w, inc, form, roles.RouteName(inc), atts, events)
 		}
 		return nil
 	}

@@ -36,21 +36,8 @@ func TestWatchersEndToEnd(t *testing.T) {
 			t.Errorf("dave is offered a role's command:\n%s", r.msg.Text)
 		}
 	}
-	says := func(user string, phrases ...string) {
-		t.Helper()
-		got := c.last[user].msg.Text
-		for _, p := range phrases {
-			if !strings.Contains(got, p) {
-				t.Errorf("%s's last mail lacks %q:\n%s", user, p, got)
-			}
-		}
-	}
-	play := func(steps ...step) {
-		t.Helper()
-		if err := c.play(t.Context(), steps); err != nil {
-			t.Fatal(err)
-		}
-	}
+	says := func(user string, phrases ...string) { t.Helper(); w.says(t, user, phrases...) }
+	play := func(steps ...step) { t.Helper(); w.play(t, steps...) }
 
 	play(step{user: "carol", subject: "La impresora no imprime", text: "Sistema: Impresión",
 		cc: []string{"Dave <dave@example.com>", "erin@partner.example"}, expect: []string{"carol", "alice"}})
