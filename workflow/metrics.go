@@ -38,6 +38,9 @@ type Metrics struct {
 	// ByField groups by each choice field of the organization's own form
 	// (see MeasureChoices); empty without one.
 	ByField []FieldGroups `json:"by_field,omitempty"`
+	// ByRoute groups by route (ByRoute in route.go); empty when no route
+	// is configured.
+	ByRoute Groups `json:"by_route,omitempty"`
 	// Before are the figures of the previous period of the same length;
 	// nil when the period has no beginning.
 	Before *Figures `json:"before,omitempty"`

@@ -107,3 +107,17 @@ func (r *Result) moved(before Incident, n Notice, roles Roles, actor string) {
 	}
 	r.notify(act, actor)
 }
+
+// ByRoute groups the figures of period p (as Measure computes them) by
+// the route each incident now follows, in the order of the routes and
+// NoRoute last; nil when no route is configured.
+func ByRoute(incidents []Incident, events []Event, p Period, cats []ReasonCategory, roles Roles) Groups {
+	if len(roles.Routes) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(roles.Routes)+1)
+	for _, rt := range roles.Routes {
+		keys = append(keys, rt.Name)
+	}
+	return groupBy(incidents, historiesOf(events), p, cats, append(keys, NoRoute), roles.RouteName)
+}

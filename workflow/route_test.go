@@ -105,3 +105,17 @@ func TestRouteMatchesOwnField(t *testing.T) {
 		t.Error("an incident of another environment matches")
 	}
 }
+
+func TestByRoute(t *testing.T) {
+	pay, web := payroll(Reported), incident(Reported)
+	pay.ID, web.ID = 1, 2
+	evs := []Event{{IncidentID: 1, At: t0, Kind: EventReported, To: Reported}, {IncidentID: 2, At: t0, Kind: EventReported, To: Reported}}
+	p := Period{To: t0.Add(1)}
+	got := ByRoute([]Incident{pay, web}, evs, p, nil, routed)
+	if len(got) != 2 || got[0].Key != "payroll" || got[0].Reported != 1 || got[1].Key != NoRoute || got[1].Reported != 1 {
+		t.Fatalf("by route %+v", got)
+	}
+	if got := ByRoute([]Incident{pay}, evs, p, nil, roles); got != nil {
+		t.Fatalf("by route without routes: %+v", got)
+	}
+}

@@ -253,7 +253,7 @@ func cmdStats(ctx context.Context, e env, args []string) error {
 	}
 	var out statsOutput
 	err = st.View(ctx, func(tx *store.Tx) (err error) {
-		if out.Metrics, err = tx.Metrics(p, cfg.categories(), cfg.form()); err != nil {
+		if out.Metrics, err = tx.Metrics(p, cfg.categories(), cfg.form(), cfg.roles()); err != nil {
 			return err
 		}
 		out.Outbox, err = tx.OutboxCounts()

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"incidentd/workflow"
+	"incidentd/workflow/store"
 )
 
 // TestRoutingAndAssignmentEndToEnd plays, through the demo servers, a
@@ -66,6 +68,16 @@ func TestRoutingAndAssignmentEndToEnd(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("show lacks %q:\n%s", want, out.String())
 		}
+	}
+	err := w.d.store.View(t.Context(), func(tx *store.Tx) error {
+		m, err := tx.Metrics(workflow.Period{To: time.Now().Add(time.Hour)}, nil, w.d.cfg.form(), w.d.cfg.roles())
+		if len(m.ByRoute) != 1 || m.ByRoute[0].Key != workflow.NoRoute || m.ByRoute[0].Resolved != 1 {
+			t.Errorf("stats by route %+v", m.ByRoute)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	if got["pedro"] != 0 {
 		t.Errorf("pedro, a payroll resolver, got %d mails about an incident no longer payroll's", got["pedro"])

@@ -48,6 +48,9 @@ func goldenSamples() []sample {
 		}
 		all = append(all, sample{name: string(kind), out: outgoing(n)})
 	}
+	routed := richMetrics()
+	routed.ByRoute = workflow.Groups{{Key: "payroll", Figures: routed.ByType[0].Figures}, {Key: workflow.NoRoute, Figures: routed.ByType[1].Figures}}
+	all = append(all, sample{name: "digest-routes", out: outgoing(workflow.Notice{Kind: workflow.NoticeDigest, Metrics: &routed})})
 	return all
 }
 

@@ -141,7 +141,7 @@ func (gs Groups) Bar(n, full int) Width {
 
 // Dimension is one way of grouping the figures.
 type Dimension struct {
-	Key    string // by_type, by_priority, by_system; the field's name for a choice field
+	Key    string // by_type, by_priority, by_system, by_route; the field's name for a choice field
 	Groups Groups
 	// Field is the name of the organization's choice field the groups
 	// are of, whose keys are its values; "" for the built-in dimensions.
@@ -149,11 +149,15 @@ type Dimension struct {
 }
 
 // Dimensions are the groupings in the order the digest shows them: the
-// built-in ones, then one per choice field of the organization's own.
+// built-in ones, one per choice field of the organization's own, then by
+// route when routes are configured.
 func (v MetricsView) Dimensions() []Dimension {
 	dims := []Dimension{{"by_type", Groups(v.ByType), ""}, {"by_priority", Groups(v.ByPriority), ""}, {"by_system", Groups(v.BySystem), ""}}
 	for _, f := range v.ByField {
 		dims = append(dims, Dimension{f.Field, Groups(f.Groups), f.Field})
+	}
+	if len(v.ByRoute) > 0 {
+		dims = append(dims, Dimension{"by_route", Groups(v.ByRoute), ""})
 	}
 	return dims
 }

@@ -22,7 +22,7 @@ func (j *Jobs) Digest(ctx context.Context) (int, error) {
 	p := j.DigestPeriod()
 	queued := 0
 	err := j.o.Store.Update(ctx, func(tx *store.Tx) error {
-		m, err := tx.Metrics(p, j.o.Categories, j.o.Form)
+		m, err := tx.Metrics(p, j.o.Categories, j.o.Form, j.o.Roles)
 		if err != nil {
 			return err
 		}

@@ -210,7 +210,7 @@ func TestDigestEqualsMetrics(t *testing.T) {
 	p := f.jobs.DigestPeriod()
 	var want workflow.Metrics
 	f.update(func(tx *store.Tx) (err error) {
-		want, err = tx.Metrics(p, workflow.DefaultReasonCategories(), workflow.Form{})
+		want, err = tx.Metrics(p, workflow.DefaultReasonCategories(), workflow.Form{}, workflow.Roles{})
 		return err
 	})
 	got, _ := json.Marshal(o.Notice.Metrics)

@@ -9,8 +9,9 @@ import (
 
 // Metrics computes the organization's numbers of period p over every
 // incident and its history (see workflow.Measure), with rejection reasons
-// grouped by cats, and by the choice fields of form.
-func (tx *Tx) Metrics(p workflow.Period, cats []workflow.ReasonCategory, form workflow.Form) (workflow.Metrics, error) {
+// grouped by cats, by the choice fields of form and by the routes of
+// roles (workflow.ByRoute).
+func (tx *Tx) Metrics(p workflow.Period, cats []workflow.ReasonCategory, form workflow.Form, roles workflow.Roles) (workflow.Metrics, error) {
 	incs, err := tx.Incidents(Filter{})
 	if err != nil {
 		return workflow.Metrics{}, fmt.Errorf("metrics: %w", err)
@@ -21,6 +22,7 @@ func (tx *Tx) Metrics(p workflow.Period, cats []workflow.ReasonCategory, form wo
 	}
 	m := workflow.Measure(incs, events, p, cats)
 	m.ByField = workflow.MeasureChoices(incs, events, p, cats, form)
+	m.ByRoute = workflow.ByRoute(incs, events, p, cats, roles)
 	return m, nil
 }
 
