@@ -140,7 +140,19 @@ func Builtin(name string) bool {
 // organization's own, in the order configured. The zero Form is the
 // built-in one.
 type Form struct {
-	fields []FieldDef // every field, removed ones included
+	fields  []FieldDef // every field, removed ones included
+	visible []FieldDef // the fields not removed
+	// labels are the folded labels of the visible fields, in their
+	// order, each with the index of its field in visible: reading a
+	// report looks every line up in them.
+	labels []foldedLabel
+	byName map[string]int // index in visible
+}
+
+// foldedLabel is a label as labels compare, and whose it is.
+type foldedLabel struct {
+	key   string
+	field int
 }
 
 // NewForm is the form of the configured fields: an entry named after a
@@ -171,26 +183,40 @@ func NewForm(configured []FieldDef) Form {
 			d.Default = c.Default
 		}
 	}
-	return Form{fields: fields}
+	return indexed(fields)
 }
 
-func (f Form) all() []FieldDef {
-	if f.fields == nil {
-		return BuiltinFields()
+// indexed is the form of fields with its lookups.
+func indexed(fields []FieldDef) Form {
+	f := Form{fields: fields, byName: map[string]int{}}
+	for _, d := range fields {
+		if d.Removed {
+			continue
+		}
+		f.byName[d.Name] = len(f.visible)
+		for _, l := range d.Labels {
+			f.labels = append(f.labels, foldedLabel{FoldLabel(l), len(f.visible)})
+		}
+		f.visible = append(f.visible, d)
 	}
-	return f.fields
+	return f
+}
+
+// builtinForm is the zero Form's.
+var builtinForm = indexed(BuiltinFields())
+
+// resolved is f, or the built-in form for the zero Form.
+func (f Form) resolved() Form {
+	if f.fields == nil {
+		return builtinForm
+	}
+	return f
 }
 
 // Fields are the fields of the form, built-in ones first; removed ones
-// are left out.
+// are left out. The slice is the form's own: read it, do not change it.
 func (f Form) Fields() []FieldDef {
-	var out []FieldDef
-	for _, d := range f.all() {
-		if !d.Removed {
-			out = append(out, d)
-		}
-	}
-	return out
+	return f.resolved().visible
 }
 
 // Own are the organization's own fields, in the order configured.
@@ -206,10 +232,9 @@ func (f Form) Own() []FieldDef {
 
 // Field is the field called name, unless it is not in the form.
 func (f Form) Field(name string) (FieldDef, bool) {
-	for _, d := range f.Fields() {
-		if d.Name == name {
-			return d, true
-		}
+	r := f.resolved()
+	if i, ok := r.byName[name]; ok {
+		return r.visible[i], true
 	}
 	return FieldDef{}, false
 }
@@ -224,11 +249,10 @@ func (f Form) Has(name string) bool {
 // accent-insensitively.
 func (f Form) FieldOf(label string) (FieldDef, bool) {
 	key := FoldLabel(label)
-	for _, d := range f.Fields() {
-		for _, l := range d.Labels {
-			if FoldLabel(l) == key {
-				return d, true
-			}
+	r := f.resolved()
+	for _, l := range r.labels {
+		if l.key == key {
+			return r.visible[l.field], true
 		}
 	}
 	return FieldDef{}, false
@@ -242,11 +266,10 @@ func (f Form) NearField(label string) (FieldDef, bool) {
 	if len(key) < 5 {
 		return FieldDef{}, false
 	}
-	for _, d := range f.Fields() {
-		for _, l := range d.Labels {
-			if k := FoldLabel(l); len(k) >= 5 && oneEdit(key, k) {
-				return d, true
-			}
+	r := f.resolved()
+	for _, l := range r.labels {
+		if len(l.key) >= 5 && oneEdit(key, l.key) {
+			return r.visible[l.field], true
 		}
 	}
 	return FieldDef{}, false
