@@ -12,7 +12,9 @@
 // notice of files not kept); a reply to a mail that named no incident uses
 // "Re: <that mail's subject>" instead. The rest of the file is the body.
 //
-// Each notice template is parsed together with two shared files:
+// A notice's file defines nothing else: the notices of a language and
+// format share one set of templates, and a definition there would change
+// them all. Each notice template is parsed together with two shared files:
 // words.<lang>.tmpl (the words for states, types, priorities, fields, roles
 // and keyword usage, used by both formats) and common.<lang>.txt or
 // common.html (the blocks the mails of a format repeat: the incident's

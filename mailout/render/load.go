@@ -18,8 +18,9 @@ import (
 
 // noticeTemplates are the two templates of one notice kind.
 type noticeTemplates struct {
-	text *texttemplate.Template // defines "subject"; executes to the text body
-	html *htmltemplate.Template
+	text    *texttemplate.Template // executes to the text body
+	subject string                 // the name, in text's set, of the kind's subject
+	html    *htmltemplate.Template
 }
 
 // source reads template files: from dir when it holds the file, else
@@ -46,9 +47,12 @@ func (s source) read(name string) (text, origin string, err error) {
 }
 
 // loadTemplates parses the templates of every notice kind in lang, with
-// the functions that read form: each
-// <kind>.<lang>.txt and .html of the embedded set, with the shared
-// words.<lang>.tmpl and common.<lang>.txt or common.html.
+// the functions that read form: each <kind>.<lang>.txt and .html of the
+// embedded set, with the shared words.<lang>.tmpl and common.<lang>.txt or
+// common.html. The kinds of a format share one set of templates, so that
+// the shared files are parsed, rewritten and kept in memory once: a
+// notice's file holds its body and, in text, defines its "subject", which
+// is kept under a name of its own; it may define nothing else.
 func loadTemplates(lang, dir string, form workflow.Form) (map[workflow.NoticeKind]noticeTemplates, error) {
 	names, err := fs.Glob(templates.FS, "*."+lang+".txt")
 	if err != nil {
@@ -56,60 +60,84 @@ func loadTemplates(lang, dir string, form workflow.Form) (map[workflow.NoticeKin
 	}
 	src := source{dir}
 	words := "words." + lang + ".tmpl"
+	textWords, htmlWords := &lookups{}, &lookups{html: true}
+	textMemo, htmlMemo := &memo{}, &memo{}
+	text := texttemplate.New(words).Funcs(funcs(lang)).Funcs(formFuncs(lang, form)).Funcs(textWords.funcs()).Funcs(textMemo.funcs())
+	if err := parseAll(src, text, words, "common."+lang+".txt"); err != nil {
+		return nil, err
+	}
+	html := htmltemplate.New(words).Funcs(funcs(lang)).Funcs(formFuncs(lang, form)).Funcs(htmlWords.funcs()).Funcs(htmlMemo.funcs())
+	if err := parseAll(src, html, words, "common.html"); err != nil {
+		return nil, err
+	}
 	out := make(map[workflow.NoticeKind]noticeTemplates)
 	for _, name := range names {
 		kind := workflow.NoticeKind(strings.TrimSuffix(name, "."+lang+".txt"))
 		if kind == "common" {
 			continue
 		}
-		var nt noticeTemplates
-		textWords, htmlWords := &lookups{}, &lookups{html: true}
-		textMemo, htmlMemo := &memo{}, &memo{}
-		nt.text = texttemplate.New(name).Funcs(funcs(lang)).Funcs(formFuncs(lang, form)).Funcs(textWords.funcs()).Funcs(textMemo.funcs())
-		if err := parseAll(src, nt.text, words, "common."+lang+".txt", name); err != nil {
-			return nil, err
-		}
-		textTrees := map[string]*tparse.Tree{}
-		for _, t := range nt.text.Templates() {
-			textWords.rewrite(t.Root)
-			textTrees[t.Name()] = t.Tree
-		}
-		if nt.text.Lookup("subject") == nil {
-			_, origin, _ := src.read(name)
-			return nil, fmt.Errorf("template %s: no {{define \"subject\"}}", origin)
-		}
-		textMemo.exec = nt.text.ExecuteTemplate
-		textFolder := folder{trees: textTrees, memo: textMemo}
-		textFolder.fold(name)
-		textFolder.fold("subject")
 		htmlName := string(kind) + "." + lang + ".html"
-		nt.html = htmltemplate.New(htmlName).Funcs(funcs(lang)).Funcs(formFuncs(lang, form)).Funcs(htmlWords.funcs()).Funcs(htmlMemo.funcs())
-		if err := parseAll(src, nt.html, words, "common.html", htmlName); err != nil {
+		nt := noticeTemplates{subject: "subject " + string(kind)}
+		if err := parseNotice(src, text, name, "subject"); err != nil {
 			return nil, err
 		}
-		htmlTrees := map[string]*tparse.Tree{} // escaping rewrites them in place
-		for _, t := range nt.html.Templates() {
-			if t.Tree != nil {
-				htmlWords.rewrite(t.Tree.Root)
-				htmlTrees[t.Name()] = t.Tree
-			}
+		if _, err := text.AddParseTree(nt.subject, text.Lookup("subject").Tree); err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
 		}
-		// Escaping happens on the first execution, whatever its outcome;
-		// only a template that cannot be escaped is an error here.
-		var escapeErr *htmltemplate.Error
-		if err := nt.html.Execute(io.Discard, View{}); errors.As(err, &escapeErr) {
-			_, origin, _ := src.read(htmlName)
-			return nil, fmt.Errorf("template %s: %w", origin, err)
+		if err := parseNotice(src, html, htmlName, ""); err != nil {
+			return nil, err
 		}
-		htmlMemo.exec = nt.html.ExecuteTemplate
-		htmlFolder := folder{trees: htmlTrees, memo: htmlMemo}
-		htmlFolder.fold(htmlName)
+		nt.text, nt.html = text.Lookup(name), html.Lookup(htmlName)
 		out[kind] = nt
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("no templates for language %q", lang)
 	}
+	textTrees := map[string]*tparse.Tree{}
+	for _, t := range text.Templates() {
+		textTrees[t.Name()] = t.Tree
+	}
+	htmlTrees := map[string]*tparse.Tree{} // escaping rewrites them in place
+	for _, t := range html.Templates() {
+		if t.Tree != nil {
+			htmlTrees[t.Name()] = t.Tree
+		}
+	}
+	rewriteOnce(textWords, textTrees)
+	rewriteOnce(htmlWords, htmlTrees)
+	textMemo.exec = text.ExecuteTemplate
+	htmlMemo.exec = html.ExecuteTemplate
+	textFolder := folder{trees: textTrees, memo: textMemo}
+	htmlFolder := folder{trees: htmlTrees, memo: htmlMemo}
+	for _, nt := range out {
+		// Escaping happens on the first execution, whatever its outcome;
+		// only a template that cannot be escaped is an error here. Every
+		// notice is escaped before any is folded, so that the shared
+		// templates are escaped as written.
+		var escapeErr *htmltemplate.Error
+		if err := nt.html.Execute(io.Discard, View{}); errors.As(err, &escapeErr) {
+			_, origin, _ := src.read(nt.html.Name())
+			return nil, fmt.Errorf("template %s: %w", origin, err)
+		}
+	}
+	for _, nt := range out {
+		textFolder.fold(nt.text.Name())
+		textFolder.fold(nt.subject)
+		htmlFolder.fold(nt.html.Name())
+	}
 	return out, nil
+}
+
+// rewriteOnce rewrites the word chains of each tree once, however many
+// names it has.
+func rewriteOnce(l *lookups, trees map[string]*tparse.Tree) {
+	done := map[*tparse.Tree]bool{}
+	for _, t := range trees {
+		if !done[t] {
+			done[t] = true
+			l.rewrite(t.Root)
+		}
+	}
 }
 
 // parser is what text/template and html/template have in common.
@@ -133,6 +161,34 @@ func parseAll[T parser[T]](src source, t T, files ...string) error {
 		if _, err := target.Parse(text); err != nil {
 			return fmt.Errorf("template %s: %w", origin, err)
 		}
+	}
+	return nil
+}
+
+// parseNotice parses a notice's file into the shared set t. The file must
+// define the template called must, when that is not empty, and no other:
+// what it defined would change every notice's.
+func parseNotice[T parser[T]](src source, t T, name, must string) error {
+	text, origin, err := src.read(name)
+	if err != nil {
+		return err
+	}
+	defined := map[string]*tparse.Tree{}
+	probe := tparse.New(name)
+	probe.Mode = tparse.SkipFuncCheck
+	if _, err := probe.Parse(text, "", "", defined); err != nil {
+		return fmt.Errorf("template %s: %w", origin, err)
+	}
+	for n := range defined {
+		if n != name && n != must {
+			return fmt.Errorf("template %s: defines %q, which the notices share: define it in the common or words file", origin, n)
+		}
+	}
+	if _, ok := defined[must]; must != "" && !ok {
+		return fmt.Errorf("template %s: no {{define %q}}", origin, must)
+	}
+	if _, err := t.New(name).Parse(text); err != nil {
+		return fmt.Errorf("template %s: %w", origin, err)
 	}
 	return nil
 }

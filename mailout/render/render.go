@@ -279,7 +279,7 @@ func (r *Renderer) subject(nt noticeTemplates, v View) (string, error) {
 		return s, nil
 	}
 	var buf strings.Builder
-	if err := nt.text.ExecuteTemplate(&buf, "subject", v); err != nil {
+	if err := nt.text.ExecuteTemplate(&buf, nt.subject, v); err != nil {
 		return "", fmt.Errorf("subject: %w", err)
 	}
 	s := oneLine(buf.String())

@@ -339,6 +339,18 @@ func TestTemplateOverride(t *testing.T) {
 	if !strings.Contains(p.HTML, "ACCEPT [optional note]") {
 		t.Errorf("the embedded HTML template should still be used:\n%s", p.HTML)
 	}
+	// The other notices keep their own subjects.
+	for _, kind := range []workflow.NoticeKind{workflow.NoticeAck, workflow.NoticeAccepted} {
+		o := outgoing(workflow.Notice{Kind: kind, Incident: sampleIncident(12, workflow.InResolution), Actor: "bob@example.com"})
+		data, err := r.Render(o, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mr, _ := rendertest.Parse(t, data)
+		if s, _ := mr.Header.Subject(); strings.Contains(s, "Custom") {
+			t.Errorf("%s: Subject = %q, the override of new's subject leaked", kind, s)
+		}
+	}
 }
 
 func TestBrokenOverrideNamesFile(t *testing.T) {
@@ -346,6 +358,10 @@ func TestBrokenOverrideNamesFile(t *testing.T) {
 		"ack.es.html":   `{{template "top" .}}{{if}}`,
 		"words.es.tmpl": `{{define "state"}}{{end`,
 		"new.es.txt":    `no subject here`,
+		// The notices share the common and words templates: one notice
+		// may not redefine them for all.
+		"closed.es.txt":    `{{define "subject"}}x{{end}}{{define "footer"}}mine{{end}}body`,
+		"resolved.es.html": `{{define "top"}}{{end}}body`,
 	} {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
