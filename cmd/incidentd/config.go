@@ -356,27 +356,40 @@ func (c *Config) validateStorageKeys(bad func(key, format string, args ...any)) 
 // can be read.
 func (c *Config) validateSecrets(bad func(key, format string, args ...any)) {
 	s := c.Security
-	if _, err := s.tokenSecret(); err != nil && (s.CommandAuth == mailin.AuthToken || !errors.Is(err, errNoTokenSecret)) {
-		bad("security.token_secret_env", "%v", err)
+	if _, err := s.tokenSecret(c.dir); err != nil && (s.CommandAuth == mailin.AuthToken || !errors.Is(err, errNoTokenSecret)) {
+		key := "security.token_secret_env"
+		if s.TokenSecretFile != "" {
+			key = "security.token_secret_file"
+		}
+		bad(key, "%v", err)
 	}
 	// A server logged in to with OAuth2 needs no password.
 	if !c.IMAP.oauth2() {
-		if _, err := c.IMAP.password(); err != nil {
-			bad("imap.password_env", "%v", err)
+		if _, err := c.IMAP.password(c.dir); err != nil {
+			bad("imap."+c.IMAP.Secret.key(), "%v", err)
 		}
 	}
 	if c.SMTP.Username != "" && !c.SMTP.oauth2() && c.SMTP.Auth != "none" {
-		if _, err := c.SMTP.password(); err != nil {
-			bad("smtp.password_env", "%v", err)
+		if _, err := c.SMTP.password(c.dir); err != nil {
+			bad("smtp."+c.SMTP.Secret.key(), "%v", err)
 		}
 	}
 }
 
-// password reads the secret from its environment variable or file.
-func (s Secret) password() (string, error) {
+// key is the key that names the secret: password_file when it is set.
+func (s Secret) key() string {
+	if s.PasswordFile != "" {
+		return "password_file"
+	}
+	return "password_env"
+}
+
+// password reads the secret from its environment variable or file; a
+// relative file is in base, the configuration's directory.
+func (s Secret) password(base string) (string, error) {
 	switch {
 	case s.PasswordFile != "":
-		b, err := os.ReadFile(s.PasswordFile)
+		b, err := os.ReadFile(resolve(base, s.PasswordFile))
 		if err != nil {
 			return "", fmt.Errorf("read password file: %w", err)
 		}

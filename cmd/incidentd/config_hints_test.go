@@ -105,6 +105,13 @@ func TestConfigHints(t *testing.T) {
 				`unknown key schedule.colour`,
 				`schedule.timezone: unknown time zone "Mars/Olympus"`,
 			}},
+		// A relative file is in the configuration's directory, wherever
+		// the command runs.
+		{name: "relative password file", old: `password_env = "INCIDENTD_TEST_SMTP_PASSWORD"`, new: `password_file = "file"`},
+		{name: "missing password file", old: `password_env = "INCIDENTD_TEST_IMAP_PASSWORD"`, new: `password_file = "secrets/imap"`,
+			want: []string{`imap.password_file: read password file: open {dir}/secrets/imap: no such file or directory`}},
+		{name: "relative token secret file", old: `token_secret_env = "INCIDENTD_TEST_TOKEN_SECRET"`, new: `token_secret_file = "file"`,
+			want: []string{`security.token_secret_file: the token secret must hold at least 16 bytes`}},
 		{name: "database under a file", old: `database = "data/incidentd.db"`, new: `database = "file/incidentd.db"`,
 			want: []string{`storage.database: cannot create {dir}/file/incidentd.db: {dir}/file is not a directory`}},
 		{name: "attachments under a file", old: `attachments_dir = "data/attachments"`, new: `attachments_dir = "file/sub/attachments"`,

@@ -81,7 +81,7 @@ func (o OAuth2Config) options(base string, log *slog.Logger) (mailauth.OAuth2Opt
 	if o.ClientSecretEnv == "" && o.ClientSecretFile == "" {
 		return opts, nil
 	}
-	secret, err := Secret{PasswordEnv: o.ClientSecretEnv, PasswordFile: resolve(base, o.ClientSecretFile)}.password()
+	secret, err := Secret{PasswordEnv: o.ClientSecretEnv, PasswordFile: o.ClientSecretFile}.password(base)
 	if err != nil {
 		return opts, fmt.Errorf("client secret: %w", err)
 	}

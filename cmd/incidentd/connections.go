@@ -19,12 +19,12 @@ func (c *Config) connections(tokens mailauth.TokenSource) (imap.Options, mailout
 	}
 	imapPass, smtpPass := "", ""
 	if !c.IMAP.oauth2() {
-		if imapPass, err = c.IMAP.password(); err != nil {
+		if imapPass, err = c.IMAP.password(c.dir); err != nil {
 			return imap.Options{}, mailout.SMTPOptions{}, fmt.Errorf("imap password: %w", err)
 		}
 	}
 	if c.SMTP.Username != "" && !c.SMTP.oauth2() && c.SMTP.Auth != mailauth.AuthNone {
-		if smtpPass, err = c.SMTP.password(); err != nil {
+		if smtpPass, err = c.SMTP.password(c.dir); err != nil {
 			return imap.Options{}, mailout.SMTPOptions{}, fmt.Errorf("smtp password: %w", err)
 		}
 	}

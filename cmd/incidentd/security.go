@@ -19,12 +19,13 @@ import (
 var errNoTokenSecret = errors.New("set token_secret_env or token_secret_file")
 
 // tokenSecret reads the secret that signs reply tokens from its file or
-// environment variable. It is never logged.
-func (s SecurityConfig) tokenSecret() ([]byte, error) {
+// environment variable (a relative file is in base, the configuration's
+// directory). It is never logged.
+func (s SecurityConfig) tokenSecret(base string) ([]byte, error) {
 	var v string
 	switch {
 	case s.TokenSecretFile != "":
-		b, err := os.ReadFile(s.TokenSecretFile)
+		b, err := os.ReadFile(resolve(base, s.TokenSecretFile))
 		if err != nil {
 			return nil, fmt.Errorf("read token secret file: %w", err)
 		}
@@ -47,7 +48,7 @@ func (s SecurityConfig) tokenSecret() ([]byte, error) {
 // unless command_auth = "token") a random key is made: tokens then last
 // until the next start, and replies are matched by their thread after it.
 func (c *Config) tokenKey(log *slog.Logger) (token.Key, error) {
-	secret, err := c.Security.tokenSecret()
+	secret, err := c.Security.tokenSecret(c.dir)
 	if errors.Is(err, errNoTokenSecret) && c.Security.CommandAuth != mailin.AuthToken {
 		log.Warn("no token secret configured: reply tokens last until the next start")
 		secret, err = randomSecret(), nil
