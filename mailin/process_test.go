@@ -158,7 +158,8 @@ func TestNoAnswer(t *testing.T) {
 }
 
 // TestQuarantine: mail over the size limit is quarantined, kept, and its
-// sender told.
+// sender told how large it was and how large a mail may be, in place of
+// the log's English reason.
 func TestQuarantine(t *testing.T) {
 	p := newProcessor(t)
 	p.MaxMessageBytes = 1000
@@ -170,6 +171,9 @@ func TestQuarantine(t *testing.T) {
 	_, _, out := p.snapshot(t)
 	if len(out) != 1 || out[0].Notice.Kind != workflow.NoticeQuarantined || out[0].Recipient != "carol@example.com" {
 		t.Fatalf("outbox %+v", out)
+	}
+	if o := out[0].Notice.Oversize; o == nil || o.Size != int64(len(raw)) || o.Limit != 1000 || out[0].Notice.Text != "" {
+		t.Errorf("notice says size %+v, text %q; want %d of 1000 and no text", o, out[0].Notice.Text, len(raw))
 	}
 	key, err := hashKey(bytes.NewReader(raw))
 	if err != nil {

@@ -38,7 +38,8 @@ type unit struct {
 // known of it.
 type quarantined struct {
 	why, from, subject string
-	hash               string // of the copy kept in the blob store
+	oversize           *workflow.Oversize // when the mail is too large to read
+	hash               string             // of the copy kept in the blob store
 }
 
 // prepare reads one mail and does the work that needs no transaction:
@@ -46,7 +47,8 @@ type quarantined struct {
 // nor its attachments are held in memory whole.
 func (p *Processor) prepare(m *io.SectionReader) (*unit, error) {
 	if p.MaxMessageBytes > 0 && m.Size() > p.MaxMessageBytes {
-		return p.prepareQuarantine(m, fmt.Sprintf("message of %d bytes is over the limit of %d", m.Size(), p.MaxMessageBytes))
+		return p.prepareQuarantine(m, &quarantined{why: fmt.Sprintf("message of %d bytes is over the limit of %d", m.Size(), p.MaxMessageBytes),
+			oversize: &workflow.Oversize{Size: m.Size(), Limit: p.MaxMessageBytes}})
 	}
 	k := &keeper{p: p}
 	msg, err := parse.ParseStream(reread(m), k.keep)
@@ -54,7 +56,7 @@ func (p *Processor) prepare(m *io.SectionReader) (*unit, error) {
 	case k.err != nil:
 		return nil, k.err
 	case err != nil:
-		return p.prepareQuarantine(m, err.Error())
+		return p.prepareQuarantine(m, &quarantined{why: err.Error()})
 	}
 	key := msg.MessageID
 	if key == "" {
@@ -88,11 +90,11 @@ func hashKey(r io.Reader) (string, error) {
 	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// prepareQuarantine keeps a copy of a mail that cannot be read: the
-// mailbox keeps the mail, the store a copy too, for mail that came from
-// standard input.
-func (p *Processor) prepareQuarantine(m *io.SectionReader, why string) (*unit, error) {
-	q := &quarantined{why: why}
+// prepareQuarantine keeps a copy of a mail that cannot be read, and why
+// (q): the mailbox keeps the mail, the store a copy too, for mail that
+// came from standard input.
+func (p *Processor) prepareQuarantine(m *io.SectionReader, q *quarantined) (*unit, error) {
+	why := q.why
 	q.from, q.subject = sender(reread(m))
 	hash, _, err := p.Store.PutBlob(reread(m))
 	if err != nil {
@@ -156,7 +158,11 @@ func (u *unit) applyQuarantine(tx *store.Tx) error {
 	p, q := u.p, u.quarantined
 	u.disposition = imap.Quarantined
 	if q.from != "" && !strings.EqualFold(q.from, p.Identity.Address()) {
-		n := workflow.Notice{Kind: workflow.NoticeQuarantined, To: []string{q.from}, Text: q.why, Subject: q.subject}
+		// The size says it all; a parser's words are for the administrators.
+		n := workflow.Notice{Kind: workflow.NoticeQuarantined, To: []string{q.from}, Subject: q.subject, Oversize: q.oversize}
+		if q.oversize == nil {
+			n.Text = q.why
+		}
 		unknown := -1
 		if _, err := p.enqueue(tx, n, u.key, nil, &unknown); err != nil {
 			return err

@@ -26,7 +26,7 @@
 // The data is render.View (package mailout/render): the fields of the
 // workflow.Notice (.Kind, .Incident with the incident's fields, .Actor,
 // .Text, .Assumed, .Refusal, .Subject, .Overdue, .Metrics, .Changes,
-// .Files, .Receipt, .NearMiss, .Event, .Missing, .Problems) plus .Tag ("INC-12", empty without an
+// .Files, .Receipt, .NearMiss, .Event, .Missing, .Problems, .Oversize) plus .Tag ("INC-12", empty without an
 // incident), .Recipient, .Address (the service's own address),
 // .Attachments (files sent along), .Commands (the commands the recipient
 // may use on the incident now; the "todo" block lists them, or says there

@@ -213,6 +213,14 @@ type Notice struct {
 	NearMiss *NearMiss `json:",omitempty"`
 	// Event is what happened to the incident, for a watcher's notice.
 	Event EventKind `json:",omitempty"`
+	// Oversize says how large a mail quarantined for its size was, for
+	// NoticeQuarantined.
+	Oversize *Oversize `json:",omitempty"`
+}
+
+// Oversize is the size of a mail and the largest that is read, in bytes.
+type Oversize struct {
+	Size, Limit int64
 }
 
 // Change is one field corrected by a reply: its name ("type", "priority",

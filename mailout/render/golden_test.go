@@ -48,6 +48,9 @@ func goldenSamples() []sample {
 		}
 		all = append(all, sample{name: string(kind), out: outgoing(n)})
 	}
+	tooBig := workflow.Notice{Kind: workflow.NoticeQuarantined, To: []string{"alice@example.com"}, Subject: "Vídeo del fallo",
+		Oversize: &workflow.Oversize{Size: 31 << 20, Limit: 25 << 20}}
+	all = append(all, sample{name: "quarantined-too-big", out: outgoing(tooBig)})
 	routed := richMetrics()
 	routed.ByRoute = workflow.Groups{{Key: "payroll", Figures: routed.ByType[0].Figures}, {Key: workflow.NoRoute, Figures: routed.ByType[1].Figures}}
 	all = append(all, sample{name: "digest-routes", out: outgoing(workflow.Notice{Kind: workflow.NoticeDigest, Metrics: &routed})})

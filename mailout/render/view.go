@@ -36,6 +36,7 @@ type View struct {
 	Event    workflow.EventKind
 	Missing  []string
 	Problems []workflow.FieldProblem
+	Oversize *workflow.Oversize
 
 	// HasSystem says that the form has the built-in system field.
 	HasSystem bool
@@ -103,7 +104,7 @@ func newView(o store.Outgoing, address string) View {
 	v := View{Kind: n.Kind, To: n.To, Actor: n.Actor, Text: n.Text, Assumed: assumptions(inc, n.Assumed), Refusal: n.Refusal,
 		Attach: n.Attach, Subject: n.Subject, Overdue: n.Overdue, Metrics: n.Metrics, Changes: n.Changes, Files: n.Files,
 		Receipt: n.Receipt, NearMiss: n.NearMiss, Event: n.Event, Missing: n.Missing, Problems: n.Problems,
-		Incident: IncidentView{ID: inc.ID, Title: inc.Title, Reporter: inc.Reporter, ReporterName: inc.ReporterName,
+		Oversize: n.Oversize, Incident: IncidentView{ID: inc.ID, Title: inc.Title, Reporter: inc.Reporter, ReporterName: inc.ReporterName,
 			Type: inc.Type, Priority: inc.Priority, System: inc.System, Description: inc.Description, Steps: inc.Steps,
 			Values: inc.Values, State: inc.State, AcceptedBy: inc.AcceptedBy, Evaluation: inc.Evaluation, Assignee: inc.Assignee,
 			Created: inc.Created, Updated: inc.Updated, Watchers: inc.Watchers},
