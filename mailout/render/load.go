@@ -47,13 +47,13 @@ func (s source) read(name string) (text, origin string, err error) {
 }
 
 // loadTemplates parses the templates of every notice kind in lang, with
-// the functions that read form: each <kind>.<lang>.txt and .html of the
+// the functions that read form and validated: each <kind>.<lang>.txt and .html of the
 // embedded set, with the shared words.<lang>.tmpl and common.<lang>.txt or
 // common.html. The kinds of a format share one set of templates, so that
 // the shared files are parsed, rewritten and kept in memory once: a
 // notice's file holds its body and, in text, defines its "subject", which
 // is kept under a name of its own; it may define nothing else.
-func loadTemplates(lang, dir string, form workflow.Form) (map[workflow.NoticeKind]noticeTemplates, error) {
+func loadTemplates(lang, dir string, form workflow.Form, validated bool) (map[workflow.NoticeKind]noticeTemplates, error) {
 	names, err := fs.Glob(templates.FS, "*."+lang+".txt")
 	if err != nil {
 		return nil, fmt.Errorf("list templates: %w", err)
@@ -62,11 +62,11 @@ func loadTemplates(lang, dir string, form workflow.Form) (map[workflow.NoticeKin
 	words := "words." + lang + ".tmpl"
 	textWords, htmlWords := &lookups{}, &lookups{html: true}
 	textMemo, htmlMemo := &memo{}, &memo{}
-	text := texttemplate.New(words).Funcs(funcs(lang)).Funcs(formFuncs(lang, form)).Funcs(textWords.funcs()).Funcs(textMemo.funcs())
+	text := texttemplate.New(words).Funcs(funcs(lang, validated)).Funcs(formFuncs(lang, form)).Funcs(textWords.funcs()).Funcs(textMemo.funcs())
 	if err := parseAll(src, text, words, "common."+lang+".txt"); err != nil {
 		return nil, err
 	}
-	html := htmltemplate.New(words).Funcs(funcs(lang)).Funcs(formFuncs(lang, form)).Funcs(htmlWords.funcs()).Funcs(htmlMemo.funcs())
+	html := htmltemplate.New(words).Funcs(funcs(lang, validated)).Funcs(formFuncs(lang, form)).Funcs(htmlWords.funcs()).Funcs(htmlMemo.funcs())
 	if err := parseAll(src, html, words, "common.html"); err != nil {
 		return nil, err
 	}
@@ -193,9 +193,11 @@ func parseNotice[T parser[T]](src source, t T, name, must string) error {
 	return nil
 }
 
-// funcs are the functions the templates of lang may call.
-func funcs(lang string) map[string]any {
+// funcs are the functions the templates of lang may call; validated
+// says whether a resolved incident waits for its reporter's confirmation.
+func funcs(lang string, validated bool) map[string]any {
 	return map[string]any{
+		"validated": func() bool { return validated },
 		"keyword":   func(v workflow.Verb) string { return v.Keyword(lang) },
 		"keywordIn": func(l string, v workflow.Verb) string { return v.Keyword(l) },
 		"indent":    indent,

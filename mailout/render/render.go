@@ -77,7 +77,7 @@ func NewRenderer(o Options) (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("from address %q: %w", from, err)
 	}
-	t, err := loadTemplates(lang, templateDir, o.Form)
+	t, err := loadTemplates(lang, templateDir, o.Form, !o.Roles.NoValidation)
 	if err != nil {
 		return nil, err
 	}

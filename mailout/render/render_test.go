@@ -492,3 +492,34 @@ func TestOfferedMailIsTheMailReadBack(t *testing.T) {
 		}
 	}
 }
+
+// TestResolveSaysWhatFollows: the resolvers' instructions say what
+// RESOLVED leads to: the reporter's confirmation, or, without a validation
+// stage, the incident closed at once.
+func TestResolveSaysWhatFollows(t *testing.T) {
+	for _, c := range []struct {
+		lang         string
+		noValidation bool
+		want, not    string
+	}{
+		{"es", false, "quien la informó la confirmará", "queda cerrada"},
+		{"es", true, "la das por resuelta y queda cerrada", "confirmará"},
+		{"en", false, "the reporter will confirm it", "it is closed"},
+		{"en", true, "you mark it resolved and it is closed", "will confirm"},
+	} {
+		roles := testRoles
+		roles.NoValidation = c.noValidation
+		r, err := NewRenderer(Options{Language: c.lang, From: testFrom, Roles: roles})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := outgoing(workflow.Notice{Kind: workflow.NoticeAssigned, Incident: sampleIncident(12, workflow.InResolution), Actor: "alice@example.com"})
+		o.Recipient = "bob@example.com"
+		_, p := renderParts(t, r, o)
+		for part, body := range map[string]string{"text": p.Text, "html": rendertest.HTMLText(p.HTML)} {
+			if !strings.Contains(body, c.want) || strings.Contains(body, c.not) {
+				t.Errorf("%s, no validation %v, %s body: want %q and not %q:\n%s", c.lang, c.noValidation, part, c.want, c.not, body)
+			}
+		}
+	}
+}
