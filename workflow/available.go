@@ -1,8 +1,9 @@
 package workflow
 
 // Available lists the commands actor may use on inc now: those of
-// Allowed(inc.State) whose role actor plays, in the same order. It is
-// empty for someone with nothing to do, and once inc is final.
+// Allowed(inc.State) whose role actor plays, in the same order, then TAKE
+// when actor may take inc from several who could resolve it. It is empty
+// for someone with nothing to do, and once inc is final.
 func Available(inc Incident, actor string, roles Roles) []Verb {
 	var out []Verb
 	for _, v := range Allowed(inc.State) {
@@ -10,7 +11,20 @@ func Available(inc Incident, actor string, roles Roles) []Verb {
 			out = append(out, v)
 		}
 	}
+	if takes(inc, actor, roles) {
+		out = append(out, Take)
+	}
 	return out
+}
+
+// takes reports whether TAKE is worth offering actor on inc: nobody has
+// it yet, it is being resolved, and actor is one of several who could
+// resolve it (a list of more than one, or anyone in the domains).
+func takes(inc Incident, actor string, roles Roles) bool {
+	if inc.Assignee != "" || (inc.State != InResolution && inc.State != InfoRequested) {
+		return false
+	}
+	return len(roles.list(Resolver, inc)) != 1 && roles.Has(Resolver, actor, inc)
 }
 
 // NeedsText reports whether v needs a text after its keyword (a reason,

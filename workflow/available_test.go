@@ -25,6 +25,15 @@ func TestAvailable(t *testing.T) {
 			t.Errorf("Available(%s, %s) = %v, want %v", c.state, c.actor, got, c.want)
 		}
 	}
+	// Among several resolvers, one may take an incident nobody has.
+	inc := incident(InResolution)
+	if got, want := Available(inc, "bob@example.com", twoResolvers), []Verb{Resolve, RequestInfo, Reject, Take}; !slices.Equal(got, want) {
+		t.Errorf("two resolvers, unassigned: %v, want %v", got, want)
+	}
+	inc.Assignee = "bob@example.com"
+	if got, want := Available(inc, "bob@example.com", twoResolvers), []Verb{Resolve, RequestInfo, Reject}; !slices.Equal(got, want) {
+		t.Errorf("two resolvers, assigned: %v, want %v", got, want)
+	}
 }
 
 // TestReplyAfterRejection: a reply to a rejected incident reaches those
