@@ -341,8 +341,16 @@ func (w firstWord) keyword(strict bool) (Verb, string, bool) {
 	default:
 		return "", "", false
 	}
-	return verb, strings.TrimSpace(rest), true
+	if rest = strings.TrimSpace(rest); courtesy[Fold(strings.Trim(rest, " \t.,;!¡"))] {
+		rest = ""
+	}
+	return verb, rest, true
 }
+
+// courtesy are the thanks that may follow a keyword on its line and are
+// no note of it: "ACEPTADO, gracias", "Confirmed, thank you!".
+var courtesy = map[string]bool{"GRACIAS": true, "MUCHAS GRACIAS": true, "MIL GRACIAS": true,
+	"THANKS": true, "THANK YOU": true, "THANKS A LOT": true, "MANY THANKS": true, "THX": true}
 
 // Fold upper-cases s and removes the accents of Spanish and other Latin
 // letters, so that labels and keywords compare accent-insensitively.
