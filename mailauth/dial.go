@@ -25,14 +25,16 @@ const (
 // whether it waits for a TLS handshake instead of greeting.
 const quietGreeting = time.Second
 
-// Dial connects to address for a protocol whose server speaks first (IMAP,
-// SMTP). With mode TLSImplicit the connection is TLS from the first byte;
-// otherwise it is plain, and the server's greeting is waiting to be read.
-// A mode that does not fit the port fails within about a second, with a
-// *MismatchError naming the mode that fits, instead of waiting for a
-// greeting that never comes. timeout bounds the connection and the wait
-// for the greeting. steps is told of the connection and the handshake.
-func Dial(ctx context.Context, address, mode string, cfg *tls.Config, timeout time.Duration, steps Steps) (net.Conn, error) {
+// Dial connects to address for protocol, whose server speaks first
+// (ProtocolIMAP, ProtocolSMTP; "" takes any). With mode TLSImplicit the
+// connection is TLS from the first byte; otherwise it is plain, and the
+// server's greeting is waiting to be read. A mode that does not fit the
+// port fails within about a second, with a *MismatchError naming the mode
+// that fits, instead of waiting for a greeting that never comes; a server
+// that greets in another protocol fails with a *ProtocolError. timeout
+// bounds the connection and the wait for the greeting. steps is told of
+// the connection and the handshake.
+func Dial(ctx context.Context, address, protocol, mode string, cfg *tls.Config, timeout time.Duration, steps Steps) (net.Conn, error) {
 	conn, err := (&net.Dialer{Timeout: timeout}).DialContext(ctx, "tcp", address)
 	if err != nil {
 		return nil, steps.Done("TCP connection to "+address, fmt.Errorf("connect to %s: %w", address, err), "")
@@ -48,14 +50,75 @@ func Dial(ctx context.Context, address, mode string, cfg *tls.Config, timeout ti
 			return nil, steps.Done("TLS handshake", implicitError(address, err, rec.first), "")
 		}
 		steps.Done("TLS handshake", nil, DescribeTLS(tc.ConnectionState()))
-		return tc, nil
+		return expect(tc, bufio.NewReader(tc), address, protocol, timeout, steps)
 	}
 	r := bufio.NewReader(conn)
 	if err := awaitGreeting(ctx, conn, r, address, mode, cfg, timeout); err != nil {
 		conn.Close()
 		return nil, steps.Done("greeting", err, "")
 	}
+	return expect(conn, r, address, protocol, timeout, steps)
+}
+
+// The protocols Dial may expect.
+const (
+	ProtocolIMAP = "imap"
+	ProtocolSMTP = "smtp"
+)
+
+// expect checks that the greeting waiting on r is protocol's, and returns
+// the connection with the greeting still to read. A greeting it does not
+// know is left to the protocol's client.
+func expect(conn net.Conn, r *bufio.Reader, address, protocol string, timeout time.Duration, steps Steps) (net.Conn, error) {
+	if protocol != "" {
+		conn.SetReadDeadline(time.Now().Add(timeout))
+		start, _ := r.Peek(4)
+		conn.SetReadDeadline(time.Time{})
+		if spoken := protocolOf(start); spoken != "" && spoken != protocol {
+			greeting, _ := r.Peek(r.Buffered())
+			line, _, _ := strings.Cut(string(greeting), "\n")
+			conn.Close()
+			return nil, steps.Done("greeting", &ProtocolError{Address: address, Want: protocol, Spoken: spoken, Greeting: printable(line)}, "")
+		}
+	}
 	return &greetedConn{Conn: conn, r: r}, nil
+}
+
+// protocolOf is the protocol whose greeting starts with start, or "".
+func protocolOf(start []byte) string {
+	s := string(start)
+	switch {
+	case strings.HasPrefix(s, "* "):
+		return ProtocolIMAP
+	case strings.HasPrefix(s, "+OK"):
+		return "pop3"
+	case strings.HasPrefix(s, "SSH-"):
+		return "ssh"
+	case len(s) == 4 && strings.Trim(s[:3], "0123456789") == "" && (s[3] == ' ' || s[3] == '-'):
+		return ProtocolSMTP // also FTP's: the greeting quoted tells them apart
+	}
+	return ""
+}
+
+// ProtocolError is a server that greets in another protocol than the one
+// its address is configured for: an IMAP address that names the SMTP
+// server, say.
+type ProtocolError struct {
+	Address      string
+	Want, Spoken string // ProtocolIMAP, ProtocolSMTP, "pop3", "ssh"
+	Greeting     string
+}
+
+// usualPorts are where the servers of a protocol usually listen.
+var usualPorts = map[string]string{
+	ProtocolIMAP: `port 993 (tls = "implicit") or 143 (tls = "starttls")`,
+	ProtocolSMTP: `port 587 (tls = "starttls") or 465 (tls = "implicit")`,
+}
+
+func (e *ProtocolError) Error() string {
+	want := strings.ToUpper(e.Want)
+	return fmt.Sprintf("%s is no %s server: it greets as %s does (%q); [%s] address must name the %s server, usually %s",
+		e.Address, want, strings.ToUpper(e.Spoken), e.Greeting, e.Want, want, usualPorts[e.Want])
 }
 
 // awaitGreeting waits until the server's first byte arrives. A server

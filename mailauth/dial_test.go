@@ -66,19 +66,19 @@ func TestDialDetectsTheWrongTLSMode(t *testing.T) {
 	ctx := context.Background()
 
 	for _, mode := range []string{TLSStartTLS, TLSNone} {
-		_, err := Dial(ctx, implicit, mode, cfg, 20*time.Second, nil)
+		_, err := Dial(ctx, implicit, "", mode, cfg, 20*time.Second, nil)
 		var m *MismatchError
 		if !errors.As(err, &m) || m.Fits != TLSImplicit || !strings.Contains(err.Error(), `set tls = "implicit"`) {
 			t.Errorf("tls = %q against an implicit-TLS port: %v, want advice to set implicit", mode, err)
 		}
 	}
-	_, err = Dial(ctx, plain, TLSImplicit, cfg, 20*time.Second, nil)
+	_, err = Dial(ctx, plain, "", TLSImplicit, cfg, 20*time.Second, nil)
 	var m *MismatchError
 	if !errors.As(err, &m) || m.Fits != TLSStartTLS || !strings.Contains(m.Greeting, "220 mail.example.com") {
 		t.Errorf("tls = implicit against a plain port: %v, want advice to set starttls quoting the greeting", err)
 	}
 
-	conn, err := Dial(ctx, implicit, TLSImplicit, cfg, 20*time.Second, nil)
+	conn, err := Dial(ctx, implicit, "", TLSImplicit, cfg, 20*time.Second, nil)
 	if err != nil {
 		t.Fatalf("implicit TLS with the private CA: %v", err)
 	}
@@ -87,7 +87,7 @@ func TestDialDetectsTheWrongTLSMode(t *testing.T) {
 	if line != "* OK ready\r\n" {
 		t.Errorf("greeting over TLS %q", line)
 	}
-	conn, err = Dial(ctx, plain, TLSNone, nil, 20*time.Second, nil)
+	conn, err = Dial(ctx, plain, "", TLSNone, nil, 20*time.Second, nil)
 	if err != nil {
 		t.Fatalf("plain: %v", err)
 	}
@@ -115,7 +115,7 @@ func TestCertificateAdvice(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			conn, err := Dial(context.Background(), addr, TLSImplicit, cfg, 10*time.Second, nil)
+			conn, err := Dial(context.Background(), addr, "", TLSImplicit, cfg, 10*time.Second, nil)
 			if tc.want == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -153,5 +153,52 @@ func TestCertPoolRefusesWhatIsNotACertificate(t *testing.T) {
 	}
 	if _, err := CertPool(write("bundle.pem", string(ca)+string(ca))); err != nil {
 		t.Errorf("a bundle of two certificates: %v", err)
+	}
+}
+
+// TestDialDetectsTheWrongProtocol: an address that names the other mail
+// server, in plain text or over TLS, fails at its greeting, saying what
+// the server is and where the wanted one usually listens; the right
+// server's greeting is left to read.
+func TestDialDetectsTheWrongProtocol(t *testing.T) {
+	caFile, serverTLS := testCA(t, "localhost")
+	imapTLS := serve(t, serverTLS, "* OK [CAPABILITY IMAP4rev1] ready\r\n")
+	smtpPlain := serve(t, nil, "220 mail.example.com ESMTP\r\n")
+	cfg, err := TLSOptions{CAFile: caFile, ServerName: "localhost"}.Config(imapTLS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, c := range []struct {
+		addr, protocol, mode string
+		cfg                  *tls.Config
+		spoken, ports        string
+	}{
+		{smtpPlain, ProtocolIMAP, TLSNone, nil, "SMTP", "993"},
+		{imapTLS, ProtocolSMTP, TLSImplicit, cfg, "IMAP", "587"},
+	} {
+		_, err := Dial(ctx, c.addr, c.protocol, c.mode, c.cfg, 20*time.Second, nil)
+		var p *ProtocolError
+		if !errors.As(err, &p) || !strings.Contains(err.Error(), "greets as "+c.spoken) || !strings.Contains(err.Error(), c.ports) {
+			t.Errorf("%s address to a %s server: %v, want a ProtocolError naming %s and port %s", c.protocol, c.spoken, err, c.spoken, c.ports)
+		}
+	}
+	for _, c := range []struct {
+		addr, protocol, mode string
+		cfg                  *tls.Config
+		greeting             string
+	}{
+		{smtpPlain, ProtocolSMTP, TLSNone, nil, "220 mail.example.com ESMTP\r\n"},
+		{imapTLS, ProtocolIMAP, TLSImplicit, cfg, "* OK [CAPABILITY IMAP4rev1] ready\r\n"},
+	} {
+		conn, err := Dial(ctx, c.addr, c.protocol, c.mode, c.cfg, 20*time.Second, nil)
+		if err != nil {
+			t.Fatalf("%s to its own server: %v", c.protocol, err)
+		}
+		line, _ := bufio.NewReader(conn).ReadString('\n')
+		conn.Close()
+		if line != c.greeting {
+			t.Errorf("%s: greeting read %q, want %q", c.protocol, line, c.greeting)
+		}
 	}
 }

@@ -30,7 +30,7 @@ func (o SMTPOptions) dial(ctx context.Context, steps mailauth.Steps) (*smtp.Clie
 func (o SMTPOptions) dialOnce(ctx context.Context, steps mailauth.Steps) (*smtp.Client, error) {
 	ctx, cancel := context.WithTimeout(ctx, o.Timeout)
 	defer cancel()
-	conn, err := mailauth.Dial(ctx, o.Address, o.TLS, o.TLSConfig, o.Timeout, steps)
+	conn, err := mailauth.Dial(ctx, o.Address, mailauth.ProtocolSMTP, o.TLS, o.TLSConfig, o.Timeout, steps)
 	if err != nil {
 		return nil, err
 	}

@@ -88,7 +88,7 @@ func (w *watcher) dial(ctx context.Context, opts *imapclient.Options) (*imapclie
 	if cfg.ServerName == "" {
 		cfg.ServerName, _, _ = net.SplitHostPort(o.Address)
 	}
-	conn, err := mailauth.Dial(ctx, o.Address, o.TLS, cfg, dialTimeout, w.steps)
+	conn, err := mailauth.Dial(ctx, o.Address, mailauth.ProtocolIMAP, o.TLS, cfg, dialTimeout, w.steps)
 	if err != nil {
 		return nil, err
 	}
