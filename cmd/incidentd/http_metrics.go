@@ -125,7 +125,8 @@ func histogram(stage string, ds []time.Duration) prometheus.Metric {
 
 // collectChoices counts incs per value of each choice field of form's
 // own: every choice, then "other" for a value no longer among them and
-// "" for none, so that the label values stay bounded.
+// "" for none, so that the label values stay bounded. A field with a
+// choice of value "other" counts those values in it.
 func collectChoices(incs []workflow.Incident, ch chan<- prometheus.Metric, form workflow.Form) {
 	for _, d := range form.Own() {
 		if d.Kind != workflow.FieldChoice {
@@ -143,7 +144,9 @@ func collectChoices(incs []workflow.Incident, ch chan<- prometheus.Metric, form 
 			ch <- prometheus.MustNewConstMetric(descFields, prometheus.GaugeValue, float64(counts[c.Value]), d.Name, c.Value)
 		}
 		for _, v := range []string{"other", ""} {
-			ch <- prometheus.MustNewConstMetric(descFields, prometheus.GaugeValue, float64(counts[v]), d.Name, v)
+			if _, isChoice := d.Choice(v); !isChoice {
+				ch <- prometheus.MustNewConstMetric(descFields, prometheus.GaugeValue, float64(counts[v]), d.Name, v)
+			}
 		}
 	}
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"incidentd/workflow"
 )
 
 // TestHealthz: /healthz is 200 while the daemon is logged in to IMAP and
@@ -77,5 +79,53 @@ func TestMetrics(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Log(body)
+	}
+}
+
+// choicesCollector collects the counts per choice of incs.
+type choicesCollector struct {
+	incs []workflow.Incident
+	form workflow.Form
+}
+
+func (c choicesCollector) Describe(ch chan<- *prometheus.Desc) { ch <- descFields }
+func (c choicesCollector) Collect(ch chan<- prometheus.Metric) { collectChoices(c.incs, ch, c.form) }
+
+// TestMetricsByChoice: a choice field counts each choice, values no
+// longer among them as other and none as ""; a field whose choices
+// include "other" counts those values in it, and /metrics still serves
+// (a second "other" series would fail the whole scrape).
+func TestMetricsByChoice(t *testing.T) {
+	incs := []workflow.Incident{
+		{Fields: workflow.Fields{Values: map[string]string{"env": "prod"}}},
+		{Fields: workflow.Fields{Values: map[string]string{"env": "other"}}},
+		{Fields: workflow.Fields{Values: map[string]string{"env": "staging"}}}, // a choice since removed
+		{},
+	}
+	for _, c := range []struct {
+		choices []string
+		want    []string
+	}{
+		{[]string{"prod", "test"}, []string{`value="prod"} 1`, `value="test"} 0`, `value="other"} 2`, `value=""} 1`}},
+		{[]string{"prod", "other"}, []string{`value="prod"} 1`, `value="other"} 2`, `value=""} 1`}},
+	} {
+		var choices []workflow.Choice
+		for _, v := range c.choices {
+			choices = append(choices, workflow.Choice{Value: v})
+		}
+		form := workflow.NewForm([]workflow.FieldDef{{Name: "env", Labels: []string{"Entorno"}, Kind: workflow.FieldChoice, Choices: choices}})
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(choicesCollector{incs, form})
+		rec := httptest.NewRecorder()
+		promhttp.HandlerFor(reg, promhttp.HandlerOpts{}).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+		body := rec.Body.String()
+		if rec.Code != http.StatusOK {
+			t.Fatalf("choices %v: /metrics answered %d:\n%s", c.choices, rec.Code, body)
+		}
+		for _, want := range c.want {
+			if !strings.Contains(body, `incidentd_incidents_by_field{field="env",`+want) {
+				t.Errorf("choices %v: /metrics lacks %s:\n%s", c.choices, want, body)
+			}
+		}
 	}
 }
