@@ -2,6 +2,7 @@ package parse
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -78,10 +79,15 @@ func sentenceEnd(s string) bool {
 }
 
 // headerShape reads a candidate followed by quoted lines: a known header
-// without its colon, or an address then a colon or nothing.
+// without its colon, an address then a colon or nothing, or a date and a
+// time then a colon in words the trimmer does not know ("O 2025-12-04
+// 10:12, Ann escribiu:", as Roundcube writes a sender without an address).
 func headerShape(s string) bool {
 	body := strings.TrimSpace(strings.TrimSuffix(s, ":"))
 	if endsWithVerb(body) && (hasDigit(body) || hasAddress(body)) {
+		return true
+	}
+	if strings.HasSuffix(s, ":") && len(body) <= 200 && dateStamp(body) {
 		return true
 	}
 	if !hasAddress(body) || len(body) > 300 {
@@ -116,4 +122,37 @@ func quoteFollows(lines, folded []string, i int) bool {
 func hasAddress(s string) bool {
 	at := strings.IndexByte(s, '@')
 	return at > 0 && s[at-1] != ' ' && strings.Contains(s[at+1:], ".")
+}
+
+// dateStamp reports whether s holds a date and a time as quote headers
+// write them: a time "10:12" and either a year of four digits or a date
+// in figures ("04.12.25", "12/4/25"), in any script's digits. A sentence
+// that merely names an hour ("the log at 10:12 says:") has no year.
+func dateStamp(s string) bool {
+	var runs []int  // the lengths of the runs of digits
+	var seps []rune // the character after each run
+	n := 0
+	for _, r := range s {
+		if unicode.IsDigit(r) {
+			n++
+			continue
+		}
+		if n > 0 {
+			runs, seps = append(runs, n), append(seps, r)
+			n = 0
+		}
+	}
+	if n > 0 {
+		runs, seps = append(runs, n), append(seps, 0)
+	}
+	timed, year, figures := false, false, false
+	for k, l := range runs {
+		year = year || l == 4
+		if k+1 < len(runs) {
+			timed = timed || l <= 2 && seps[k] == ':' && runs[k+1] == 2
+			figures = figures || k+2 < len(runs) && strings.ContainsRune("./-", seps[k]) && seps[k+1] == seps[k] &&
+				l <= 4 && runs[k+1] <= 2 && runs[k+2] >= 2 && runs[k+2] <= 4
+		}
+	}
+	return timed && (year || figures)
 }
