@@ -2,6 +2,7 @@ package parse
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -20,6 +21,8 @@ func clean(s string) string {
 		switch {
 		case r == '\r':
 			b.WriteByte('\n')
+		case joiner(r) && joins(prev) && joins(nextRune(s, i+utf8.RuneLen(r))):
+			b.WriteRune(r)
 		case invisible(r):
 		case r == trackingDot && !syllabic(prev) && !syllabic(nextRune(s, i+utf8.RuneLen(r))):
 		default:
@@ -66,6 +69,21 @@ func invisible(r rune) bool {
 	}
 	return '\u200b' <= r && r <= '\u200f' || '\u202a' <= r && r <= '\u202e' || '\u2060' <= r && r <= '\u2064' ||
 		'\u2066' <= r && r <= '\u2069'
+}
+
+// joiner reports whether r is the zero-width non-joiner or joiner, which
+// Persian, the Indic scripts and emoji sequences write on purpose between
+// two of their characters ("می‌کند", "👩‍💻"): clean keeps them there and
+// drops them elsewhere, where they are as meaningless as the other
+// invisible marks.
+func joiner(r rune) bool {
+	return r == '\u200c' || r == '\u200d'
+}
+
+// joins reports whether r is a character that a joiner may stand next to
+// on purpose: a letter, mark or symbol outside ASCII.
+func joins(r rune) bool {
+	return r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsSymbol(r))
 }
 
 // trackingDot is the Canadian syllabics final middle dot, which read
