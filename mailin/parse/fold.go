@@ -80,6 +80,16 @@ func hasPrefixAny(s string, words []string) bool {
 	return false
 }
 
+// hasSuffixAny reports whether s ends with one of words.
+func hasSuffixAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // hasDigit reports whether s holds a decimal digit.
 func hasDigit(s string) bool {
 	return strings.IndexFunc(s, unicode.IsDigit) >= 0

@@ -54,13 +54,9 @@ var closings = map[string]bool{
 	"SINCERELY": true, "YOURS": true, "BR": true,
 }
 
-// signaturePhrases start a mobile or webmail signature line.
-var signaturePhrases = []string{
-	"SENT FROM MY ", "SENT FROM MAIL FOR ", "SENT FROM OUTLOOK", "SENT FROM YAHOO",
-	"SENT FROM ", "SENT WITH ", "SENT VIA ", "GET OUTLOOK FOR ", "ENVIADO DESDE ", "ENVIADO DE MI ",
-	"OBTENER OUTLOOK PARA ", "DESCARGA OUTLOOK PARA ", "ENVOYE DE MON ", "ENVOYE A PARTIR DE ",
-	"ENVOYE DEPUIS ", "OBTENIR OUTLOOK POUR ", "VON MEINEM ", "GESENDET VON ", "GESENDET MIT ",
-	"VERZONDEN VANAF ", "VERSTUURD VANAF ", "INVIATO DA ", "INVIATO DAL MIO ", "ENVIADO DO MEU ",
-	"ENVIADO DO ", "WYSLANE Z ", "SKICKAT FRAN ", "SENDT FRA ", "ODESLANO Z ", "ОТПРАВЛЕНО С ",
-	"ОТПРАВЛЕНО ИЗ ",
+// deviceWords name the devices and apps of the mobile signatures whose
+// phrase ends the line (sentFromEnd in quotelang.go), folded.
+var deviceWords = []string{
+	"IPHONE", "IPAD", "ANDROID", "OUTLOOK", "GALAXY", "SAMSUNG", "HUAWEI", "XIAOMI", "PIXEL", "BLACKBERRY",
+	"手机", "手機", "スマートフォン", "携帯",
 }

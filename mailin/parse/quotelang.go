@@ -3,6 +3,7 @@ package parse
 import (
 	"maps"
 	"slices"
+	"strings"
 )
 
 // replyLang is what the mail clients of one language (Gmail, Outlook,
@@ -17,6 +18,11 @@ type replyLang struct {
 	to       []string
 	subject  []string
 	original []string // an "-----Original Message-----" separator
+	// sentFrom start the line that a mobile or webmail client puts under
+	// what was written ("Sent from my iPhone", "Get Outlook for Android");
+	// sentFromEnd end it, in the languages that put the device first
+	// ("iPhoneから送信"), and count only on a line that names a device.
+	sentFrom, sentFromEnd []string
 }
 
 // replyLangs are the languages that the big clients ship in, by ISO code.
@@ -25,100 +31,127 @@ type replyLang struct {
 var replyLangs = map[string]replyLang{
 	"en": {leads: []string{"On"}, verbs: []string{"wrote"}, midVerbs: []string{"wrote on"},
 		from: []string{"From"}, date: []string{"Sent", "Date"}, to: []string{"To", "Cc"}, subject: []string{"Subject"},
-		original: []string{"Original Message", "Original e-mail"}},
+		original: []string{"Original Message", "Original e-mail"},
+		sentFrom: []string{"Sent from my ", "Sent from Mail for ", "Sent from Outlook", "Sent from Yahoo", "Sent from ", "Sent with ", "Sent via ", "Get Outlook for "}},
 	"es": {leads: []string{"El"}, verbs: []string{"escribió"}, midVerbs: []string{"escribió el"},
 		from: []string{"De"}, date: []string{"Enviado", "Enviada", "Fecha"}, to: []string{"Para", "CC"}, subject: []string{"Asunto"},
-		original: []string{"Mensaje original"}},
+		original: []string{"Mensaje original"},
+		sentFrom: []string{"Enviado desde ", "Enviado de mi ", "Obtener Outlook para ", "Descarga Outlook para "}},
 	"ca": {leads: []string{"El"}, verbs: []string{"va escriure"},
 		from: []string{"De"}, date: []string{"Enviat", "Data"}, to: []string{"Per a", "A"}, subject: []string{"Assumpte", "Tema"},
-		original: []string{"Missatge original"}},
+		original: []string{"Missatge original"},
+		sentFrom: []string{"Enviat des del ", "Enviat des de "}},
 	"fr": {leads: []string{"Le"}, verbs: []string{"a écrit"}, midVerbs: []string{"a écrit le"},
 		from: []string{"De"}, date: []string{"Envoyé", "Date"}, to: []string{"À", "A", "Cc"}, subject: []string{"Objet"},
-		original: []string{"Message d'origine", "Message original"}},
+		original: []string{"Message d'origine", "Message original"},
+		sentFrom: []string{"Envoyé de mon ", "Envoyé à partir de ", "Envoyé depuis ", "Obtenir Outlook pour ", "Télécharger Outlook pour "}},
 	"de": {leads: []string{"Am"}, verbs: []string{"schrieb"}, midVerbs: []string{"schrieb am"},
 		from: []string{"Von"}, date: []string{"Gesendet", "Datum"}, to: []string{"An", "Cc", "Kopie"}, subject: []string{"Betreff"},
-		original: []string{"Ursprüngliche Nachricht", "Originalnachricht"}},
+		original: []string{"Ursprüngliche Nachricht", "Originalnachricht"},
+		sentFrom: []string{"Von meinem ", "Gesendet von ", "Gesendet mit ", "Outlook für Android herunterladen", "Outlook für iOS herunterladen"}},
 	"nl": {leads: []string{"Op"}, verbs: []string{"schreef", "het volgende geschreven", "het volgende"},
 		from: []string{"Van"}, date: []string{"Verzonden", "Datum"}, to: []string{"Aan", "CC"}, subject: []string{"Onderwerp"},
-		original: []string{"Oorspronkelijk bericht", "Origineel bericht"}},
+		original: []string{"Oorspronkelijk bericht", "Origineel bericht"},
+		sentFrom: []string{"Verzonden vanaf ", "Verstuurd vanaf ", "Verzonden met ", "Outlook voor Android downloaden", "Outlook voor iOS downloaden"}},
 	"it": {leads: []string{"Il"}, verbs: []string{"ha scritto"}, midVerbs: []string{"ha scritto il"},
 		from: []string{"Da"}, date: []string{"Inviato", "Data"}, to: []string{"A", "Cc"}, subject: []string{"Oggetto"},
-		original: []string{"Messaggio originale"}},
+		original: []string{"Messaggio originale"},
+		sentFrom: []string{"Inviato da ", "Inviato dal mio ", "Scarica Outlook per "}},
 	"pt": {leads: []string{"Em", "No dia", "Às"}, verbs: []string{"escreveu"},
 		from: []string{"De"}, date: []string{"Enviado", "Enviada", "Data"}, to: []string{"Para", "Cc"}, subject: []string{"Assunto"},
-		original: []string{"Mensagem original"}},
+		original: []string{"Mensagem original"},
+		sentFrom: []string{"Enviado do meu ", "Enviado do ", "Enviado a partir do ", "Obter o Outlook para ", "Obtenha o Outlook para "}},
 	"sv": {leads: []string{"Den"}, verbs: []string{"skrev"}, midVerbs: []string{"skrev den"},
 		from: []string{"Från"}, date: []string{"Skickat", "Datum"}, to: []string{"Till", "Kopia"}, subject: []string{"Ämne"},
-		original: []string{"Originalmeddelande", "Ursprungligt meddelande"}},
+		original: []string{"Originalmeddelande", "Ursprungligt meddelande"},
+		sentFrom: []string{"Skickat från ", "Hämta Outlook för "}},
 	"da": {leads: []string{"Den"}, verbs: []string{"skrev"},
 		from: []string{"Fra"}, date: []string{"Sendt", "Dato"}, to: []string{"Til", "Cc"}, subject: []string{"Emne"},
-		original: []string{"Oprindelig meddelelse", "Oprindelig besked", "Original meddelelse"}},
+		original: []string{"Oprindelig meddelelse", "Oprindelig besked", "Original meddelelse"},
+		sentFrom: []string{"Sendt fra ", "Hent Outlook til "}},
 	"nb": {leads: []string{"Den", "På"}, verbs: []string{"skrev"},
 		from: []string{"Fra"}, date: []string{"Sendt", "Dato"}, to: []string{"Til", "Kopi"}, subject: []string{"Emne"},
-		original: []string{"Opprinnelig melding", "Original melding"}},
+		original: []string{"Opprinnelig melding", "Original melding"},
+		sentFrom: []string{"Sendt fra ", "Få Outlook for "}},
 	"fi": {verbs: []string{"kirjoitti", "viestissä"}, midVerbs: []string{"kirjoitti"},
 		from: []string{"Lähettäjä"}, date: []string{"Lähetetty", "Päivämäärä"}, to: []string{"Vastaanottaja", "Kopio"}, subject: []string{"Aihe"},
 		original: []string{"Alkuperäinen viesti"}},
 	"pl": {leads: []string{"W dniu", "Dnia"}, verbs: []string{"napisał", "napisała", "napisał(a)", "pisze"},
 		from: []string{"Od"}, date: []string{"Wysłano", "Data"}, to: []string{"Do", "DW"}, subject: []string{"Temat"},
-		original: []string{"Wiadomość oryginalna", "Oryginalna wiadomość"}},
+		original: []string{"Wiadomość oryginalna", "Oryginalna wiadomość"},
+		sentFrom: []string{"Wysłane z ", "Wysłano z "}},
 	"cs": {leads: []string{"Dne"}, verbs: []string{"napsal", "napsala", "napsal(a)"},
 		from: []string{"Od"}, date: []string{"Odesláno", "Datum"}, to: []string{"Komu", "Kopie"}, subject: []string{"Předmět"},
-		original: []string{"Původní zpráva", "Původní e-mail"}},
+		original: []string{"Původní zpráva", "Původní e-mail"},
+		sentFrom: []string{"Odesláno z ", "Odesláno ze "}},
 	"sk": {leads: []string{"Dňa"}, verbs: []string{"napísal", "napísala", "napísal(a)"},
 		from: []string{"Od"}, date: []string{"Odoslané", "Dátum"}, to: []string{"Komu", "Kópia"}, subject: []string{"Predmet"},
-		original: []string{"Pôvodná správa"}},
+		original: []string{"Pôvodná správa"},
+		sentFrom: []string{"Odoslané z ", "Odoslané zo "}},
 	"sl": {leads: []string{"V"}, verbs: []string{"napisal(a)", "je napisal", "je napisala"},
 		from: []string{"Od"}, date: []string{"Poslano"}, to: []string{"Za"}, subject: []string{"Zadeva"},
 		original: []string{"Izvirno sporočilo"}},
 	"ro": {leads: []string{"Pe", "În"}, verbs: []string{"a scris"}, midVerbs: []string{"a scris în", "a scris pe"},
 		from: []string{"De la"}, date: []string{"Trimis", "Data"}, to: []string{"Către", "Cc"}, subject: []string{"Subiect"},
-		original: []string{"Mesaj original", "Mesajul original"}},
+		original: []string{"Mesaj original", "Mesajul original"},
+		sentFrom: []string{"Trimis de pe ", "Trimis din "}},
 	"hu": {verbs: []string{"írta"}, midVerbs: []string{"ezt írta"},
 		from: []string{"Feladó"}, date: []string{"Elküldve", "Dátum"}, to: []string{"Címzett", "Másolatot kap"}, subject: []string{"Tárgy"},
 		original: []string{"Eredeti üzenet"}},
 	"tr": {verbs: []string{"yazdı", "şunu yazdı"},
 		from: []string{"Kimden"}, date: []string{"Gönderildi", "Tarih"}, to: []string{"Kime", "Bilgi"}, subject: []string{"Konu"},
-		original: []string{"Özgün İleti", "Orijinal Mesaj", "Orijinal ileti"}},
+		original:    []string{"Özgün İleti", "Orijinal Mesaj", "Orijinal ileti"},
+		sentFromEnd: []string{"gönderildi"}},
 	"ru": {leads: []string{"В"}, verbs: []string{"написал", "написала", "написал(а)", "пишет"},
 		from: []string{"От"}, date: []string{"Отправлено", "Дата"}, to: []string{"Кому", "Копия"}, subject: []string{"Тема"},
-		original: []string{"Исходное сообщение", "Оригинальное сообщение"}},
+		original: []string{"Исходное сообщение", "Оригинальное сообщение"},
+		sentFrom: []string{"Отправлено с ", "Отправлено из ", "Получить Outlook для "}},
 	"uk": {verbs: []string{"пише", "написав", "написала", "написав(ла)"},
 		from: []string{"Від"}, date: []string{"Надіслано", "Дата"}, to: []string{"Кому", "Копія"}, subject: []string{"Тема"},
-		original: []string{"Оригінальне повідомлення", "Вихідне повідомлення"}},
+		original: []string{"Оригінальне повідомлення", "Вихідне повідомлення"},
+		sentFrom: []string{"Надіслано з "}},
 	"bg": {leads: []string{"На"}, verbs: []string{"написа"},
 		from: []string{"От"}, date: []string{"Изпратено", "Дата"}, to: []string{"До", "Як"}, subject: []string{"Относно"},
 		original: []string{"Оригинално съобщение"}},
 	"el": {leads: []string{"Στις"}, verbs: []string{"έγραψε"},
 		from: []string{"Από"}, date: []string{"Εστάλη", "Ημερομηνία"}, to: []string{"Προς", "Κοιν"}, subject: []string{"Θέμα"},
-		original: []string{"Αρχικό μήνυμα"}},
+		original: []string{"Αρχικό μήνυμα"},
+		sentFrom: []string{"Στάλθηκε από "}},
 	"ja": {verbs: []string{"書きました", "のメッセージ"},
 		from: []string{"差出人", "送信者"}, date: []string{"送信日時", "日付"}, to: []string{"宛先", "CC"}, subject: []string{"件名"},
-		original: []string{"元のメッセージ"}},
+		original:    []string{"元のメッセージ"},
+		sentFromEnd: []string{"から送信"}},
 	"zh-CN": {leads: []string{"在"}, verbs: []string{"写道"},
 		from: []string{"发件人"}, date: []string{"发送时间", "日期"}, to: []string{"收件人", "抄送"}, subject: []string{"主题"},
-		original: []string{"原始邮件"}},
+		original: []string{"原始邮件"},
+		sentFrom: []string{"发自我的"}, sentFromEnd: []string{"发送"}},
 	"zh-TW": {leads: []string{"在"}, verbs: []string{"寫道"},
 		from: []string{"寄件者"}, date: []string{"寄件日期", "日期"}, to: []string{"收件者", "副本"}, subject: []string{"主旨"},
-		original: []string{"原始郵件"}},
+		original: []string{"原始郵件"},
+		sentFrom: []string{"寄自我的"}, sentFromEnd: []string{"傳送"}},
 	"ko": {verbs: []string{"님이 작성", "작성"},
 		from: []string{"보낸 사람"}, date: []string{"보낸 날짜", "날짜"}, to: []string{"받는 사람", "참조"}, subject: []string{"제목"},
-		original: []string{"원본 메시지"}},
+		original:    []string{"원본 메시지"},
+		sentFromEnd: []string{"에서 보냄"}},
 	"he": {verbs: []string{"כתב", "כתבה"},
 		from: []string{"מאת"}, date: []string{"נשלח", "תאריך"}, to: []string{"אל", "עותק"}, subject: []string{"נושא"},
-		original: []string{"הודעה מקורית"}},
+		original: []string{"הודעה מקורית"},
+		sentFrom: []string{"נשלח מה-"}},
 	"ar": {verbs: []string{"كتب"},
 		from: []string{"من"}, date: []string{"تم الإرسال", "التاريخ"}, to: []string{"إلى", "نسخة"}, subject: []string{"الموضوع"},
 		original: []string{"الرسالة الأصلية"}},
 	"vi": {leads: []string{"Vào"}, verbs: []string{"đã viết"},
 		from: []string{"Từ"}, date: []string{"Đã gửi", "Ngày"}, to: []string{"Đến"}, subject: []string{"Chủ đề"},
-		original: []string{"Thư gốc"}},
+		original: []string{"Thư gốc"},
+		sentFrom: []string{"Gửi từ "}},
 	"id": {leads: []string{"Pada"}, verbs: []string{"menulis"},
 		from: []string{"Dari"}, date: []string{"Dikirim", "Tanggal"}, to: []string{"Kepada"}, subject: []string{"Subjek"},
-		original: []string{"Pesan asli"}},
+		original: []string{"Pesan asli"},
+		sentFrom: []string{"Dikirim dari "}},
 	"th": {leads: []string{"เมื่อ"}, verbs: []string{"เขียนว่า"},
 		from: []string{"จาก"}, date: []string{"ส่ง"}, to: []string{"ถึง"}, subject: []string{"เรื่อง"},
-		original: []string{"ข้อความต้นฉบับ"}},
+		original: []string{"ข้อความต้นฉบับ"},
+		sentFrom: []string{"ส่งจาก "}},
 }
 
 // listFooterOpenings start the footer that Google Groups puts under each
@@ -141,6 +174,7 @@ var replyWords = foldReplyWords()
 
 type foldedReplyWords struct {
 	leads, verbs, midVerbs, original []string
+	sentFrom, sentFromEnd            []string
 	labels                           map[string]int // folded label → field
 }
 
@@ -166,6 +200,14 @@ func foldReplyWords() foldedReplyWords {
 		all(&w.verbs, l.verbs)
 		all(&w.midVerbs, l.midVerbs)
 		all(&w.original, l.original)
+		for _, p := range l.sentFrom {
+			if strings.HasSuffix(p, " ") {
+				w.sentFrom = append(w.sentFrom, fold(p)+" ") // a whole word: "SENT WITH " is not "SENT WITHOUT"
+			} else {
+				w.sentFrom = append(w.sentFrom, fold(p))
+			}
+		}
+		all(&w.sentFromEnd, l.sentFromEnd)
 		label(fromField, l.from)
 		label(dateField, l.date)
 		label(toField, l.to)

@@ -154,7 +154,7 @@ func (t *trimmer) signature(i int) bool {
 		return true
 	}
 	f := t.folded[i]
-	if len(f) > 80 || !hasPrefixAny(f, signaturePhrases) {
+	if len(f) > 80 || !hasPrefixAny(f, replyWords.sentFrom) && !(hasSuffixAny(f, replyWords.sentFromEnd) && hasAny(f, deviceWords)) {
 		return false
 	}
 	return !strings.HasSuffix(f, ".") && !strings.HasSuffix(f, ",") && !strings.HasSuffix(f, ":")
