@@ -60,3 +60,8 @@ var deviceWords = []string{
 	"IPHONE", "IPAD", "ANDROID", "OUTLOOK", "GALAXY", "SAMSUNG", "HUAWEI", "XIAOMI", "PIXEL", "BLACKBERRY",
 	"手机", "手機", "スマートフォン", "携帯",
 }
+
+// imageWords open the placeholder of an inline image in a plain-text part,
+// folded: Gmail's "[image: …]" (English, French, Spanish, Portuguese,
+// Italian, German, Dutch) and Outlook's "[cid:…]".
+var imageWords = []string{"IMAGE:", "IMAGE :", "IMAGEN:", "IMAGEM:", "IMMAGINE:", "BILD:", "AFBEELDING:", "CID:"}

@@ -71,7 +71,7 @@ func (t *trimmer) run() string {
 		if t.signature(i) {
 			inSignature = true
 		}
-		if !inSignature {
+		if !inSignature && !imageLine(t.folded[i]) {
 			t.keep = append(t.keep, line)
 		}
 		i++
@@ -158,6 +158,25 @@ func (t *trimmer) signature(i int) bool {
 		return false
 	}
 	return !strings.HasSuffix(f, ".") && !strings.HasSuffix(f, ",") && !strings.HasSuffix(f, ":")
+}
+
+// imageLine reports whether a folded line holds nothing but the
+// placeholders that clients write in a plain-text part for inline images,
+// a signature's logo most often: Gmail's "[image: logo.png]" in its
+// languages, Outlook's "[cid:image001.png@01DB…]". The images themselves
+// are the mail's attachments.
+func imageLine(f string) bool {
+	if !strings.HasPrefix(f, "[") {
+		return false
+	}
+	for f != "" {
+		end := strings.IndexByte(f, ']')
+		if !strings.HasPrefix(f, "[") || end < 0 || !hasPrefixAny(f[1:end], imageWords) {
+			return false
+		}
+		f = strings.TrimSpace(f[end+1:])
+	}
+	return true
 }
 
 // closingLines is how many lines (a name, a title, a telephone) may

@@ -38,6 +38,8 @@ func TestNewText(t *testing.T) {
 		{"iphone zh", "好的\n\n发自我的iPhone", "好的"},
 		{"no device, no signature", "ログはサーバーから送信\n次の行", "ログはサーバーから送信\n次の行"},
 		{"a word, not a prefix", "OK\n\nSent without the attachment\nsee below", "OK\n\nSent without the attachment\nsee below"},
+		{"signature logo", "OK\n\nAnn Lee\n[image: logo.png]\n[cid:image001.png@01DB4A2B.5C3D2E10] [image: x]", "OK\n\nAnn Lee"},
+		{"brackets that are not an image stay", "OK\n[image] [note: later]", "OK\n[image] [note: later]"},
 		{"decoy stays", "INFO: Ann wrote:\nthe export fails at step 3", "INFO: Ann wrote:\nthe export fails at step 3"},
 		{"weak header before quote", "OK\n\nAnn wrote:\n> text", "OK"},
 		{"unknown words, date and time", "OK\n\nAr 2025-12-04 10:12, ysgrifennodd Ann:\n> adroddiad", "OK"},
