@@ -17,17 +17,46 @@ const (
 // languages of lang.go, with the markdown-ish decorations of converted
 // HTML ("*From:*", "De :"). It returns the field and the value.
 func labelOf(line string) (field int, value string) {
+	key, value, ok := splitLabel(line)
+	if !ok {
+		return noField, ""
+	}
+	return fieldOf(key), value
+}
+
+// splitLabel cuts a "Label: value" line into its folded label and its
+// value, in any language: ok is false when the line has no colon within
+// its first 40 bytes.
+func splitLabel(line string) (key, value string, ok bool) {
 	line = strings.TrimLeft(line, " \t*>")
 	colon := strings.IndexAny(line, ":：")
 	if colon <= 0 || colon > 40 {
-		return noField, ""
+		return "", "", false
 	}
-	key := fold(strings.Trim(line[:colon], " \t*"))
+	key = fold(strings.Trim(line[:colon], " \t*"))
 	value = strings.TrimSpace(strings.TrimLeft(line[colon:], ":：* \t"))
 	if strings.HasPrefix(line[colon:], "：") {
 		value = strings.TrimSpace(strings.TrimLeft(line[colon+len("："):], "* \t"))
 	}
-	return fieldOf(key), value
+	return key, value, true
+}
+
+// labelledBlock reports whether lines[i] starts a header block whose
+// labels may be in any language: three to six "Label: value" lines in a
+// row, each label of at most three words and no digits, one value a date
+// and a time (see dateStamp). It is read only after a rule, where Outlook
+// on the web and Outlook's mobile apps put their header block; elsewhere
+// such lines may be a report's own fields.
+func labelledBlock(lines []string, i int) bool {
+	n, dated := 0, false
+	for ; i < len(lines) && n < 6; i, n = i+1, n+1 {
+		key, value, ok := splitLabel(lines[i])
+		if !ok || key == "" || value == "" || hasDigit(key) || strings.Count(key, " ") > 2 {
+			break
+		}
+		dated = dated || dateStamp(value)
+	}
+	return n >= 3 && dated
 }
 
 // fieldOf says which field a folded label names.

@@ -88,7 +88,7 @@ func (t *trimmer) hardStop(i int) bool {
 	}
 	if strings.Trim(f, "_") == "" && len(f) >= 10 {
 		next := t.nextNonBlank(i + 1)
-		return next < len(t.lines) && headerBlock(t.lines, next)
+		return next < len(t.lines) && (headerBlock(t.lines, next) || labelledBlock(t.lines, next))
 	}
 	return headerBlock(t.lines, i)
 }

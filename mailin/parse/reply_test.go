@@ -25,6 +25,8 @@ func TestNewText(t *testing.T) {
 		{"outlook fr space", "OK\n\nDe : Ann <ann@example.com>\nEnvoyé : lundi 3 mars 2025 09:00\nÀ : incidents@example.com\nObjet : rapport", "OK"},
 		{"outlook hi", "ठीक है\n\nप्रेषक: Ann <ann@example.com>\nभेजा गया: सोमवार, 3 मार्च 2025 09:00\nप्रति: incidents@example.com\nविषय: रिपोर्ट\n\nbody", "ठीक है"},
 		{"outlook eu", "Ados\n\nNork: Ann <ann@example.com>\nBidalia: 2025(e)ko martxoaren 3(a) 09:00\nNori: incidents@example.com\nGaia: txostena\n\nbody", "Ados"},
+		{"rule, then labels in any language", "Iawn\n\n________________________________\nOddi wrth: Ann <ann@example.com>\nAnfonwyd: Dydd Llun, 3 Mawrth 2025 09:00\nAt: incidents@example.com\nPwnc: adroddiad\n\nbody", "Iawn"},
+		{"report fields after a rule stay", "Details\n__________\nSystem: export\nSince: Monday\nPriority: high", "Details\n__________\nSystem: export\nSince: Monday\nPriority: high"},
 		{"outlook quoted", "OK\n\n> From: Ann <ann@example.com>\n> Sent: Monday\n> To: x\n> Subject: y\n> body", "OK"},
 		{"original message", "OK\n\n-----Original Message-----\nFrom: Ann\nbody", "OK"},
 		{"mensaje original", "OK\n\n-----Mensaje original-----\nDe: Ann\ncuerpo", "OK"},
