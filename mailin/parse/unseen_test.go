@@ -20,7 +20,7 @@ const unseenDir = "testdata/unseen"
 // unseenFloors are the pass counts per category below which TestUnseen
 // fails: raise them when the parser gets better, never lower them.
 var unseenFloors = map[string]int{
-	"quote-header": 38, "wrapped": 11, "structural": 8, "invisible": 5, "noise": 10,
+	"quote-header": 57, "wrapped": 13, "structural": 14, "invisible": 8, "noise": 16,
 }
 
 // unseenCase is an entry of testdata/unseen/MANIFEST.json: a plain-text
