@@ -65,8 +65,69 @@ const rulerLine = "________________________________"
 
 // htmlNewText returns the new text of an HTML-only reply: the HTML is cut
 // where the quoted history starts, converted to text, and trimmed like a
-// plain-text reply.
+// plain-text reply. When nothing is written above the history, the answer
+// is below it or between its parts (bottom-posted or interleaved, as
+// Thunderbird and Apple Mail write them for those who choose to): the
+// quoted blocks become "> " lines, and the whole is trimmed as plain text.
 func htmlNewText(html string) string {
+	if text := htmlTopText(html); text != "" {
+		return text
+	}
+	return NewText(quotedText(html))
+}
+
+// quotedText converts html to text, each line of a top-level
+// <blockquote> written as a quoted line ("> ").
+func quotedText(html string) string {
+	lower := asciiLower(html)
+	var b strings.Builder
+	for len(html) > 0 {
+		start := strings.Index(lower, "<blockquote")
+		if start < 0 {
+			b.WriteString(htmlToText(html))
+			break
+		}
+		end := blockquoteEnd(lower, start)
+		b.WriteString(htmlToText(html[:start]))
+		b.WriteByte('\n')
+		for _, l := range strings.Split(htmlToText(html[start:end]), "\n") {
+			b.WriteString(strings.TrimRight("> "+l, " ") + "\n")
+		}
+		html, lower = html[end:], lower[end:]
+	}
+	return b.String()
+}
+
+// blockquoteEnd is the end of the <blockquote> element that starts at
+// start in lower (lower-cased HTML), nested ones included: the end of
+// lower when it is not closed.
+func blockquoteEnd(lower string, start int) int {
+	depth := 0
+	for i := start; i < len(lower); {
+		open := strings.Index(lower[i:], "<blockquote")
+		closing := strings.Index(lower[i:], "</blockquote")
+		switch {
+		case closing < 0:
+			return len(lower)
+		case open >= 0 && open < closing:
+			depth++
+			i += open + len("<blockquote")
+		default:
+			depth--
+			i += closing + len("</blockquote")
+			if depth == 0 {
+				if gt := strings.IndexByte(lower[i:], '>'); gt >= 0 {
+					return i + gt + 1
+				}
+				return len(lower)
+			}
+		}
+	}
+	return len(lower)
+}
+
+// htmlTopText is the new text written above the quoted history of html.
+func htmlTopText(html string) string {
 	lower := asciiLower(html)
 	cut := len(html)
 	for _, m := range quoteMarkers {

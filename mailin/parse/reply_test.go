@@ -72,6 +72,16 @@ func TestHTMLNewText(t *testing.T) {
 		{"outlook web", `<div>OK</div><hr style="display:inline-block"><div id="divRplyFwdMsg"><b>From:</b> Ann</div>`, "OK"},
 		{"apple", `<div>OK</div><div><br><blockquote type="cite"><div>On 3 Mar 2025, at 09:00, Ann &lt;ann@example.com&gt; wrote:</div>x</blockquote></div>`, "OK"},
 		{"rule without header stays", `<p>OK</p><hr><p>more text</p>`, "OK\n\nmore text"},
+		// Nothing above the history: the answer is below it, or between
+		// its parts.
+		{"thunderbird bottom-posted", `<div class="moz-cite-prefix">On 07/12/2026 09:12, Incidents wrote:<br></div>` +
+			`<blockquote type="cite"><p>Reply RESOLVED: what was done</p></blockquote>` +
+			`<p>RESOLVED: restarted the export job.</p><div class="moz-signature">-- <br>Bob</div>`, "RESOLVED: restarted the export job."},
+		{"apple interleaved", `<div><blockquote type="cite"><div>Which version?</div></blockquote>4.2.1<br>` +
+			`<blockquote type="cite"><div>Since when?<blockquote>older</blockquote></div></blockquote>Since Monday.</div>`, "4.2.1\n\nSince Monday."},
+		{"gmail bottom-posted", `<div class="gmail_quote"><div class="gmail_attr">El lun, 7 dic 2026 a las 9:12, Incidents escribió:</div>` +
+			`<blockquote class="gmail_quote">ACEPTAR / RECHAZAR</blockquote></div><div>ACEPTAR</div>`, "ACEPTAR"},
+		{"quote only", `<blockquote type="cite">RESOLVED</blockquote>`, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
