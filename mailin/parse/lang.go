@@ -17,14 +17,15 @@ var separatorWords = []string{
 }
 
 // forwardWords mark a forwarded message: separators and Apple Mail's
-// "Begin forwarded message:" in the languages of separatorWords.
+// "Begin forwarded message:" in the languages of separatorWords, and
+// Ukrainian.
 var forwardWords = []string{
 	"FORWARDED MESSAGE", "BEGIN FORWARDED MESSAGE", "MENSAJE REENVIADO", "MESSAGE TRANSFERE",
 	"MESSAGE REEXPEDIE", "WEITERGELEITETE NACHRICHT", "DOORGESTUURD BERICHT",
 	"MESSAGGIO INOLTRATO", "MENSAGEM ENCAMINHADA", "MENSAGEM REENCAMINHADA",
 	"VIDAREBEFORDRAT MEDDELANDE", "VIDERESENDT MEDDELELSE", "VIDERESENDT MELDING",
 	"PREPOSLANA ZPRAVA", "INICIO DEL MENSAJE REENVIADO", "WEITERGELEITETEN NACHRICHT", "PRZEKAZANA WIADOMOSC", "WIADOMOSC PRZEKAZANA",
-	"ПЕРЕСЫЛАЕМОЕ СООБЩЕНИЕ", "ПЕРЕСЛАННОЕ СООБЩЕНИЕ", "转发的邮件", "転送されたメッセージ",
+	"ПЕРЕСЫЛАЕМОЕ СООБЩЕНИЕ", "ПЕРЕСЛАННОЕ СООБЩЕНИЕ", "ПЕРЕСЛАНИЙ ЛИСТ", "ПЕРЕСЛАНЕ ПОВІДОМЛЕННЯ", "转发的邮件", "転送されたメッセージ",
 }
 
 // Header labels of Outlook-style quote and forward blocks, by field.

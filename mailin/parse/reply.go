@@ -90,7 +90,24 @@ func (t *trimmer) hardStop(i int) bool {
 		next := t.nextNonBlank(i + 1)
 		return next < len(t.lines) && (headerBlock(t.lines, next) || labelledBlock(t.lines, next))
 	}
+	if ruledTitle(f) { // "---------- Пересланий лист ---------", in any language
+		next := t.nextNonBlank(i + 1)
+		return next < len(t.lines) && headerBlock(t.lines, next)
+	}
 	return headerBlock(t.lines, i)
+}
+
+// ruledTitle reports whether f is words between two rules of three or
+// more dashes or equals signs, as forward and original-message separators
+// are drawn.
+func ruledTitle(f string) bool {
+	for _, r := range []string{"---", "==="} {
+		if strings.HasPrefix(f, r) && strings.HasSuffix(f, r) {
+			title := strings.Trim(f, r[:1]+" ")
+			return strings.IndexFunc(title, unicode.IsLetter) >= 0
+		}
+	}
+	return false
 }
 
 // skipQuote skips the quoted lines from i, with the unquoted lines that

@@ -53,6 +53,11 @@ func TestNewText(t *testing.T) {
 		{"quote wrapped by a client", "OK\n\n> The export of the monthly payroll stops at eighty percent every\ntime it runs\n> on the first day of the month.",
 			"OK"},
 		{"quote only", "> ACCEPT", ""},
+		// A separator whose words no table holds is still one when a header
+		// block follows it; a titled rule over anything else is text.
+		{"ruled title over a header block", "Ydy hwn yn edrych yn iawn?\n\n---------- Neges wedi'i hanfon ymlaen ---------\n" +
+			"From: Ann <ann@example.com>\nDate: Mon, 7 Dec 2026 09:12\nSubject: Export\nTo: <bob@example.com>\n\nThe export stops.", "Ydy hwn yn edrych yn iawn?"},
+		{"ruled title over text", "RESUELTO: cambiado el límite\n\n--- Notas ---\nEl límite era 80 %.", "RESUELTO: cambiado el límite\n\n--- Notas ---\nEl límite era 80 %."},
 		{"quoted keyword never counts", "\n\n> RESOLVED\n", ""},
 		{"crlf and bom", "\ufeffACCEPT\r\n\r\nOn Mon, Mar 3, 2025, Ann <ann@example.com> wrote:\r\n> x\r\n", "ACCEPT"},
 	}
