@@ -203,6 +203,7 @@ func funcs(lang string, validated bool) map[string]any {
 		"indent":    indent,
 		"charts":    charts,
 		"size":      func(n int64) string { return byteSize(lang, n) },
+		"span":      func(s workflow.Seconds) string { return span(lang, s) },
 	}
 }
 

@@ -3,6 +3,8 @@ package render
 import (
 	"strconv"
 	"strings"
+
+	"incidentd/workflow"
 )
 
 // byteSize is n bytes as a reader of lang writes a file's size: "7 bytes",
@@ -27,4 +29,37 @@ func byteSize(lang string, n int64) string {
 		s = strings.Replace(s, ".", ",", 1)
 	}
 	return s + " " + unit
+}
+
+// units are the words of a span of time in each language: singular and
+// plural of days, hours, minutes and seconds, and the word that joins
+// the last two parts.
+var units = map[string]struct {
+	one, many [4]string
+	and       string
+}{
+	"es": {[4]string{"día", "hora", "minuto", "segundo"}, [4]string{"días", "horas", "minutos", "segundos"}, " y "},
+	"en": {[4]string{"day", "hour", "minute", "second"}, [4]string{"days", "hours", "minutes", "seconds"}, " "},
+}
+
+// span is s as a reader of lang writes a time in a sentence, to the same
+// two largest parts as Seconds.String: "14 days", "1 day 6 hours", "5
+// horas y 20 minutos".
+func span(lang string, s workflow.Seconds) string {
+	u := units[lang]
+	n := [4]int64{int64(s) / 86400, int64(s) % 86400 / 3600, int64(s) % 3600 / 60, int64(s) % 60}
+	part := func(i int) string {
+		if n[i] == 1 {
+			return "1 " + u.one[i]
+		}
+		return strconv.FormatInt(n[i], 10) + " " + u.many[i]
+	}
+	first := 0
+	for first < len(n)-1 && n[first] == 0 {
+		first++
+	}
+	if first < 2 && n[first+1] > 0 { // no seconds after minutes
+		return part(first) + u.and + part(first+1)
+	}
+	return part(first)
 }
