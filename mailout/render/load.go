@@ -47,12 +47,13 @@ func (s source) read(name string) (text, origin string, err error) {
 }
 
 // loadTemplates parses the templates of every notice kind in lang, with
-// the functions that read form and validated: each <kind>.<lang>.txt and .html of the
-// embedded set, with the shared words.<lang>.tmpl and common.<lang>.txt or
-// common.html. The kinds of a format share one set of templates, so that
-// the shared files are parsed, rewritten and kept in memory once: a
-// notice's file holds its body and, in text, defines its "subject", which
-// is kept under a name of its own; it may define nothing else.
+// the functions that read form and validated: each <kind>.<lang>.txt and
+// .html of the embedded set, with the shared words.<lang>.tmpl and
+// common.<lang>.txt or common.html. The kinds of a format share one set of
+// templates, so that the shared files are parsed, rewritten and kept in
+// memory once: a notice's file holds its body and, in text, defines its
+// "subject", which is kept under a name of its own; it may define nothing
+// else.
 func loadTemplates(lang, dir string, form workflow.Form, validated bool) (map[workflow.NoticeKind]noticeTemplates, error) {
 	names, err := fs.Glob(templates.FS, "*."+lang+".txt")
 	if err != nil {
