@@ -140,8 +140,8 @@ func Builtin(name string) bool {
 // organization's own, in the order configured. The zero Form is the
 // built-in one.
 type Form struct {
-	fields  []FieldDef // every field, removed ones included
-	visible []FieldDef // the fields not removed
+	visible []FieldDef // the fields not removed; nil for the zero Form
+	own     []FieldDef // the organization's own, among visible
 	// labels are the folded labels of the visible fields, in their
 	// order, each with the index of its field in visible: reading a
 	// report looks every line up in them.
@@ -188,10 +188,13 @@ func NewForm(configured []FieldDef) Form {
 
 // indexed is the form of fields with its lookups.
 func indexed(fields []FieldDef) Form {
-	f := Form{fields: fields, byName: map[string]int{}}
+	f := Form{byName: map[string]int{}}
 	for _, d := range fields {
 		if d.Removed {
 			continue
+		}
+		if !Builtin(d.Name) {
+			f.own = append(f.own, d)
 		}
 		f.byName[d.Name] = len(f.visible)
 		for _, l := range d.Labels {
@@ -207,7 +210,7 @@ var builtinForm = indexed(BuiltinFields())
 
 // resolved is f, or the built-in form for the zero Form.
 func (f Form) resolved() Form {
-	if f.fields == nil {
+	if f.visible == nil {
 		return builtinForm
 	}
 	return f
@@ -219,15 +222,10 @@ func (f Form) Fields() []FieldDef {
 	return f.resolved().visible
 }
 
-// Own are the organization's own fields, in the order configured.
+// Own are the organization's own fields, in the order configured. The
+// slice is the form's own: read it, do not change it.
 func (f Form) Own() []FieldDef {
-	var out []FieldDef
-	for _, d := range f.Fields() {
-		if !Builtin(d.Name) {
-			out = append(out, d)
-		}
-	}
-	return out
+	return f.resolved().own
 }
 
 // Field is the field called name, unless it is not in the form.

@@ -18,9 +18,8 @@ type FieldRow struct {
 // lang: a field's label, a value as shown, an example line, the labels
 // and choices that may be written.
 func formFuncs(lang string, form workflow.Form) map[string]any {
-	field := func(name string) (workflow.FieldDef, bool) { return form.Field(name) }
 	label := func(name string) string {
-		if d, ok := field(name); ok {
+		if d, ok := form.Field(name); ok {
 			return d.Label(lang)
 		}
 		return name
@@ -28,20 +27,20 @@ func formFuncs(lang string, form workflow.Form) map[string]any {
 	return map[string]any{
 		"fieldLabel": label,
 		"shown": func(name, v string) string {
-			if d, ok := field(name); ok {
+			if d, ok := form.Field(name); ok {
 				return d.Shown(v, lang)
 			}
 			return v
 		},
 		"example": func(name string) string {
-			d, _ := field(name)
+			d, _ := form.Field(name)
 			if c := d.ChoiceLabels(lang); len(c) > 0 {
 				return label(name) + ": " + c[0]
 			}
 			return label(name) + ": …"
 		},
 		"choices": func(name string) string {
-			d, _ := field(name)
+			d, _ := form.Field(name)
 			return strings.Join(d.ChoiceLabels(lang), ", ")
 		},
 		"fieldLabels": func() string {
