@@ -36,9 +36,9 @@ type Metrics struct {
 	ByPriority Groups `json:"by_priority"`
 	BySystem   Groups `json:"by_system"` // "" for incidents naming no system
 	// ByField groups by each choice field of the organization's own form
-	// (see MeasureChoices); empty without one.
+	// (byChoices); empty without one.
 	ByField []FieldGroups `json:"by_field,omitempty"`
-	// ByRoute groups by route (ByRoute in route.go); empty when no route
+	// ByRoute groups by route (byRoute in route.go); empty when no route
 	// is configured.
 	ByRoute Groups `json:"by_route,omitempty"`
 	// Before are the figures of the previous period of the same length;
@@ -107,8 +107,9 @@ type FieldGroups struct {
 // Measure computes the metrics of period p over incidents and their
 // histories (events of any incidents, each incident's in the order
 // appended), with rejection reasons grouped by cats. Incidents are grouped
-// by their current type, priority and system.
-func Measure(incidents []Incident, events []Event, p Period, cats []ReasonCategory) Metrics {
+// by their current type, priority and system, by each choice field of
+// form's own, and by route when roles has routes.
+func Measure(incidents []Incident, events []Event, p Period, cats []ReasonCategory, form Form, roles Roles) Metrics {
 	histories := historiesOf(events)
 	all := func(Incident) bool { return true }
 	m := Metrics{Period: p, Figures: figures(incidents, histories, p, cats, all)}
@@ -131,6 +132,8 @@ func Measure(incidents []Incident, events []Event, p Period, cats []ReasonCatego
 	m.ByPriority = group([]string{string(PriorityCritical), string(PriorityHigh), string(PriorityMedium), string(PriorityLow)},
 		func(inc Incident) string { return string(inc.Priority) })
 	m.BySystem = group(systems, func(inc Incident) string { return inc.System })
+	m.ByField = byChoices(incidents, histories, p, cats, form)
+	m.ByRoute = byRoute(incidents, histories, p, cats, roles)
 	for _, s := range States {
 		if !s.Final() {
 			m.Waiting = append(m.Waiting, Count{Key: string(s)})
@@ -144,10 +147,9 @@ func Measure(incidents []Incident, events []Event, p Period, cats []ReasonCatego
 	return m
 }
 
-// MeasureChoices groups the figures of period p (see Measure) by each
-// choice field of form's own.
-func MeasureChoices(incidents []Incident, events []Event, p Period, cats []ReasonCategory, form Form) []FieldGroups {
-	histories := historiesOf(events)
+// byChoices groups the figures of period p (see Measure) by each choice
+// field of form's own.
+func byChoices(incidents []Incident, histories map[int64][]Event, p Period, cats []ReasonCategory, form Form) []FieldGroups {
 	var out []FieldGroups
 	for _, d := range form.Own() {
 		if d.Kind != FieldChoice {

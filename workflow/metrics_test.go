@@ -42,7 +42,7 @@ func knownHistory() ([]Incident, []Event) {
 func TestMeasureKnownHistory(t *testing.T) {
 	h, d := time.Hour, 24*time.Hour
 	incs, evs := knownHistory()
-	m := Measure(incs, evs, Period{From: t0, To: t0.Add(7 * d)}, DefaultReasonCategories())
+	m := Measure(incs, evs, Period{From: t0, To: t0.Add(7 * d)}, DefaultReasonCategories(), Form{}, Roles{})
 
 	want := Figures{Reported: 5, Accepted: 1, Rejected: 3, Resolved: 3, Reopened: 1, Closed: 1,
 		Evaluate: Stage{4, SecondsOf(2 * h), SecondsOf(10 * h)},
@@ -93,7 +93,7 @@ func TestMeasureKnownHistory(t *testing.T) {
 
 func TestMeasureAllTime(t *testing.T) {
 	incs, evs := knownHistory()
-	m := Measure(incs, evs, Period{To: t0.Add(100 * 24 * time.Hour)}, nil)
+	m := Measure(incs, evs, Period{To: t0.Add(100 * 24 * time.Hour)}, nil, Form{}, Roles{})
 	if m.Reported != 7 || m.Before != nil {
 		t.Errorf("all time: reported %d, before %+v", m.Reported, m.Before)
 	}
@@ -103,7 +103,7 @@ func TestMeasureAllTime(t *testing.T) {
 }
 
 func TestMeasureEmpty(t *testing.T) {
-	m := Measure(nil, nil, Period{From: t0, To: t0.Add(time.Hour)}, DefaultReasonCategories())
+	m := Measure(nil, nil, Period{From: t0, To: t0.Add(time.Hour)}, DefaultReasonCategories(), Form{}, Roles{})
 	if m.Figures.active() || m.ByType != nil || m.Evaluate != (Stage{}) {
 		t.Errorf("empty: %+v", m)
 	}
@@ -149,7 +149,7 @@ func TestClosingWithoutConfirmation(t *testing.T) {
 		{IncidentID: 1, Kind: EventAccepted, From: Reported, To: InResolution, At: t0.Add(h)},
 		{IncidentID: 1, Kind: EventResolved, From: InResolution, To: Closed, At: t0.Add(3 * h)},
 	}
-	m := Measure([]Incident{{ID: 1, State: Closed}}, evs, Period{From: t0, To: t0.Add(24 * h)}, nil)
+	m := Measure([]Incident{{ID: 1, State: Closed}}, evs, Period{From: t0, To: t0.Add(24 * h)}, nil, Form{}, Roles{})
 	if m.Resolved != 1 || m.Closed != 1 || m.Close.Median != SecondsOf(3*h) {
 		t.Errorf("figures %+v", m.Figures)
 	}

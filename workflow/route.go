@@ -108,10 +108,10 @@ func (r *Result) moved(before Incident, n Notice, roles Roles, actor string) {
 	r.notify(act, actor)
 }
 
-// ByRoute groups the figures of period p (as Measure computes them) by
+// byRoute groups the figures of period p (as Measure computes them) by
 // the route each incident now follows, in the order of the routes and
 // NoRoute last; nil when no route is configured.
-func ByRoute(incidents []Incident, events []Event, p Period, cats []ReasonCategory, roles Roles) Groups {
+func byRoute(incidents []Incident, histories map[int64][]Event, p Period, cats []ReasonCategory, roles Roles) Groups {
 	if len(roles.Routes) == 0 {
 		return nil
 	}
@@ -119,5 +119,5 @@ func ByRoute(incidents []Incident, events []Event, p Period, cats []ReasonCatego
 	for _, rt := range roles.Routes {
 		keys = append(keys, rt.Name)
 	}
-	return groupBy(incidents, historiesOf(events), p, cats, append(keys, NoRoute), roles.RouteName)
+	return groupBy(incidents, histories, p, cats, append(keys, NoRoute), roles.RouteName)
 }

@@ -111,11 +111,11 @@ func TestByRoute(t *testing.T) {
 	pay.ID, web.ID = 1, 2
 	evs := []Event{{IncidentID: 1, At: t0, Kind: EventReported, To: Reported}, {IncidentID: 2, At: t0, Kind: EventReported, To: Reported}}
 	p := Period{To: t0.Add(1)}
-	got := ByRoute([]Incident{pay, web}, evs, p, nil, routed)
+	got := Measure([]Incident{pay, web}, evs, p, nil, Form{}, routed).ByRoute
 	if len(got) != 2 || got[0].Key != "payroll" || got[0].Reported != 1 || got[1].Key != NoRoute || got[1].Reported != 1 {
 		t.Fatalf("by route %+v", got)
 	}
-	if got := ByRoute([]Incident{pay}, evs, p, nil, roles); got != nil {
+	if got := Measure([]Incident{pay}, evs, p, nil, Form{}, roles).ByRoute; got != nil {
 		t.Fatalf("by route without routes: %+v", got)
 	}
 }

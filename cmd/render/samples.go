@@ -145,5 +145,5 @@ func sampleMetrics(now time.Time) workflow.Metrics {
 		inc.State = state
 		incs = append(incs, inc)
 	}
-	return workflow.Measure(incs, evs, workflow.Period{From: now.Add(-7 * 24 * time.Hour), To: now}, workflow.DefaultReasonCategories())
+	return workflow.Measure(incs, evs, workflow.Period{From: now.Add(-7 * 24 * time.Hour), To: now}, workflow.DefaultReasonCategories(), workflow.Form{}, workflow.Roles{})
 }

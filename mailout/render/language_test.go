@@ -205,5 +205,5 @@ func richMetrics() workflow.Metrics {
 		}
 		incs = append(incs, inc)
 	}
-	return workflow.Measure(incs, evs, workflow.Period{From: t0.Add(-7 * 24 * time.Hour), To: t0}, workflow.DefaultReasonCategories())
+	return workflow.Measure(incs, evs, workflow.Period{From: t0.Add(-7 * 24 * time.Hour), To: t0}, workflow.DefaultReasonCategories(), workflow.Form{}, workflow.Roles{})
 }

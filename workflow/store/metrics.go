@@ -10,7 +10,7 @@ import (
 // Metrics computes the organization's numbers of period p over every
 // incident and its history (see workflow.Measure), with rejection reasons
 // grouped by cats, by the choice fields of form and by the routes of
-// roles (workflow.ByRoute).
+// roles.
 func (tx *Tx) Metrics(p workflow.Period, cats []workflow.ReasonCategory, form workflow.Form, roles workflow.Roles) (workflow.Metrics, error) {
 	incs, err := tx.Incidents(Filter{})
 	if err != nil {
@@ -20,10 +20,7 @@ func (tx *Tx) Metrics(p workflow.Period, cats []workflow.ReasonCategory, form wo
 	if err != nil {
 		return workflow.Metrics{}, fmt.Errorf("metrics: %w", err)
 	}
-	m := workflow.Measure(incs, events, p, cats)
-	m.ByField = workflow.MeasureChoices(incs, events, p, cats, form)
-	m.ByRoute = workflow.ByRoute(incs, events, p, cats, roles)
-	return m, nil
+	return workflow.Measure(incs, events, p, cats, form, roles), nil
 }
 
 // EventsBefore returns the history of every incident up to t (excluded),
