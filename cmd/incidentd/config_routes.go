@@ -17,9 +17,10 @@ type RouteConfig struct {
 	// Name names the route in show, stats and the history; default
 	// "route N", N counting the entries from 1.
 	Name string `toml:"name"`
-	// Match holds, per field (type, priority, system, description,
-	// steps), the values that match, by value or label ("error", "Bug",
-	// "Fallo"); every field given must match.
+	// Match holds, per field of the form (by name: type, priority,
+	// system, or one of the organization's own), the values that match,
+	// by value or label ("error", "Bug", "Fallo"); every field given must
+	// match.
 	Match      map[string][]string `toml:"match"`
 	Evaluators []string            `toml:"evaluators"`
 	Resolvers  []string            `toml:"resolvers"`
@@ -46,13 +47,14 @@ func (r RouteConfig) lists() map[workflow.Role][]string {
 // its field is left out, and a route left without a value for a field
 // never matches (validateRoutes names both).
 func (c *Config) routes() []workflow.Route {
+	form := c.form()
 	out := make([]workflow.Route, len(c.Routes))
 	for i, r := range c.Routes {
 		match := map[string][]string{}
 		for field, values := range r.Match {
 			match[field] = []string{}
 			for _, v := range values {
-				if v, ok := c.routeValue(field, v); ok {
+				if v, ok := routeValue(form, field, v); ok {
 					match[field] = append(match[field], v)
 				}
 			}
@@ -65,9 +67,9 @@ func (c *Config) routes() []workflow.Route {
 // routeValue is v as incidents store field: a choice named by its value
 // or one of its labels (a type "Bug" is "error"), any other value as
 // written; false when v is no value of the field, or field is no field of
-// the form.
-func (c *Config) routeValue(field, v string) (string, bool) {
-	d, ok := c.form().Field(field)
+// form.
+func routeValue(form workflow.Form, field, v string) (string, bool) {
+	d, ok := form.Field(field)
 	if !ok {
 		return "", false
 	}
@@ -78,6 +80,7 @@ func (c *Config) routeValue(field, v string) (string, bool) {
 // their values (a route that can never match is named), the addresses of
 // its lists, that it names someone, and that names are not used twice.
 func (c *Config) validateRoutes(bad func(key, format string, args ...any)) {
+	form := c.form()
 	seen := map[string]bool{}
 	for i, r := range c.Routes {
 		key := fmt.Sprintf("routes[%d]", i)
@@ -90,15 +93,15 @@ func (c *Config) validateRoutes(bad func(key, format string, args ...any)) {
 		seen[r.name(i+1)] = true
 		for _, field := range slices.Sorted(maps.Keys(r.Match)) {
 			fkey := key + ".match." + field
-			if !c.form().Has(field) {
-				bad(fkey, "is not a field of the form (%s): the route can never match", fieldNames(c.form()))
+			if !form.Has(field) {
+				bad(fkey, "is not a field of the form (%s): the route can never match", fieldNames(form))
 				continue
 			}
 			if len(r.Match[field]) == 0 {
 				bad(fkey, "lists no value: the route can never match")
 			}
 			for _, v := range r.Match[field] {
-				if _, ok := c.routeValue(field, v); !ok {
+				if _, ok := routeValue(form, field, v); !ok {
 					bad(fkey, "%q is not a %s of an incident: it can never match", v, field)
 				}
 			}
