@@ -91,17 +91,22 @@ func IsKeyword(s string) bool {
 // Keyword returns the English and Spanish keyword of a verb, for messages
 // that tell people what to write.
 func (v Verb) Keyword(lang string) string {
-	es := map[Verb]string{Accept: "ACEPTAR", Reject: "RECHAZAR", Resolve: "RESUELTO",
+	if lang == "es" {
+		return keywordES[v]
+	}
+	return keywordEN[v]
+}
+
+// keywordES and keywordEN are the keyword each verb is written with in
+// the notices.
+var (
+	keywordES = map[Verb]string{Accept: "ACEPTAR", Reject: "RECHAZAR", Resolve: "RESUELTO",
 		RequestInfo: "INFO", Confirm: "CONFIRMAR", Reopen: "REABRIR", Watch: "SEGUIR", Unwatch: "DEJAR",
 		Take: "TOMAR", Assign: "ASIGNAR"}
-	en := map[Verb]string{Accept: "ACCEPT", Reject: "REJECT", Resolve: "RESOLVED",
+	keywordEN = map[Verb]string{Accept: "ACCEPT", Reject: "REJECT", Resolve: "RESOLVED",
 		RequestInfo: "INFO", Confirm: "CONFIRM", Reopen: "REOPEN", Watch: "WATCH", Unwatch: "UNWATCH",
 		Take: "TAKE", Assign: "ASSIGN"}
-	if lang == "es" {
-		return es[v]
-	}
-	return en[v]
-}
+)
 
 // ParseCommand reads the command of a reply from its new text: a keyword
 // at the start of the first non-empty line, optionally followed by ':' and
