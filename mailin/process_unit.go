@@ -94,7 +94,6 @@ func hashKey(r io.Reader) (string, error) {
 // (q): the mailbox keeps the mail, the store a copy too, for mail that
 // came from standard input.
 func (p *Processor) prepareQuarantine(m *io.SectionReader, q *quarantined) (*unit, error) {
-	why := q.why
 	q.from, q.subject = sender(reread(m))
 	hash, _, err := p.Store.PutBlob(reread(m))
 	if err != nil {
@@ -102,7 +101,7 @@ func (p *Processor) prepareQuarantine(m *io.SectionReader, q *quarantined) (*uni
 	}
 	q.hash = hash
 	key := "sha256:" + hash
-	p.log().Warn("mail quarantined", "key", key, "from", q.from, "reason", why, "copy", key)
+	p.log().Warn("mail quarantined", "key", key, "from", q.from, "reason", q.why, "copy", key)
 	return &unit{p: p, key: key, quarantined: q, log: p.log().With("key", key, "from", q.from)}, nil
 }
 
